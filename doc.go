@@ -1,0 +1,23 @@
+// Package pypi publishes Python distributions (wheels and sdists) to PyPI
+// and PyPI-compatible indexes from CI, authenticating by Trusted
+// Publishing: the CI job's OIDC identity token is exchanged at the index
+// for a short-lived upload token, so no long-lived secret exists anywhere.
+//
+// The flow, and where each part lives:
+//
+//   - [github.com/trustpub/pypi/dist] opens the files, parses their names,
+//     versions and core metadata, checks them as PyPI would, and hashes
+//     them in one read; dist/verify and dist/readme judge field contents
+//     and whether the description renders.
+//   - [github.com/trustpub/pypi/oidc] gets the CI job's identity token
+//     (GitHub Actions, GitLab CI, Buildkite, CircleCI, Google Cloud).
+//   - [github.com/trustpub/pypi/mint] trades it at the index for an upload
+//     token, and mints a fresh one before the old one expires.
+//   - [github.com/trustpub/pypi/upload] streams the files to the legacy
+//     upload API: idempotent, retried, parallel, constant in memory.
+//   - [github.com/trustpub/pypi/pypitest] is a fake PyPI and a fake CI
+//     identity provider for tests, shaped like net/http/httptest.
+//
+// [Publish] runs the whole flow: every file is checked before the first
+// byte is sent, credentials are fetched, and the files are uploaded.
+package pypi
