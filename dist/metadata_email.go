@@ -1,0 +1,131 @@
+package dist
+
+import "bytes"
+
+// This file reads the message format of core metadata files the way
+// CPython's email.parser does with policy=compat32 (email/feedparser.py and
+// email/_policybase.py), which is the format's definition. It splits header
+// lines from the body and never interprets MIME: the body stays opaque.
+
+// message is a core metadata file split into raw headers and body.
+type message struct {
+	headers []Header
+	body    []byte
+}
+
+// readMessage splits b into headers and body. Lines end at "\r\n", "\r" or
+// "\n". The header block ends at the first line that is neither a header
+// ("Name:"), a continuation (leading space or tab) nor a "From " line; a
+// blank line there is dropped, any other line starts the body.
+func readMessage(b []byte) message {
+	var lines [][]byte
+	pos := 0
+	for pos < len(b) {
+		end := lineEnd(b, pos)
+		line := b[pos:end]
+		if !isHeaderLine(line) {
+			if isLineBreak(line) {
+				pos = end // the separator is not part of the body
+			}
+			break
+		}
+		lines = append(lines, line)
+		pos = end
+	}
+	headers, unread := parseHeaderLines(lines)
+	body := b[pos:]
+	if unread != nil {
+		body = append(append([]byte{}, unread...), body...)
+	}
+	return message{headers: headers, body: body}
+}
+
+// lineEnd returns the index just past the line starting at pos, line break
+// included.
+func lineEnd[T string | []byte](b T, pos int) int {
+	for i := pos; i < len(b); i++ {
+		switch b[i] {
+		case '\n':
+			return i + 1
+		case '\r':
+			if i+1 < len(b) && b[i+1] == '\n' {
+				return i + 2
+			}
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// isLineBreak reports whether line is nothing but its line break.
+func isLineBreak(line []byte) bool {
+	return line[0] == '\n' || line[0] == '\r'
+}
+
+// isHeaderLine reports whether line belongs to the header block: a
+// continuation, a "From " envelope line, or a field name of printable ASCII
+// other than ":" (possibly empty) followed by ":".
+func isHeaderLine(line []byte) bool {
+	if line[0] == ' ' || line[0] == '\t' || bytes.HasPrefix(line, []byte("From ")) {
+		return true
+	}
+	for _, c := range line {
+		if c == ':' {
+			return true
+		}
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return false
+}
+
+// parseHeaderLines turns header-block lines into headers. As compat32 does,
+// it drops continuation lines that follow no header, a "From " envelope
+// line at the top, "From " lines in the middle and lines with an empty
+// name. A "From " line at the very end is returned as unread: it is the
+// first line of the body.
+func parseHeaderLines(lines [][]byte) (headers []Header, unread []byte) {
+	var cur []byte // the header being read: its first line and continuations
+	flush := func() {
+		if cur != nil {
+			headers = append(headers, headerFrom(cur))
+			cur = nil
+		}
+	}
+	for i, line := range lines {
+		if line[0] == ' ' || line[0] == '\t' {
+			if cur != nil {
+				// Lines are consecutive slices of one buffer, so a
+				// continuation extends cur in place.
+				cur = cur[:len(cur)+len(line)]
+			}
+			continue
+		}
+		flush()
+		if bytes.HasPrefix(line, []byte("From ")) {
+			if i > 0 && i == len(lines)-1 {
+				return headers, line
+			}
+			continue
+		}
+		if line[0] == ':' {
+			continue // no field name
+		}
+		cur = line
+	}
+	flush()
+	return headers, nil
+}
+
+// headerFrom builds a header from its lines: the value is the rest of the
+// first line without leading spaces and tabs, then the continuation lines
+// verbatim, without the trailing line breaks.
+func headerFrom(lines []byte) Header {
+	colon := bytes.IndexByte(lines, ':')
+	value := bytes.TrimLeft(lines[colon+1:], " \t") // stops at the first line's break
+	return Header{
+		Name:  string(lines[:colon]),
+		Value: string(bytes.TrimRight(value, "\r\n")),
+	}
+}
