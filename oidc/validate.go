@@ -1,0 +1,28 @@
+package oidc
+
+import (
+	"errors"
+	"fmt"
+)
+
+// checkToken makes the local sanity checks of the PyPI package id on a
+// token the CI returned: a JWT whose payload is an object with an aud claim
+// equal to audience. The returned error is an id-style detail, never the
+// token.
+func checkToken(jwt, audience string) (Claims, error) {
+	claims, err := ParseUnverified(jwt)
+	switch {
+	case errors.Is(err, errNotObject):
+		return nil, errors.New("Malformed token payload (JWT is not a JSON object)")
+	case err != nil:
+		return nil, errors.New("Malformed token")
+	}
+	aud, ok := claims["aud"]
+	if !ok {
+		return nil, errors.New("Malformed token payload (audience claim is missing)")
+	}
+	if s, ok := aud.(string); !ok || s != audience {
+		return nil, fmt.Errorf("Token audience claim mismatch (expected %s, got %s)", audience, pyStr(aud))
+	}
+	return claims, nil
+}
