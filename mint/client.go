@@ -1,0 +1,211 @@
+package mint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/trustpub/pypi/internal/redact"
+	"github.com/trustpub/pypi/oidc"
+)
+
+const (
+	// requestTimeout bounds each index call, as in gh-action-pypi-publish
+	// and twine.
+	requestTimeout = 5 * time.Second
+	// tokenLifetime is how long PyPI's tokens live, assumed when the
+	// response has no "expires".
+	tokenLifetime = 900 * time.Second
+	// maxBody bounds what is read of a response.
+	maxBody = 1 << 20
+)
+
+// Config says which index to ask for tokens and how. The zero value talks
+// to PyPI with an [http.Client] using [http.DefaultTransport]; Identity must
+// be set for [TokenSource].
+type Config struct {
+	// Index is the index to mint tokens at; the zero value is PyPI.
+	Index Index
+
+	// Identity supplies a fresh CI identity token (a JWT, as AccessToken)
+	// on every Token call, such as an [oidc.Config.TokenSource]. It must not
+	// cache: PyPI accepts each JWT once. Only [TokenSource] uses it.
+	Identity oauth2.TokenSource
+
+	// HTTPClient makes the requests; nil means a client with
+	// [http.DefaultTransport]. Each request is also bounded to 5 s.
+	HTTPClient *http.Client
+
+	// Now is the clock that dates minted tokens and decides when to mint
+	// again; nil means [time.Now].
+	Now func() time.Time
+
+	// Masker, if set, is called with every PyPI token and every identity
+	// token before it is used or returned, so that a caller can hide them
+	// from CI logs (for GitHub Actions, by printing "::add-mask::" and the
+	// token).
+	Masker func(secret string)
+
+	// Logger receives debug messages; nil means no logging. Tokens are
+	// never logged.
+	Logger *slog.Logger
+}
+
+func (c *Config) client() *http.Client {
+	if c.HTTPClient != nil {
+		return c.HTTPClient
+	}
+	return &http.Client{Transport: http.DefaultTransport}
+}
+
+func (c *Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+func (c *Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+func (c *Config) mask(secret string) {
+	if c.Masker != nil && secret != "" {
+		c.Masker(secret)
+	}
+}
+
+// Audience asks the index which audience its identity tokens must carry
+// ("pypi" for PyPI, "testpypi" for TestPyPI). Failures are [*Error] values
+// of kinds ErrAudienceForbidden, ErrAudienceNotFound,
+// ErrAudienceUnexpected, ErrAudienceMalformed and ErrUnreachable.
+func (c *Config) Audience(ctx context.Context) (string, error) {
+	status, body, err := c.send(ctx, http.MethodGet, c.Index.AudienceURL(), nil)
+	if err != nil {
+		return "", err
+	}
+	return c.audienceResult(status, body)
+}
+
+// audienceResult judges the audience endpoint's response.
+func (c *Config) audienceResult(status int, body []byte) (string, error) {
+	e := &Error{Host: c.Index.host(), Status: status}
+	switch {
+	case status == http.StatusForbidden:
+		e.Kind = ErrAudienceForbidden
+	case status == http.StatusNotFound:
+		e.Kind = ErrAudienceNotFound
+	case status < 200 || status > 299:
+		e.Kind = ErrAudienceUnexpected
+	default:
+		var payload struct {
+			Audience *string `json:"audience"`
+		}
+		if json.Unmarshal(body, &payload) == nil && payload.Audience != nil && *payload.Audience != "" {
+			return *payload.Audience, nil
+		}
+		e.Kind = ErrAudienceMalformed
+	}
+	return "", e
+}
+
+// Mint exchanges the identity token jwt for a PyPI upload token, returned
+// as AccessToken with its Expiry (from the response's "expires", or 900 s
+// from now). Failures are [*Error] values of kinds ErrMintRejected,
+// ErrMintMalformedJSON, ErrMintNoReasons, ErrMintNoToken and
+// ErrUnreachable; none contains either token.
+func (c *Config) Mint(ctx context.Context, jwt string) (*oauth2.Token, error) {
+	c.mask(jwt)
+	reqBody, err := json.Marshal(map[string]string{"token": jwt})
+	if err != nil {
+		return nil, err // cannot happen: a map of strings always encodes
+	}
+	c.logger().Debug("mint: selected trusted publishing exchange endpoint", "url", c.Index.MintURL())
+	status, body, err := c.send(ctx, http.MethodPost, c.Index.MintURL(), reqBody)
+	if err != nil {
+		return nil, err
+	}
+	return c.mintResult(status, body, jwt)
+}
+
+// mintResult judges the mint-token endpoint's response to jwt, in the
+// order of gh-action-pypi-publish: JSON first, then the status, then the
+// token.
+func (c *Config) mintResult(status int, body []byte, jwt string) (*oauth2.Token, error) {
+	var payload struct {
+		Token   any             `json:"token"`
+		Expires any             `json:"expires"`
+		Errors  json.RawMessage `json:"errors"`
+	}
+	e := &Error{Host: c.Index.host(), Status: status}
+	switch {
+	case json.Unmarshal(body, &payload) != nil:
+		e.Kind = ErrMintMalformedJSON
+	case status < 200 || status > 299:
+		var reasons []Reason
+		if json.Unmarshal(payload.Errors, &reasons) != nil || reasons == nil {
+			e.Kind = ErrMintNoReasons
+			break
+		}
+		e.Kind = ErrMintRejected
+		e.Reasons = redactReasons(reasons, jwt)
+		e.Claims, _ = oidc.ParseUnverified(jwt) // nil claims render as MISSING
+	default:
+		token, ok := payload.Token.(string)
+		if !ok || token == "" {
+			e.Kind = ErrMintNoToken
+			break
+		}
+		c.mask(token)
+		expiry := c.now().Add(tokenLifetime)
+		if exp, ok := payload.Expires.(float64); ok && exp > 0 {
+			expiry = time.Unix(int64(exp), 0)
+		}
+		c.logger().Debug("mint: minted an upload token", "index", c.Index.host(), "expires", expiry)
+		return &oauth2.Token{AccessToken: token, Expiry: expiry}, nil
+	}
+	return nil, e
+}
+
+// send makes one request to the index and returns the status and body.
+func (c *Config) send(ctx context.Context, method, target string, body []byte) (int, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.client().Do(req)
+	if err != nil {
+		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Status: resp.StatusCode, Err: err}
+	}
+	return resp.StatusCode, data, nil
+}
+
+// redactReasons removes the identity token from the index's reasons, which
+// may quote the request (pydantic's validation errors do).
+func redactReasons(reasons []Reason, jwt string) []Reason {
+	out := make([]Reason, len(reasons))
+	for i, r := range reasons {
+		out[i] = Reason{Code: redact.String(r.Code, jwt), Description: redact.String(r.Description, jwt)}
+	}
+	return out
+}
