@@ -1,0 +1,364 @@
+package pypitest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+)
+
+// requestToken asks the issuer's token endpoint for a token as a job step
+// does, with the given Authorization header and extra query.
+func requestToken(t *testing.T, iss *Issuer, authorization string, query url.Values) (int, string) {
+	t.Helper()
+	u, err := url.Parse(iss.TokenURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	for k, v := range query {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	resp, err := iss.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readResponse(t, resp)
+}
+
+// verifyWithJWKS checks jwt's signature against the key the issuer's
+// discovery document and JWKS publish for its kid, and returns its header
+// and claims.
+func verifyWithJWKS(t *testing.T, iss *Issuer, jwt string) (jose.Header, map[string]any) {
+	t.Helper()
+	var conf struct {
+		Issuer  string `json:"issuer"`
+		JWKSURI string `json:"jwks_uri"`
+	}
+	_, body := getBody(t, iss.Client(), iss.URL+"/.well-known/openid-configuration")
+	if err := json.Unmarshal([]byte(body), &conf); err != nil || conf.Issuer != iss.URL {
+		t.Fatalf("discovery document %s: %v", body, err)
+	}
+	var set jose.JSONWebKeySet
+	_, body = getBody(t, iss.Client(), conf.JWKSURI)
+	if err := json.Unmarshal([]byte(body), &set); err != nil {
+		t.Fatalf("JWKS %s: %v", body, err)
+	}
+	jws, err := jose.ParseSignedCompact(jwt, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := jws.Signatures[0].Header
+	keys := set.Key(h.KeyID)
+	if len(keys) != 1 || !keys[0].IsPublic() {
+		t.Fatalf("JWKS has %d public keys for kid %q", len(keys), h.KeyID)
+	}
+	payload, err := jws.Verify(keys[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	return h, claims
+}
+
+func TestIssuerTokenEndpoint(t *testing.T) {
+	t.Parallel()
+	clock := NewClock(testEpoch)
+	iss := NewIssuer(t, WithIssuerClock(clock.Now))
+	status, body := requestToken(t, iss, "bearer "+iss.RequestToken(), url.Values{"audience": {"pypi"}})
+	if status != http.StatusOK {
+		t.Fatalf("got %d %s", status, body)
+	}
+	var resp struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(body), &resp); err != nil {
+		t.Fatal(err)
+	}
+	h, claims := verifyWithJWKS(t, iss, resp.Value)
+	if h.Algorithm != "RS256" || h.KeyID != iss.KeyID() || h.ExtraHeaders["typ"] != "JWT" {
+		t.Errorf("header %+v, want RS256, kid %s, typ JWT", h, iss.KeyID())
+	}
+	iat := float64(testEpoch.Unix())
+	for name, want := range map[string]any{
+		"iss": iss.URL, "aud": "pypi", "iat": iat, "exp": iat + 300, "nbf": iat - 300,
+		"sub":                 "repo:octo-org/sampleproject:ref:refs/heads/main",
+		"repository":          "octo-org/sampleproject",
+		"repository_owner":    "octo-org",
+		"repository_owner_id": "131804563",
+		"workflow_ref":        "octo-org/sampleproject/.github/workflows/release.yml@refs/heads/main",
+		"job_workflow_ref":    "octo-org/sampleproject/.github/workflows/release.yml@refs/heads/main",
+		"ref":                 "refs/heads/main",
+		"ref_type":            "branch",
+		"sha":                 "8f3d1a2b4c5e6f708192a3b4c5d6e7f801234567",
+		"event_name":          "push",
+	} {
+		if claims[name] != want {
+			t.Errorf("claim %s = %#v, want %#v", name, claims[name], want)
+		}
+	}
+	// Every claim of GitHub's sample token (spec/oidc-mint.md §5) is there,
+	// and every ID is a string.
+	for _, name := range strings.Fields(`actor actor_id aud base_ref check_run_id event_name exp head_ref iat iss
+		job_workflow_ref job_workflow_sha jti nbf ref ref_protected ref_type repository repository_id
+		repository_owner repository_owner_id repository_visibility run_attempt run_id run_number
+		runner_environment sha sub workflow workflow_ref workflow_sha`) {
+		if _, ok := claims[name]; !ok {
+			t.Errorf("claim %s missing", name)
+		}
+		if _, isString := claims[name].(string); strings.HasSuffix(name, "_id") && !isString {
+			t.Errorf("claim %s = %#v, want a string", name, claims[name])
+		}
+	}
+	if _, ok := claims["environment"]; ok {
+		t.Error("environment claim present for a job without one")
+	}
+	if iss.Issued() != 1 {
+		t.Errorf("Issued() = %d, want 1", iss.Issued())
+	}
+}
+
+func TestIssuerTokensAreUnique(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	a, b := iss.Claims("pypi"), iss.Claims("pypi")
+	if a["jti"] == b["jti"] || a["jti"] == "" {
+		t.Errorf("jti %v and %v", a["jti"], b["jti"])
+	}
+}
+
+func TestIssuerTokenEndpointRefusals(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	aud := url.Values{"audience": {"pypi"}}
+	for _, tc := range []struct {
+		name, authorization string
+		query               url.Values
+		want                int
+	}{
+		{"no Authorization", "", aud, http.StatusUnauthorized},
+		{"wrong token", "bearer nope", aud, http.StatusUnauthorized},
+		{"basic scheme", "Basic " + iss.RequestToken(), aud, http.StatusUnauthorized},
+		{"Bearer", "Bearer " + iss.RequestToken(), aud, http.StatusOK},
+		{"BEARER", "BEARER " + iss.RequestToken(), aud, http.StatusOK},
+		{"api-version dropped", "bearer " + iss.RequestToken(), url.Values{"api-version": {""}, "audience": {"pypi"}}, http.StatusBadRequest},
+	} {
+		if status, body := requestToken(t, iss, tc.authorization, tc.query); status != tc.want {
+			t.Errorf("%s: got %d %s, want %d", tc.name, status, body, tc.want)
+		}
+	}
+	resp, err := iss.Client().Post(iss.TokenURL(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := readResponse(t, resp); status != http.StatusMethodNotAllowed {
+		t.Errorf("POST: got %d, want 405", status)
+	}
+	if iss.Issued() != 2 {
+		t.Errorf("Issued() = %d, want 2", iss.Issued())
+	}
+}
+
+func TestIssuerDefaultAudienceAndEncoding(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	for aud, want := range map[string]string{"": "https://github.com/octo-org", "a b&c=d": "a b&c=d"} {
+		q := url.Values{}
+		if aud != "" {
+			q.Set("audience", aud)
+		}
+		_, body := requestToken(t, iss, "bearer "+iss.RequestToken(), q)
+		var resp struct{ Value string }
+		if err := json.Unmarshal([]byte(body), &resp); err != nil {
+			t.Fatal(err)
+		}
+		if _, claims := verifyWithJWKS(t, iss, resp.Value); claims["aud"] != want {
+			t.Errorf("audience %q: aud %v, want %q", aud, claims["aud"], want)
+		}
+	}
+}
+
+func TestIssuerRunShapesClaims(t *testing.T) {
+	t.Parallel()
+	run := GitHubRun{
+		Owner: "Acme", OwnerID: "42", Repository: "widgets", Workflow: "publish.yaml",
+		Ref: "refs/tags/v1.0", SHA: "abc123", Environment: "PyPI", EventName: "release",
+		JobWorkflowRef: "Acme/shared/.github/workflows/pub.yml@refs/heads/main",
+	}
+	iss := NewIssuer(t, WithRun(run))
+	c := iss.Claims("pypi")
+	for name, want := range map[string]string{
+		"repository": "Acme/widgets", "repository_owner": "Acme", "repository_owner_id": "42",
+		"workflow_ref":     "Acme/widgets/.github/workflows/publish.yaml@refs/tags/v1.0",
+		"job_workflow_ref": run.JobWorkflowRef, "ref": run.Ref, "ref_type": "tag", "sha": "abc123",
+		"environment": "PyPI", "event_name": "release", "sub": "repo:Acme/widgets:environment:PyPI",
+	} {
+		if c[name] != want {
+			t.Errorf("claim %s = %#v, want %q", name, c[name], want)
+		}
+	}
+	want := GitHubPublisher{Project: "widgets", Owner: "Acme", OwnerID: "42", Repository: "widgets", Workflow: "publish.yaml", Environment: "PyPI"}
+	if got := iss.Run().Publisher("widgets"); got != want {
+		t.Errorf("Publisher = %+v, want %+v", got, want)
+	}
+}
+
+func TestIssuerTokenReply(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	auth := "bearer " + iss.RequestToken()
+	for _, tc := range []struct {
+		reply      *Reply
+		wantStatus int
+		wantBody   string
+	}{
+		{JSONReply(200, `{"count": 1}`), 200, `{"count": 1}`},
+		{JSONReply(200, `{"value": 5}`), 200, `{"value": 5}`},
+		{TextReply(403, "forbidden"), 403, "forbidden"},
+		{HTMLReply(503), 503, "<h1>503 Service Unavailable</h1>"},
+	} {
+		iss.SetTokenReply(tc.reply)
+		if status, body := requestToken(t, iss, auth, nil); status != tc.wantStatus || !strings.Contains(body, tc.wantBody) {
+			t.Errorf("reply %+v: got %d %s", tc.reply, status, body)
+		}
+	}
+	iss.SetTokenReply(nil)
+	if status, body := requestToken(t, iss, auth, nil); status != 200 || !strings.Contains(body, `"value":"ey`) {
+		t.Errorf("restored: got %d %s", status, body)
+	}
+}
+
+func TestIssuerReplyDelayHonoursClientTimeout(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	iss.SetTokenReply(&Reply{Delay: time.Minute})
+	client := iss.Client()
+	client.Timeout = 50 * time.Millisecond
+	start := time.Now()
+	if _, err := client.Get(iss.TokenURL()); err == nil {
+		t.Error("no timeout")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+func TestIssuerEnv(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		run       GitHubRun
+		withToken bool
+		event     string
+	}{
+		{"push", GitHubRun{}, true, `{}`},
+		{"no id-token permission", GitHubRun{NoIDToken: true}, false, `{}`},
+		{"fork pull request", GitHubRun{EventName: "pull_request", Fork: true}, false, `"fork":true`},
+		{"fork pull_request_target", GitHubRun{EventName: "pull_request_target", Fork: true}, true, `"fork":true`},
+		{"own pull request", GitHubRun{EventName: "pull_request"}, true, `"fork":false`},
+	} {
+		iss := NewIssuer(t, WithRun(tc.run))
+		env := iss.Env()
+		_, hasURL := env["ACTIONS_ID_TOKEN_REQUEST_URL"]
+		_, hasToken := env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
+		if hasURL != tc.withToken || hasToken != tc.withToken {
+			t.Errorf("%s: token variables present %v/%v, want %v", tc.name, hasURL, hasToken, tc.withToken)
+		}
+		if tc.withToken && (env["ACTIONS_ID_TOKEN_REQUEST_URL"] != iss.TokenURL() || env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] != iss.RequestToken()) {
+			t.Errorf("%s: token variables %q %q", tc.name, env["ACTIONS_ID_TOKEN_REQUEST_URL"], env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+		}
+		if !strings.Contains(env["ACTIONS_ID_TOKEN_REQUEST_URL"], "?api-version=2.0") && tc.withToken {
+			t.Errorf("%s: the token URL carries no query", tc.name)
+		}
+		for k, want := range map[string]string{
+			"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo-org/sampleproject", "GITHUB_REPOSITORY_OWNER": "octo-org",
+			"GITHUB_EVENT_NAME": iss.Run().EventName, "GITHUB_WORKFLOW_REF": iss.Run().WorkflowRef(),
+		} {
+			if env[k] != want {
+				t.Errorf("%s: %s=%q, want %q", tc.name, k, env[k], want)
+			}
+		}
+		event, err := os.ReadFile(env["GITHUB_EVENT_PATH"])
+		if err != nil || !strings.Contains(string(event), tc.event) || !json.Valid(event) {
+			t.Errorf("%s: event payload %s (%v), want %s in it", tc.name, event, err, tc.event)
+		}
+		if summary, err := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); err != nil || len(summary) != 0 {
+			t.Errorf("%s: step summary %q, %v", tc.name, summary, err)
+		}
+	}
+}
+
+// TestIssuerSetenv cannot be parallel: it sets the process environment.
+func TestIssuerSetenv(t *testing.T) {
+	t.Setenv("GITLAB_CI", "true") // as if the tests ran in another CI
+	before := os.Environ()
+	t.Run("with id-token permission", func(t *testing.T) {
+		iss := NewIssuer(t)
+		iss.Setenv(t)
+		if os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != iss.TokenURL() || os.Getenv("GITHUB_ACTIONS") != "true" {
+			t.Errorf("environment not set: %q", os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"))
+		}
+		if _, ok := os.LookupEnv("GITLAB_CI"); ok {
+			t.Error("GITLAB_CI still set")
+		}
+	})
+	t.Run("without", func(t *testing.T) {
+		t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "stale")
+		iss := NewIssuer(t, WithRun(GitHubRun{NoIDToken: true}))
+		iss.Setenv(t)
+		for _, k := range []string{"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"} {
+			if v, ok := os.LookupEnv(k); ok {
+				t.Errorf("%s=%q is set", k, v)
+			}
+		}
+	})
+	after := os.Environ()
+	slices.Sort(before)
+	slices.Sort(after)
+	if !slices.Equal(before, after) {
+		t.Error("the environment was not restored")
+	}
+}
+
+func TestIssuerKeyRotationPublishesBothKeys(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer(t)
+	before := iss.Token("pypi")
+	oldKID := iss.KeyID()
+	iss.RotateKey()
+	if iss.KeyID() == oldKID {
+		t.Fatal("kid unchanged")
+	}
+	for _, jwt := range []string{before, iss.Token("pypi")} {
+		verifyWithJWKS(t, iss, jwt)
+	}
+	var set jose.JSONWebKeySet
+	_, body := getBody(t, iss.Client(), iss.URL+"/.well-known/jwks")
+	if err := json.Unmarshal([]byte(body), &set); err != nil {
+		t.Fatal(err)
+	}
+	var kids []string
+	for _, k := range set.Keys {
+		kids = append(kids, k.KeyID)
+	}
+	if !slices.Contains(kids, oldKID) || !slices.Contains(kids, iss.KeyID()) || len(kids) != 2 {
+		t.Errorf("JWKS kids %q", kids)
+	}
+}

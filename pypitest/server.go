@@ -1,0 +1,237 @@
+package pypitest
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/trustpub/pypi/dist"
+)
+
+// Paths of the trusted-publishing endpoints (warehouse/oidc/__init__.py).
+const (
+	audiencePath        = "/_/oidc/audience"
+	mintTokenPath       = "/_/oidc/mint-token"
+	legacyMintTokenPath = "/_/oidc/github/mint-token"
+)
+
+// A Server is a fake PyPI: an HTTP server on the loopback interface that
+// answers as Warehouse does. It serves GET /_/oidc/audience and
+// POST /_/oidc/mint-token (and its legacy alias /_/oidc/github/mint-token),
+// exchanging a GitHub Actions token from its [Issuer] for a 15-minute upload
+// token when the claims match a registered [GitHubPublisher]. See the
+// package documentation for the checks and answers.
+//
+// All methods are safe for concurrent use.
+type Server struct {
+	// URL is the server's base URL, of the form http://127.0.0.1:port (https
+	// with [WithTLS]), with no trailing slash.
+	URL string
+
+	srv      *httptest.Server
+	mux      *http.ServeMux // every endpoint, of this file and of the extensions
+	now      func() time.Time
+	issuer   *Issuer
+	audience string
+	useTLS   bool
+	noOIDC   bool // WithoutTrustedPublishing
+
+	mu            sync.Mutex
+	disabled      bool // DisableTrustedPublishing
+	audienceReply *Reply
+	mintReply     *Reply
+	publishers    []*publisher
+	jwks          map[string]jose.JSONWebKey // the issuer's keys by kid, as last fetched
+	jtis          map[string]bool
+	jtiOrder      []string
+	tokens        map[string]*Identity // accepted upload tokens: minted and AddAPIToken's
+	passwords     map[string]*Identity // accepted passwords, by "user:password"
+	minted        []MintedToken
+}
+
+// A ServerOption configures a Server made by [NewServer].
+type ServerOption func(*Server)
+
+// WithIssuer makes the server trust iss as GitHub's token issuer: tokens
+// whose iss claim is iss.URL are verified against the keys the server
+// fetches over HTTP from iss.URL's OIDC discovery document and JWKS, as
+// Warehouse does (again whenever a token names an unknown kid). Without it
+// every token is refused as "unknown trusted publishing issuer".
+func WithIssuer(iss *Issuer) ServerOption { return func(s *Server) { s.issuer = iss } }
+
+// WithAudience sets the audience the server announces and requires in
+// tokens (default "pypi"; TestPyPI uses "testpypi").
+func WithAudience(aud string) ServerOption { return func(s *Server) { s.audience = aud } }
+
+// WithClock sets the server's time source, which judges token expiry and
+// dates minted tokens. The default is time.Now. Share a [Clock] with the
+// Issuer (see [WithIssuerClock]) to move both at once.
+func WithClock(now func() time.Time) ServerOption { return func(s *Server) { s.now = now } }
+
+// WithTLS serves HTTPS with a self-signed certificate; use [Server.Client],
+// which trusts it.
+func WithTLS() ServerOption { return func(s *Server) { s.useTLS = true } }
+
+// WithoutTrustedPublishing makes the server an index that knows nothing of
+// trusted publishing: the /_/oidc/ endpoints answer 404, as on an index
+// other than PyPI.
+func WithoutTrustedPublishing() ServerOption { return func(s *Server) { s.noOIDC = true } }
+
+// extensions are the endpoint groups that other files of this package add
+// to every Server (the upload API, the simple and JSON APIs). A file
+// appends its installer in an init function; NewServer runs the installers
+// in order, after the options and before the server starts. An installer
+// registers its handlers on s.mux, judges credentials with s.authorize
+// and Identity.permits, and tells time with s.now. The slice is written
+// only during package initialization.
+var extensions []func(s *Server)
+
+// NewServer starts a Server. It is closed when t and its subtests finish.
+// Of t it uses only the Helper and Cleanup methods, so that a program can
+// serve the fake with a stand-in for a test.
+func NewServer(t testing.TB, opts ...ServerOption) *Server {
+	t.Helper()
+	s := &Server{
+		mux:       http.NewServeMux(),
+		now:       time.Now,
+		audience:  "pypi",
+		jwks:      map[string]jose.JSONWebKey{},
+		jtis:      map[string]bool{},
+		tokens:    map[string]*Identity{},
+		passwords: map[string]*Identity{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if !s.noOIDC {
+		s.mux.HandleFunc(audiencePath, s.serveAudience)
+		s.mux.HandleFunc(mintTokenPath, s.serveMintToken)
+		s.mux.HandleFunc(legacyMintTokenPath, s.serveMintToken)
+	}
+	for _, install := range extensions {
+		install(s)
+	}
+	s.srv = httptest.NewUnstartedServer(s.mux)
+	if s.useTLS {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
+	s.URL = s.srv.URL
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close shuts the server down. It is called automatically when the test
+// ends; calling it earlier makes clients see a connection refused.
+func (s *Server) Close() { s.srv.Close() }
+
+// Client returns an HTTP client for the server (one that trusts its
+// certificate under [WithTLS]).
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Audience returns the audience the server announces.
+func (s *Server) Audience() string { return s.audience }
+
+// DisableTrustedPublishing sets PyPI's admin flag disallow-oidc: the
+// audience endpoint answers 403 {"message":"Trusted publishing functionality
+// not enabled"} and minting fails with not-enabled.
+func (s *Server) DisableTrustedPublishing() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.disabled = true
+}
+
+// SetAudienceReply makes GET /_/oidc/audience give r instead of its normal
+// answer (nil restores it), e.g. [HTMLReply](503), TextReply(404, "") or
+// JSONReply(200, `{}`).
+func (s *Server) SetAudienceReply(r *Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.audienceReply = r
+}
+
+// SetMintReply makes both mint-token endpoints give r instead of judging the
+// token (nil restores them), e.g. [HTMLReply](502) or
+// JSONReply(200, `{"success": true}`) for an answer without a token.
+func (s *Server) SetMintReply(r *Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mintReply = r
+}
+
+// A MintedToken is an upload token the server minted by trusted publishing.
+type MintedToken struct {
+	// Token is the upload token: "pypi-" and an opaque string.
+	Token string
+	// Publisher is the trusted publisher that matched; its Project is the
+	// first of Projects.
+	Publisher GitHubPublisher
+	// Projects are the projects the token may upload to: every project of
+	// the publisher.
+	Projects []string
+	// JTI is the jti claim of the exchanged identity token.
+	JTI string
+	// NotBefore and Expires bound the token's life (900 seconds).
+	NotBefore, Expires time.Time
+}
+
+// Minted returns the tokens minted so far, oldest first.
+func (s *Server) Minted() []MintedToken {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.minted)
+}
+
+// JTIs returns the jti claims of the identity tokens exchanged so far,
+// oldest first. A second exchange of one of them fails with
+// invalid-reuse-token.
+func (s *Server) JTIs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.jtiOrder)
+}
+
+// writeJSON answers with v encoded by encoding/json.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("pypitest: " + err.Error())
+	}
+	writeBody(w, status, "application/json", b)
+}
+
+// writeBody answers with body as the given content type.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// randomString returns n random bytes, base64url-encoded without padding.
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// normalizeProject returns a project name in PEP 503 normal form, by which
+// the index compares project names.
+func normalizeProject(name string) string { return dist.NormalizeName(name) }

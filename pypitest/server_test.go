@@ -1,0 +1,92 @@
+package pypitest
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestServerReplies(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, GitHubRun{})
+	for _, tc := range []struct {
+		name            string
+		set             func(*Reply)
+		do              func() (*http.Response, error)
+		reply           *Reply
+		wantContentType string
+	}{
+		{"audience 503 HTML", f.srv.SetAudienceReply, f.getAudience, HTMLReply(503), "text/html; charset=utf-8"},
+		{"audience 404", f.srv.SetAudienceReply, f.getAudience, TextReply(404, "Not Found"), "text/plain; charset=utf-8"},
+		{"audience 599", f.srv.SetAudienceReply, f.getAudience, &Reply{Status: 599}, ""},
+		{"audience 200 not JSON", f.srv.SetAudienceReply, f.getAudience, &Reply{Body: "<html>"}, ""},
+		{"audience 200 without audience", f.srv.SetAudienceReply, f.getAudience, JSONReply(200, `{}`), "application/json"},
+		{"mint 502 HTML", f.srv.SetMintReply, f.postMint, HTMLReply(502), "text/html; charset=utf-8"},
+		{"mint 200 without token", f.srv.SetMintReply, f.postMint, JSONReply(200, `{"success": true}`), "application/json"},
+		{"mint 422 without errors", f.srv.SetMintReply, f.postMint, JSONReply(422, `{"message": "Token request failed"}`), "application/json"},
+	} {
+		tc.set(tc.reply)
+		resp, err := tc.do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, body := readResponse(t, resp)
+		want := tc.reply.Status
+		if want == 0 {
+			want = 200
+		}
+		if status != want || body != tc.reply.Body || resp.Header.Get("Content-Type") != tc.wantContentType {
+			t.Errorf("%s: got %d %q (Content-Type %q)", tc.name, status, body, resp.Header.Get("Content-Type"))
+		}
+		tc.set(nil)
+	}
+	// Normal service is back.
+	if _, body := getBody(t, f.srv.Client(), f.srv.URL+audiencePath); body != `{"audience": "pypi"}` {
+		t.Errorf("audience after the replies: %s", body)
+	}
+	if status, body := f.mint(t, f.iss.Token("pypi")); status != 200 {
+		t.Errorf("mint after the replies: %d %s", status, body)
+	}
+}
+
+func (f fixture) getAudience() (*http.Response, error) {
+	return f.srv.Client().Get(f.srv.URL + audiencePath)
+}
+
+func (f fixture) postMint() (*http.Response, error) {
+	return f.srv.Client().Post(f.srv.URL+mintTokenPath, "application/json", strings.NewReader(`{"token": "x"}`))
+}
+
+func TestServerReplyDelay(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t)
+	srv.SetAudienceReply(&Reply{Delay: time.Minute})
+	client := srv.Client()
+	client.Timeout = 50 * time.Millisecond
+	if _, err := client.Get(srv.URL + audiencePath); err == nil {
+		t.Error("no timeout")
+	}
+}
+
+func TestServerClose(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t)
+	srv.Close()
+	if _, err := srv.Client().Get(srv.URL + audiencePath); err == nil {
+		t.Error("a closed server answered")
+	}
+}
+
+func TestClock(t *testing.T) {
+	t.Parallel()
+	c := NewClock(testEpoch)
+	c.Advance(time.Hour)
+	if !c.Now().Equal(testEpoch.Add(time.Hour)) {
+		t.Errorf("Now() = %v after Advance", c.Now())
+	}
+	c.Set(testEpoch)
+	if !c.Now().Equal(testEpoch) {
+		t.Errorf("Now() = %v after Set", c.Now())
+	}
+}
