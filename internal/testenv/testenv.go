@@ -18,8 +18,8 @@ const Python = "/usr/bin/python3"
 // InCI reports whether the tests run under CI (CI=true).
 func InCI() bool { return os.Getenv("CI") == "true" }
 
-// missing skips t, or fails it under CI.
-func missing(t testing.TB, what string) {
+// Missing skips t because what is missing, or fails it under CI.
+func Missing(t testing.TB, what string) {
 	t.Helper()
 	if InCI() {
 		t.Fatalf("%s is missing, and interop tests must run under CI=true (.ci/run installs it)", what)
@@ -33,7 +33,7 @@ func NeedCommand(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		missing(t, "command "+name)
+		Missing(t, "command "+name)
 	}
 	return p
 }
@@ -43,12 +43,12 @@ func NeedCommand(t testing.TB, name string) string {
 func NeedPython(t testing.TB, modules ...string) string {
 	t.Helper()
 	if _, err := os.Stat(Python); err != nil {
-		missing(t, Python)
+		Missing(t, Python)
 	}
 	if len(modules) > 0 {
 		script := "import " + strings.Join(modules, ", ")
 		if out, err := exec.Command(Python, "-c", script).CombinedOutput(); err != nil {
-			missing(t, "Python modules "+strings.Join(modules, ", ")+" ("+strings.TrimSpace(string(out))+")")
+			Missing(t, "Python modules "+strings.Join(modules, ", ")+" ("+strings.TrimSpace(string(out))+")")
 		}
 	}
 	return Python
