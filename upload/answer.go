@@ -1,0 +1,116 @@
+package upload
+
+import (
+	"encoding/json"
+	"html"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+const (
+	maxErrorBody   = 64 << 10 // bytes of an error body kept
+	maxMessageText = 1 << 10  // characters of a message taken from a body
+)
+
+// readError turns a non-2xx answer into an *Error; redact removes
+// secrets from everything taken from the answer.
+func readError(resp *http.Response, file, url string, legacyExists bool, redact func(string) string) *Error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &Error{
+		File:       file,
+		URL:        url,
+		StatusCode: resp.StatusCode,
+		Body:       []byte(redact(string(body))),
+		Location:   resp.Header.Get("Location"),
+	}
+	e.Message = redact(serverMessage(resp, body))
+	e.classify(legacyExists)
+	return e
+}
+
+// serverMessage finds the index's message (spec §6.2): the JSON "code"
+// (Warehouse) or "detail" (RFC 9457), else the reason phrase, else the
+// text of an HTML or plain body.
+func serverMessage(resp *http.Response, body []byte) string {
+	code := strconv.Itoa(resp.StatusCode)
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if strings.HasSuffix(mt, "json") {
+		if m := jsonMessage(body, code); m != "" {
+			return m
+		}
+	}
+	if reason, ok := strings.CutPrefix(resp.Status, code+" "); ok && reason != "" && reason != http.StatusText(resp.StatusCode) {
+		return reason
+	}
+	var text string
+	if mt == "text/html" || strings.HasPrefix(strings.TrimSpace(string(body)), "<") {
+		text = htmlMessage(string(body))
+	} else {
+		text = firstLine(string(body))
+	}
+	text = strings.TrimSpace(strings.TrimPrefix(text, resp.Status))
+	text = strings.TrimSpace(strings.TrimPrefix(text, code+" "))
+	if len(text) > maxMessageText {
+		text = text[:maxMessageText] + "…"
+	}
+	return text
+}
+
+func jsonMessage(body []byte, code string) string {
+	var v struct {
+		Code    any    `json:"code"`
+		Detail  string `json:"detail"`
+		Message string `json:"message"`
+		Title   string `json:"title"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	if s, ok := v.Code.(string); ok && s != "" {
+		return strings.TrimPrefix(s, code+" ")
+	}
+	for _, s := range []string{v.Detail, v.Message, v.Title} {
+		if s = strings.TrimSpace(s); s != "" {
+			return collapse(s)
+		}
+	}
+	return ""
+}
+
+var (
+	tagRe   = regexp.MustCompile(`<[^>]*>`)
+	breakRe = regexp.MustCompile(`(?is)<br\s*/?>\s*<br\s*/?>(.*?)</body>`)
+	h1Re    = regexp.MustCompile(`(?is)<h1[^>]*>(.*?)</h1>`)
+)
+
+// htmlMessage reads Pyramid's error page ("<h1>status</h1> explanation
+// <br/><br/> detail"): the detail, else the heading, else all the text.
+func htmlMessage(page string) string {
+	for _, re := range []*regexp.Regexp{breakRe, h1Re} {
+		if m := re.FindStringSubmatch(page); m != nil {
+			if t := htmlText(m[1]); t != "" {
+				return t
+			}
+		}
+	}
+	return htmlText(page)
+}
+
+func htmlText(s string) string {
+	return collapse(html.UnescapeString(tagRe.ReplaceAllString(s, " ")))
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func firstLine(s string) string {
+	for line := range strings.Lines(s) {
+		if t := strings.TrimSpace(line); t != "" {
+			return t
+		}
+	}
+	return ""
+}

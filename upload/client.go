@@ -1,0 +1,196 @@
+package upload
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/trustpub/pypi/dist"
+)
+
+// Upload URLs of the public indexes.
+const (
+	PyPIURL     = "https://upload.pypi.org/legacy/"
+	TestPyPIURL = "https://test.pypi.org/legacy/"
+)
+
+// Client uploads distributions to one index. Its zero value uploads to
+// PyPI without credentials (which PyPI refuses); set Token. A Client is
+// safe for concurrent use and is not changed by its methods.
+type Client struct {
+	// URL is the upload endpoint (the legacy API). "" means PyPIURL.
+	// It must be https, except to a loopback address.
+	URL string
+	// IndexURL is the root of the index's read APIs, used to find files
+	// already uploaded: <IndexURL>simple/<name>/ (PEP 691 JSON) and, as
+	// a fallback, <IndexURL>pypi/<name>/json. "" derives it from URL:
+	// https://pypi.org/ for PyPI, https://test.pypi.org/ for TestPyPI,
+	// else URL without a final "legacy/" segment.
+	IndexURL string
+	// HTTPClient sends the requests; nil means a client with
+	// http.DefaultTransport. Its redirect policy is replaced: an upload
+	// is never redirected with its credentials (see Upload).
+	HTTPClient *http.Client
+	// Token supplies the index's API token, sent as HTTP Basic
+	// "__token__:<token>"; it is asked for each request, so a re-minting
+	// source (mint.TokenSource) keeps long batches authorised.
+	Token oauth2.TokenSource
+	// Username and Password are used when Token is nil (for indexes that
+	// take passwords; PyPI does not).
+	Username, Password string
+	// UserAgent is the User-Agent header; "" means DefaultUserAgent().
+	UserAgent string
+	// Retry bounds the retries of failed attempts; the zero value is
+	// documented on Retry.
+	Retry Retry
+	// InsecureAllowHTTP allows plain-http URLs to hosts other than
+	// loopback, so credentials and files travel unencrypted.
+	InsecureAllowHTTP bool
+}
+
+// Options are the per-call settings of Upload and UploadAll. The zero
+// value uploads each file, with attestations found beside it, 4 at a
+// time after the first file of each release.
+type Options struct {
+	// SkipExisting checks the index before uploading: a file listed with
+	// the same sha256 is not sent (OutcomeAlreadyPresent), one with
+	// another sha256 is a *MismatchError. An answer saying the file
+	// exists that the index listing cannot confirm gives OutcomeSkipped
+	// instead of an error.
+	SkipExisting bool
+	// LegacyExistsAnswers also reads Nexus ("updating asset"),
+	// Artifactory ("overwrite artifact") and GitLab ("already been
+	// taken") answers as "file exists".
+	LegacyExistsAnswers bool
+	// Comment is sent as the "comment" field when not empty.
+	Comment string
+	// MD5 also sends md5_digest, for old indexes that want it.
+	MD5 bool
+	// AlwaysSendRequiresPython sends requires_python even when empty,
+	// as uv does for GitLab.
+	AlwaysSendRequiresPython bool
+	// Attestations selects whether PEP 740 attestation files are sent.
+	Attestations Attestations
+	// Parallel is how many files UploadAll sends at once after the first
+	// file of each release; 0 means 4, 1 uploads one file at a time.
+	Parallel int
+	// FailFast stops UploadAll at the first failure: files not yet done
+	// fail with ErrAborted.
+	FailFast bool
+	// Progress, if not nil, is called as body bytes are sent (from the
+	// HTTP transport's goroutines: it must be quick and safe for
+	// concurrent use).
+	Progress func(Progress)
+	// Retrying, if not nil, is called before each retry with the error
+	// and the wait (same rules as Progress).
+	Retrying func(file string, attempt int, wait time.Duration, err error)
+	// Boundary fixes the multipart boundary (for tests); "" means 32
+	// random hex characters.
+	Boundary string
+}
+
+// Progress reports the body bytes of one attempt sent so far.
+type Progress struct {
+	File    string // base name of the distribution file
+	Attempt int    // 1 for the first try
+	Sent    int64  // body bytes read by the transport
+	Total   int64  // the body's Content-Length
+}
+
+// Outcome is what became of one file.
+type Outcome int
+
+// The outcomes of an upload.
+const (
+	OutcomeFailed         Outcome = iota // not on the index; Result.Err says why
+	OutcomeUploaded                      // the index accepted it (any 2xx)
+	OutcomeAlreadyPresent                // the index lists the same file (same name and sha256)
+	OutcomeSkipped                       // SkipExisting, and the index said the file exists
+)
+
+// String returns "failed", "uploaded", "already present" or "skipped".
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeUploaded:
+		return "uploaded"
+	case OutcomeAlreadyPresent:
+		return "already present"
+	case OutcomeSkipped:
+		return "skipped"
+	}
+	return "failed"
+}
+
+// Result is the outcome of one file.
+type Result struct {
+	File     string // base name of the distribution file
+	Dist     *dist.Distribution
+	Outcome  Outcome
+	Status   int   // HTTP status of the last answer; 0 if none
+	Attempts int   // uploads tried (0 when the index already had it)
+	BodySize int64 // bytes of the upload body
+	Duration time.Duration
+	// Message is the index's message when it said the file exists.
+	Message string
+	Err     error // nil unless Outcome is OutcomeFailed
+}
+
+// Upload sends d to the index and returns its result; err is Result.Err
+// and the Result is never nil.
+//
+// Any 2xx answer is success. A transport error, a 5xx or a 429 is
+// retried with backoff (Client.Retry), re-reading the file; before each
+// retry, and on any "file exists" answer, the index is asked whether it
+// has the file: with the same sha256 the upload is done
+// (OutcomeAlreadyPresent), with another it fails with *MismatchError.
+// Other answers fail with *Error. An upload is never redirected with its
+// credentials; only a redirect from ".../legacy" to ".../legacy/" on
+// the same host is followed.
+func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
+	s, err := c.newSession(opts)
+	if err != nil {
+		r := failed(d, err)
+		return r, r.Err
+	}
+	r := s.upload(ctx, d)
+	return r, r.Err
+}
+
+// String describes c without its secrets, so that printing a Client
+// (with %v or %+v) cannot leak them.
+func (c Client) String() string {
+	pass, token := "", "nil"
+	if c.Password != "" {
+		pass = "[redacted]"
+	}
+	if c.Token != nil {
+		token = "[redacted]"
+	}
+	return fmt.Sprintf("upload.Client{URL:%q IndexURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
+		c.URL, c.IndexURL, c.Username, pass, token, c.UserAgent)
+}
+
+// GoString is String, for %#v.
+func (c Client) GoString() string { return c.String() }
+
+func failed(d *dist.Distribution, err error) *Result {
+	return &Result{File: baseName(d), Dist: d, Outcome: OutcomeFailed, Err: err}
+}
+
+// DefaultUserAgent is "trustpub-pypi/<module version> <Go version>".
+func DefaultUserAgent() string {
+	v := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range append(bi.Deps, &bi.Main) {
+			if m.Path == "github.com/trustpub/pypi" && m.Version != "" && m.Version != "(devel)" {
+				v = m.Version
+			}
+		}
+	}
+	return "trustpub-pypi/" + v + " " + runtime.Version()
+}

@@ -1,0 +1,39 @@
+// Package upload sends Python distributions to an index through the
+// legacy upload API that PyPI, TestPyPI and most private indexes
+// implement (https://docs.pypi.org/api/upload/).
+//
+// A [Client] names the index and its credentials; [Client.Upload] sends
+// one [dist.Distribution] and [Client.UploadAll] a batch:
+//
+//	c := &upload.Client{URL: upload.PyPIURL, Token: tokens}
+//	res, err := c.Upload(ctx, d, upload.Options{SkipExisting: true})
+//
+// # The request
+//
+// The body is a multipart form with Warehouse's field names, taken from
+// the file's core metadata ([Form] lists them, for a dry run), followed by
+// the file. It is streamed with an exact Content-Length: memory does not
+// grow with the file's size. The form differs from twine's in three ways:
+// name is the metadata's Name as written (twine replaces runs of
+// characters other than letters, digits and "." by "-", which renames a
+// project such as "my_pkg" on PyPI), Import-Name and Import-Namespace
+// (metadata 2.5) are sent as import_name and import_namespace (twine
+// drops them), and the fields come in a fixed order.
+//
+// # Answers, retries and existing files
+//
+// Any 2xx answer is success. Other answers are an [*Error] carrying the
+// status, the index's message (from JSON, the reason phrase or the page)
+// and a hint; errors.Is tells the common cases apart ([ErrFileExists],
+// [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with
+// backoff ([Retry]). Before a retry, and when the index says the file
+// exists, the client asks the index (the PEP 691 simple API, or the JSON
+// API) whether it has the file: the same sha256 means the upload is done,
+// which makes uploads idempotent; another sha256 is a [*MismatchError].
+//
+// # Security
+//
+// Credentials go only over https (or to loopback), never follow a
+// redirect to another URL, and never appear in errors: anything the index
+// echoes back is redacted.
+package upload

@@ -1,0 +1,152 @@
+package upload
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/trustpub/pypi/dist"
+)
+
+const (
+	simpleJSON      = "application/vnd.pypi.simple.v1+json"
+	maxListingBytes = 64 << 20 // a big project's listing is a few MiB
+)
+
+// listing is what an index lists for one project: file name → sha256
+// (lowercase hex, "" when not given).
+type listing struct {
+	once   sync.Once
+	files  map[string]string
+	source string // the URL it came from
+	err    error
+}
+
+// findFile reports whether the index lists d's file with d's sha256. It
+// returns a *MismatchError when the index lists the name with another
+// sha256, and false when the file is not listed or the index cannot
+// tell. cached reuses this session's earlier listing of the project.
+func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached bool) (bool, error) {
+	name := dist.NormalizeName(d.Metadata.Name)
+	var l *listing
+	if cached {
+		s.mu.Lock()
+		l = s.listings[name]
+		if l == nil {
+			l = &listing{}
+			s.listings[name] = l
+		}
+		s.mu.Unlock()
+	} else {
+		l = &listing{}
+	}
+	l.once.Do(func() { l.files, l.source, l.err = s.list(ctx, name) })
+	if l.err != nil {
+		return false, nil // the index cannot tell: upload and let it judge
+	}
+	sha, ok := l.files[baseName(d)]
+	switch {
+	case !ok || sha == "":
+		return false, nil
+	case strings.EqualFold(sha, d.Digests.SHA256):
+		return true, nil
+	}
+	return false, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
+}
+
+// list fetches the project's files from the simple API (PEP 691 JSON),
+// falling back to the JSON API.
+func (s *session) list(ctx context.Context, name string) (map[string]string, string, error) {
+	simple := s.index.JoinPath("simple", name) // JoinPath drops the trailing slash
+	simple.Path += "/"
+	var page struct {
+		Files []struct {
+			Filename string            `json:"filename"`
+			Hashes   map[string]string `json:"hashes"`
+		} `json:"files"`
+	}
+	if err := s.getJSON(ctx, simple, simpleJSON, &page); err == nil {
+		files := make(map[string]string, len(page.Files))
+		for _, f := range page.Files {
+			files[f.Filename] = f.Hashes["sha256"]
+		}
+		return files, simple.String(), nil
+	}
+	api := s.index.JoinPath("pypi", name, "json")
+	var project struct {
+		Releases map[string][]jsonFile `json:"releases"`
+		URLs     []jsonFile            `json:"urls"`
+	}
+	err := s.getJSON(ctx, api, "application/json", &project)
+	if errors.Is(err, errNotFound) {
+		return map[string]string{}, api.String(), nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	files := map[string]string{}
+	for _, list := range append([][]jsonFile{project.URLs}, valuesOf(project.Releases)...) {
+		for _, f := range list {
+			files[f.Filename] = f.Digests.SHA256
+		}
+	}
+	return files, api.String(), nil
+}
+
+type jsonFile struct {
+	Filename string `json:"filename"`
+	Digests  struct {
+		SHA256 string `json:"sha256"`
+	} `json:"digests"`
+}
+
+func valuesOf[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+var errNotFound = errors.New("upload: not found on the index")
+
+// getJSON GETs u, wanting the media type accept, and decodes it into v.
+// Credentials go only to the upload URL's origin.
+func (s *session) getJSON(ctx context.Context, u *url.URL, accept string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("Cache-Control", "no-cache") // a file just uploaded must show
+	req.Header.Set("User-Agent", s.agent)
+	if sameOrigin(u, s.uploadURL()) {
+		auth, err := s.authorization()
+		if err != nil {
+			return err
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+	}
+	resp, err := s.get.Do(req)
+	if err != nil {
+		return err
+	}
+	defer drain(resp)
+	if resp.StatusCode == http.StatusNotFound {
+		return errNotFound
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(mt, "json") {
+		return fmt.Errorf("upload: %s: %s (%s)", u, resp.Status, mt)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, maxListingBytes)).Decode(v)
+}

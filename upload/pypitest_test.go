@@ -1,0 +1,176 @@
+package upload
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/pypitest"
+)
+
+// fakePyPI is a pypitest server taking testToken, and a client for it.
+func fakePyPI(t *testing.T) (*pypitest.Server, *Client) {
+	t.Helper()
+	srv := pypitest.NewServer(t)
+	srv.AddAPIToken("alice", testToken)
+	return srv, &Client{
+		URL:        srv.URL + "/legacy/",
+		HTTPClient: srv.Client(),
+		Token:      oauth2.StaticTokenSource(&oauth2.Token{AccessToken: testToken}),
+		Retry:      fastRetry,
+	}
+}
+
+// openNew writes a file made by pypitest.NewWheel or NewSdist to dir and
+// opens it.
+func openNew(t *testing.T, dir, filename string, content []byte) *dist.Distribution {
+	t.Helper()
+	path := filepath.Join(dir, filename)
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dist.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func wheelOf(t *testing.T, name, version string, metadata ...string) *dist.Distribution {
+	fn, content := pypitest.NewWheel(name, version, metadata...)
+	return openNew(t, t.TempDir(), fn, content)
+}
+
+func TestFakePyPIAcceptsOurForm(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	dir := t.TempDir()
+	sdistName, sdist := pypitest.NewSdist("demo", "1.0", "Keywords: a,b")
+	wheelName, wheel := pypitest.NewWheel("demo", "1.0", "Requires-Python: >=3.9")
+	ds := []*dist.Distribution{openNew(t, dir, sdistName, sdist), openNew(t, dir, wheelName, wheel)}
+	for _, r := range c.UploadAll(t.Context(), ds, Options{}) {
+		if r.Err != nil || r.Outcome != OutcomeUploaded {
+			t.Errorf("%s: %v %v", r.File, r.Outcome, r.Err)
+		}
+	}
+	ups := srv.Uploads()
+	if len(ups) != 2 || len(srv.Files()) != 2 || ups[0].Filename != "demo-1.0-py3-none-any.whl" {
+		t.Fatalf("uploads %+v", ups)
+	}
+	for i, d := range []*dist.Distribution{ds[1], ds[0]} {
+		want, _ := Form(d, Options{})
+		for j, f := range ups[i].Fields {
+			if j >= len(want) || f.Name != want[j].Name || f.Value != want[j].Value || f.IsFile {
+				t.Errorf("%s: field %d = %+v, want %+v", baseName(d), j, f, want[min(j, len(want)-1)])
+			}
+		}
+		if ups[i].ContentType != "application/octet-stream" || ups[i].UserAgent != DefaultUserAgent() {
+			t.Errorf("content type %q, user agent %q", ups[i].ContentType, ups[i].UserAgent)
+		}
+	}
+}
+
+func TestFaultUnavailableThenOK(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	srv.FailUploads(3, pypitest.HTMLReply(503))
+	res, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{})
+	if err != nil || res.Outcome != OutcomeUploaded || res.Attempts != 4 {
+		t.Fatalf("result %+v, err %v; want uploaded at attempt 4", res, err)
+	}
+	if len(srv.Files()) != 1 || len(srv.Uploads()) != 4 {
+		t.Errorf("%d files from %d uploads, want 1 from 4", len(srv.Files()), len(srv.Uploads()))
+	}
+}
+
+func TestFaultConnectionResetMidBody(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	srv.ResetUploads(2, 300)
+	res, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{})
+	if err != nil || res.Outcome != OutcomeUploaded || res.Attempts != 3 || len(srv.Files()) != 1 {
+		t.Errorf("result %+v, err %v, %d files; want uploaded once at attempt 3", res, err, len(srv.Files()))
+	}
+}
+
+func TestFaultResponseLost(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	srv.LoseUploadResponses(1)
+	res, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{})
+	if err != nil || res.Outcome != OutcomeAlreadyPresent || res.Attempts != 1 || len(srv.Uploads()) != 1 {
+		t.Errorf("result %+v, err %v, %d uploads; want already present, found by hash after one upload", res, err, len(srv.Uploads()))
+	}
+}
+
+func TestFaultOtherBytesUnderTheName(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	first := wheelOf(t, "demo", "1.0")
+	if _, err := c.Upload(t.Context(), first, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	other := wheelOf(t, "demo", "1.0", "Keywords: changed")
+	for _, skip := range []bool{false, true} {
+		n := len(srv.Uploads())
+		_, err := c.Upload(t.Context(), other, Options{SkipExisting: skip})
+		var me *MismatchError
+		if !errors.As(err, &me) || !errors.Is(err, ErrFileExists) ||
+			!strings.Contains(err.Error(), first.Digests.SHA256) || !strings.Contains(err.Error(), other.Digests.SHA256) {
+			t.Errorf("SkipExisting=%v: err = %v, want a mismatch naming both digests", skip, err)
+		}
+		if sent := len(srv.Uploads()) - n; sent != map[bool]int{false: 1, true: 0}[skip] {
+			t.Errorf("SkipExisting=%v: %d uploads sent", skip, sent)
+		}
+	}
+	// same bytes: SkipExisting sends nothing; without it, PyPI's 200 no-op
+	n := len(srv.Uploads())
+	if res, err := c.Upload(t.Context(), first, Options{SkipExisting: true}); err != nil || res.Outcome != OutcomeAlreadyPresent || len(srv.Uploads()) != n {
+		t.Errorf("SkipExisting, same file: %v %v", res.Outcome, err)
+	}
+	if res, err := c.Upload(t.Context(), first, Options{}); err != nil || res.Outcome != OutcomeUploaded || len(srv.Files()) != 1 {
+		t.Errorf("same file again: %v %v", res.Outcome, err)
+	}
+}
+
+func TestFakePyPIErrors(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	c.Token = oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "pypi-unknown"})
+	_, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{})
+	var e *Error
+	if !errors.As(err, &e) || !errors.Is(err, ErrAuth) || e.StatusCode != 403 ||
+		e.Message != "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information." {
+		t.Errorf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "pypi-unknown") {
+		t.Errorf("the token leaked: %v", err)
+	}
+	_, c = fakePyPI(t)
+	c.URL = srv.URL + "/simple/"
+	if _, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{}); !errors.Is(err, ErrNotUploadURL) {
+		t.Errorf("upload to the simple index: err = %v, want ErrNotUploadURL", err)
+	}
+}
+
+func TestFakePyPIWithoutTrailingSlash(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	c.URL = srv.URL + "/legacy"
+	ds := []*dist.Distribution{wheelOf(t, "demo", "1.0"), wheelOf(t, "demo", "2.0")}
+	for _, r := range c.UploadAll(t.Context(), ds, Options{}) {
+		if r.Err != nil || r.Outcome != OutcomeUploaded || r.Attempts != 1 {
+			t.Errorf("%s: %v after %d attempts: %v", r.File, r.Outcome, r.Attempts, r.Err)
+		}
+	}
+	// one 308 for the batch, then both files to /legacy/
+	ups := srv.Uploads()
+	if len(ups) != 3 || ups[0].Status != 308 || len(srv.Files()) != 2 {
+		t.Errorf("uploads: %+v", ups)
+	}
+}
