@@ -1,0 +1,240 @@
+package dist
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"io"
+	"path"
+	"strings"
+)
+
+// sdistLayout follows the rule every sdist must keep: one top-level
+// directory holding the whole tree, and the core metadata exactly at
+// <root>/PKG-INFO.
+type sdistLayout struct {
+	root    string
+	several bool // members outside root, or a top-level file
+	pkgInfo int  // how many members are named <root>/PKG-INFO
+}
+
+// add records one member; it returns whether the member is <root>/PKG-INFO.
+func (l *sdistLayout) add(name string, isDir bool) bool {
+	n := strings.TrimSuffix(name, "/")
+	top, rest, nested := strings.Cut(n, "/")
+	if l.root == "" && !l.several {
+		l.root = top
+	}
+	if top != l.root || (!nested && !isDir) {
+		l.several = true
+		return false
+	}
+	if rest == "PKG-INFO" {
+		l.pkgInfo++
+		return true
+	}
+	return false
+}
+
+// finish returns the layout's fatal issues once every member was added.
+func (l *sdistLayout) finish(is *issues) {
+	switch {
+	case l.several || l.root == "":
+		is.add("sdist-top-level", invalidDist("Incorrect number of top-level directories in sdist"), false)
+	case l.pkgInfo == 0:
+		is.add("pkg-info-missing", invalidDist("PKG-INFO not found at %s/PKG-INFO", l.root), false)
+	case l.pkgInfo > 1:
+		is.add("pkg-info-multiple", invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", l.root), false)
+	}
+}
+
+// sdistContents is what reading an sdist archive yields.
+type sdistContents struct {
+	names   []string
+	pkgInfo []byte
+}
+
+// countingReader counts the bytes the gzip stream inflates to and stops
+// at the zip-bomb ratio.
+type countingReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+var errRatio = errors.New("compression ratio exceeded")
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.limit {
+		return n, errRatio
+	}
+	return n, err
+}
+
+// readTarGz reads the gzip-compressed tar stream r of an sdist of the given
+// compressed size. With whole, it reads every member header (Open's
+// archive checks need them all); otherwise it stops after PKG-INFO.
+func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
+	var is issues
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+		return nil, is
+	}
+	cr := &countingReader{r: zr, limit: max(ratioMinSize, ratioMax*size)}
+	tr := tar.NewReader(cr)
+	var (
+		c      sdistContents
+		layout sdistLayout
+	)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			switch {
+			case errors.Is(err, errRatio):
+				is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
+			case len(c.names) == 0:
+				is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+			default:
+				is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+			}
+			return nil, is
+		}
+		if h.Typeflag == tar.TypeXGlobalHeader {
+			continue // pax global header: attributes, not a member
+		}
+		c.names = append(c.names, h.Name)
+		if !checkTarMember(h, &is) {
+			continue
+		}
+		if !layout.add(h.Name, h.Typeflag == tar.TypeDir) || layout.pkgInfo > 1 {
+			continue
+		}
+		if h.Typeflag != tar.TypeReg {
+			is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+			continue
+		}
+		if h.Size > maxMemberRead {
+			is.add("pkg-info-too-large", invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
+			continue
+		}
+		if c.pkgInfo, err = io.ReadAll(tr); err != nil {
+			is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+			return nil, is
+		}
+		if !whole {
+			return &c, is
+		}
+	}
+	if is.fatal() { // the layout of a tree with unusable members is moot
+		return nil, is
+	}
+	layout.finish(&is)
+	if is.fatal() {
+		return nil, is
+	}
+	return &c, is
+}
+
+// checkTarMember rejects what PEP 721 says an unpacker must not extract
+// (devices, FIFOs, links leaving the tree, unsafe paths) and what PyPI
+// refuses (sparse members). It reports whether the member is usable.
+func checkTarMember(h *tar.Header, is *issues) bool {
+	name := pyRepr(h.Name)
+	if !safeMemberPath(h.Name) {
+		is.add("unsafe-path", invalidDist("Member %s has an unsafe path", name), false)
+		return false
+	}
+	if h.Typeflag == tar.TypeGNUSparse || hasSparseRecords(h) {
+		is.add("tar-sparse", invalidDist("tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information"), false)
+		return false
+	}
+	switch h.Typeflag {
+	case tar.TypeReg, tar.TypeDir, tar.TypeCont:
+		return true
+	case tar.TypeSymlink:
+		target := h.Linkname
+		if !path.IsAbs(target) {
+			target = path.Join(path.Dir(h.Name), target)
+		}
+		if !withinRoot(h.Name, target) {
+			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			return false
+		}
+		return true
+	case tar.TypeLink:
+		if !safeMemberPath(h.Linkname) || !withinRoot(h.Name, h.Linkname) {
+			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			return false
+		}
+		return true
+	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
+		is.add("tar-special", invalidDist("Member %s is a device or FIFO", name), false)
+		return false
+	}
+	is.add("tar-type", invalidDist("Member %s has unsupported type %q", name, h.Typeflag), false)
+	return false
+}
+
+func hasSparseRecords(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
+}
+
+// withinRoot reports whether the cleaned target lies inside the top-level
+// directory of member name.
+func withinRoot(name, target string) bool {
+	if path.IsAbs(target) {
+		return false
+	}
+	root, _, _ := strings.Cut(name, "/")
+	t := path.Clean(target)
+	return t == root || strings.HasPrefix(t, root+"/")
+}
+
+// zipSdistMetadata finds PKG-INFO in a legacy .zip sdist with the layout
+// rule of tar sdists.
+func zipSdistMetadata(z *zipArchive) ([]byte, issues) {
+	var (
+		is     issues
+		layout sdistLayout
+		info   *zipEntry
+	)
+	for _, e := range z.entries {
+		if layout.add(e.name, e.isDir()) {
+			info = e
+		}
+	}
+	layout.finish(&is)
+	if is.fatal() {
+		return nil, is
+	}
+	if info.isSymlink() || info.isDir() {
+		is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+		return nil, is
+	}
+	b, err := z.read(info)
+	if err != nil {
+		is.add("metadata-unreadable", invalidDist("%v", err), false)
+		return nil, is
+	}
+	return b, is
+}
+
+// sdistRoot returns the top-level directory of an sdist's member names.
+func sdistRoot(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	root, _, _ := strings.Cut(names[0], "/")
+	return root
+}

@@ -1,0 +1,621 @@
+package dist
+
+import (
+	"cmp"
+	"compress/flate"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ZIP record signatures (APPNOTE.TXT 4.3).
+const (
+	sigLocal      = 0x04034b50
+	sigCentral    = 0x02014b50
+	sigEOCD       = 0x06054b50
+	sigEOCD64     = 0x06064b50
+	sigLocator    = 0x07064b50
+	sigDescriptor = 0x08074b50
+)
+
+// ZIP compression methods pip or uv can read; PyPI takes only the first two.
+const (
+	methodStored  = 0
+	methodDeflate = 8
+	methodBzip2   = 12
+	methodLZMA    = 14
+	methodZstd    = 93
+)
+
+const (
+	// maxMemberRead caps what one member read for checking (METADATA,
+	// WHEEL, RECORD, PKG-INFO) may inflate to.
+	maxMemberRead = 64 << 20
+	// Warehouse's zip-bomb rule: more than ratioMinSize bytes inflated and
+	// more than ratioMax times the archive size.
+	ratioMinSize = 64 << 20
+	ratioMax     = 50
+)
+
+// zipEntry is one central-directory record.
+type zipEntry struct {
+	name     string
+	flags    uint16
+	method   uint16
+	crc      uint32
+	csize    uint64
+	usize    uint64
+	offset   uint64 // of the local header
+	mode     uint32 // Unix mode from the external attributes, 0 if none
+	dataAt   int64  // where the member's data starts (after the local header)
+	zip64loc bool   // the local header has a ZIP64 extra (8-byte descriptor sizes)
+}
+
+func (e *zipEntry) isDir() bool     { return strings.HasSuffix(e.name, "/") }
+func (e *zipEntry) isSymlink() bool { return e.mode&0o170000 == 0o120000 }
+
+// zipArchive is a ZIP file's directory, cross-checked against its local
+// headers.
+type zipArchive struct {
+	ra      io.ReaderAt
+	size    int64
+	entries []*zipEntry
+	byName  map[string]*zipEntry
+}
+
+// archiveIssue is a finding about an archive's structure. Issues that are
+// not pypiOnly make the archive unusable for any installer, so Open fails
+// on them; pypiOnly ones are errors for PyPI and warnings otherwise.
+type archiveIssue struct {
+	rule     string
+	msg      string
+	pypiOnly bool
+}
+
+func invalidDist(format string, args ...any) string {
+	return "Invalid distribution file. " + fmt.Sprintf(format, args...)
+}
+
+// zipRejected words a framing problem as Warehouse's ZIP validator does.
+func zipRejected(reason string) string {
+	return invalidDist("ZIP archive not accepted: %s. See https://docs.pypi.org/archives for more information", reason)
+}
+
+// issues collects archive issues; fatal reports whether an issue that is
+// not pypiOnly was found.
+type issues []archiveIssue
+
+func (is *issues) add(rule, msg string, pypiOnly bool) {
+	*is = append(*is, archiveIssue{rule: rule, msg: msg, pypiOnly: pypiOnly})
+}
+
+func (is issues) fatal() bool {
+	for _, i := range is {
+		if !i.pypiOnly {
+			return true
+		}
+	}
+	return false
+}
+
+// readZip reads the directory of the ZIP archive in ra and checks its
+// framing: the end records, every central-directory record and, with
+// walk, every local header, walked in file order as a streaming reader
+// would see them (only headers are read, never member data). It returns
+// nil only with a fatal issue.
+func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
+	var is issues
+	z := &zipArchive{ra: ra, size: size, byName: map[string]*zipEntry{}}
+	eocdAt, eocd, err := findEOCD(ra, size)
+	if err != nil {
+		is.add("zip-not-zip", invalidDist("File is not a zipfile"), false)
+		return nil, is
+	}
+	commentLen := int64(binary.LittleEndian.Uint16(eocd[20:]))
+	if end := eocdAt + 22 + commentLen; end != size {
+		is.add("zip-trailing-data", zipRejected("Trailing data"), false)
+	}
+	disk, cdDisk := binary.LittleEndian.Uint16(eocd[4:]), binary.LittleEndian.Uint16(eocd[6:])
+	onDisk, records := uint64(binary.LittleEndian.Uint16(eocd[8:])), uint64(binary.LittleEndian.Uint16(eocd[10:]))
+	cdSize, cdOffset := uint64(binary.LittleEndian.Uint32(eocd[12:])), uint64(binary.LittleEndian.Uint32(eocd[16:]))
+	cdEnd := eocdAt // where the central directory must end
+	if disk != 0 || cdDisk != 0 || onDisk != records {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return nil, is
+	}
+	if onDisk == 0xffff || records == 0xffff || cdSize == 0xffffffff || cdOffset == 0xffffffff || hasLocator(ra, eocdAt) {
+		var ok bool
+		records, cdSize, cdOffset, cdEnd, ok = readEOCD64(ra, eocdAt, &is)
+		if !ok {
+			return nil, is
+		}
+	}
+	if cdOffset > uint64(cdEnd) || cdSize != uint64(cdEnd)-cdOffset {
+		// Bytes before the first record, or between records, are what
+		// archive/zip and zipfile silently skip and a streaming reader
+		// does not.
+		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		return nil, is
+	}
+	cd := make([]byte, cdSize)
+	if _, err := ra.ReadAt(cd, int64(cdOffset)); err != nil {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return nil, is
+	}
+	for len(cd) > 0 {
+		e, rest, ok := parseCentral(cd, &is)
+		if !ok {
+			return nil, is
+		}
+		cd = rest
+		if _, dup := z.byName[e.name]; dup {
+			is.add("zip-duplicate-name", zipRejected("Duplicate filename in central directory"), false)
+			return nil, is
+		}
+		z.byName[e.name] = e
+		z.entries = append(z.entries, e)
+	}
+	if uint64(len(z.entries)) != records {
+		is.add("zip-record-count", zipRejected("Mismatched central directory records"), false)
+		return nil, is
+	}
+	if walk && !z.walkLocal(cdOffset, &is) {
+		return nil, is
+	}
+	z.checkEntries(&is)
+	if is.fatal() {
+		return nil, is
+	}
+	return z, is
+}
+
+// findEOCD returns the offset and the 22 fixed bytes of the last end of
+// central directory record whose comment fits in the file.
+func findEOCD(ra io.ReaderAt, size int64) (int64, []byte, error) {
+	const maxTail = 22 + 0xffff
+	tail := min(size, maxTail)
+	buf := make([]byte, tail)
+	if _, err := ra.ReadAt(buf, size-tail); err != nil && err != io.EOF {
+		return 0, nil, err
+	}
+	for i := len(buf) - 22; i >= 0; i-- {
+		if binary.LittleEndian.Uint32(buf[i:]) != sigEOCD {
+			continue
+		}
+		n := int(binary.LittleEndian.Uint16(buf[i+20:]))
+		if i+22+n <= len(buf) {
+			return size - tail + int64(i), buf[i : i+22], nil
+		}
+	}
+	return 0, nil, io.ErrUnexpectedEOF
+}
+
+// hasLocator reports whether a ZIP64 locator precedes the EOCD record.
+func hasLocator(ra io.ReaderAt, eocdAt int64) bool {
+	if eocdAt < 20 {
+		return false
+	}
+	var b [4]byte
+	_, err := ra.ReadAt(b[:], eocdAt-20)
+	return err == nil && binary.LittleEndian.Uint32(b[:]) == sigLocator
+}
+
+// readEOCD64 reads the ZIP64 locator and end record before eocdAt.
+func readEOCD64(ra io.ReaderAt, eocdAt int64, is *issues) (records, cdSize, cdOffset uint64, cdEnd int64, ok bool) {
+	malformed := func() (uint64, uint64, uint64, int64, bool) {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return 0, 0, 0, 0, false
+	}
+	if eocdAt < 20+56 {
+		return malformed()
+	}
+	loc := make([]byte, 20)
+	if _, err := ra.ReadAt(loc, eocdAt-20); err != nil || binary.LittleEndian.Uint32(loc) != sigLocator {
+		return malformed()
+	}
+	at := binary.LittleEndian.Uint64(loc[8:])
+	if at != uint64(eocdAt-20-56) {
+		// Extensible data or junk between the ZIP64 end record and
+		// its locator.
+		is.add("zip64-extensible", zipRejected("ZIP64 extensible data not allowed"), false)
+		return 0, 0, 0, 0, false
+	}
+	rec := make([]byte, 56)
+	if _, err := ra.ReadAt(rec, int64(at)); err != nil || binary.LittleEndian.Uint32(rec) != sigEOCD64 {
+		return malformed()
+	}
+	if binary.LittleEndian.Uint64(rec[4:]) != 44 {
+		is.add("zip64-extensible", zipRejected("ZIP64 extensible data not allowed"), false)
+		return 0, 0, 0, 0, false
+	}
+	onDisk, records := binary.LittleEndian.Uint64(rec[24:]), binary.LittleEndian.Uint64(rec[32:])
+	if onDisk != records || binary.LittleEndian.Uint32(rec[16:]) != 0 || binary.LittleEndian.Uint32(rec[20:]) != 0 {
+		return malformed()
+	}
+	return records, binary.LittleEndian.Uint64(rec[40:]), binary.LittleEndian.Uint64(rec[48:]), int64(at), true
+}
+
+// parseCentral parses the central-directory record at the start of cd.
+func parseCentral(cd []byte, is *issues) (*zipEntry, []byte, bool) {
+	if len(cd) < 46 || binary.LittleEndian.Uint32(cd) != sigCentral {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return nil, nil, false
+	}
+	le := binary.LittleEndian
+	e := &zipEntry{
+		flags:  le.Uint16(cd[8:]),
+		method: le.Uint16(cd[10:]),
+		crc:    le.Uint32(cd[16:]),
+		csize:  uint64(le.Uint32(cd[20:])),
+		usize:  uint64(le.Uint32(cd[24:])),
+		offset: uint64(le.Uint32(cd[42:])),
+	}
+	if le.Uint16(cd[4:])>>8 == 3 { // made by Unix: mode in the high half
+		e.mode = le.Uint32(cd[38:]) >> 16
+	}
+	n, x, c := int(le.Uint16(cd[28:])), int(le.Uint16(cd[30:])), int(le.Uint16(cd[32:]))
+	if len(cd) < 46+n+x+c || le.Uint16(cd[34:]) != 0 {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return nil, nil, false
+	}
+	name, extra := cd[46:46+n], cd[46+n:46+n+x]
+	if c != 0 {
+		is.add("zip-cd-comment", zipRejected("Comment in central directory"), true)
+	}
+	if !checkName(name, is) {
+		return nil, nil, false
+	}
+	e.name = string(name)
+	if !applyZip64(extra, e, is) {
+		return nil, nil, false
+	}
+	return e, cd[46+n+x+c:], true
+}
+
+// checkName applies Warehouse's and uv's rules for member names.
+func checkName(name []byte, is *issues) bool {
+	for _, c := range name {
+		if c < 0x20 || c == 0x7f {
+			is.add("zip-name-character", zipRejected("Invalid character in filename"), false)
+			return false
+		}
+	}
+	if !utf8.Valid(name) {
+		is.add("zip-name-utf8", zipRejected("Filename not unicode"), false)
+		return false
+	}
+	return true
+}
+
+// applyZip64 reads the ZIP64 extra of a central record into e and rejects
+// duplicated extras that Warehouse forbids.
+func applyZip64(extra []byte, e *zipEntry, is *issues) bool {
+	seen := map[uint16]bool{}
+	for len(extra) > 0 {
+		if len(extra) < 4 {
+			is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+			return false
+		}
+		id, n := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if len(extra) < 4+n {
+			is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+			return false
+		}
+		if seen[id] && (id == 0x0001 || id == 0x7075) {
+			is.add("zip-duplicate-extra", zipRejected("Invalid duplicate extra in local file"), false)
+			return false
+		}
+		seen[id] = true
+		if id == 0x0001 {
+			f := extra[4 : 4+n]
+			for _, p := range []*uint64{&e.usize, &e.csize, &e.offset} {
+				if *p != 0xffffffff {
+					continue
+				}
+				if len(f) < 8 {
+					is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+					return false
+				}
+				*p, f = binary.LittleEndian.Uint64(f), f[8:]
+			}
+		}
+		extra = extra[4+n:]
+	}
+	return true
+}
+
+// walkLocal visits every local header in file order and checks that the
+// records tile the file from offset 0 to the central directory, with
+// names and sizes equal to the directory's.
+func (z *zipArchive) walkLocal(cdOffset uint64, is *issues) bool {
+	order := slices.Clone(z.entries)
+	slices.SortFunc(order, func(a, b *zipEntry) int { return cmp.Compare(a.offset, b.offset) })
+	var at uint64
+	for _, e := range order {
+		if e.offset != at {
+			msg := "Unknown record signature"
+			if e.offset < at {
+				msg = "Duplicate filename in local headers" // overlapping records
+			}
+			is.add("zip-unknown-record", zipRejected(msg), false)
+			return false
+		}
+		next, ok := z.readLocal(e, is)
+		if !ok {
+			return false
+		}
+		at = next
+	}
+	if at != cdOffset {
+		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		return false
+	}
+	return true
+}
+
+// readLocal checks e's local header and returns the offset just past its
+// data (and data descriptor).
+func (z *zipArchive) readLocal(e *zipEntry, is *issues) (uint64, bool) {
+	le := binary.LittleEndian
+	var h [30]byte
+	if _, err := z.ra.ReadAt(h[:], int64(e.offset)); err != nil || le.Uint32(h[:]) != sigLocal {
+		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		return 0, false
+	}
+	n, x := uint64(le.Uint16(h[26:])), uint64(le.Uint16(h[28:]))
+	nx := make([]byte, n+x)
+	if _, err := z.ra.ReadAt(nx, int64(e.offset+30)); err != nil {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return 0, false
+	}
+	if !checkName(nx[:n], is) {
+		return 0, false
+	}
+	if string(nx[:n]) != e.name {
+		is.add("zip-local-name", zipRejected("Filename not in central directory"), false)
+		return 0, false
+	}
+	local := &zipEntry{csize: uint64(le.Uint32(h[18:])), usize: uint64(le.Uint32(h[22:]))}
+	if !applyZip64(nx[n:], local, is) {
+		return 0, false
+	}
+	e.zip64loc = hasExtra(nx[n:], 0x0001)
+	flags := le.Uint16(h[6:])
+	e.dataAt = int64(e.offset + 30 + n + x)
+	end := uint64(e.dataAt) + e.csize
+	if end > uint64(z.size) {
+		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		return 0, false
+	}
+	if flags&0x8 != 0 || e.flags&0x8 != 0 {
+		is.add("zip-data-descriptor", zipRejected("ZIP contains a data descriptor"), true)
+		return z.skipDescriptor(e, end, is)
+	}
+	switch {
+	case local.csize != e.csize:
+		is.add("zip-size-mismatch", zipRejected("Mis-matched data size"), false)
+		return 0, false
+	case local.usize != e.usize:
+		is.add("zip-size-mismatch", zipRejected("Mis-matched file size"), false)
+		return 0, false
+	}
+	return end, true
+}
+
+func hasExtra(extra []byte, want uint16) bool {
+	for len(extra) >= 4 {
+		id, n := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		if id == want {
+			return true
+		}
+		if len(extra) < 4+n {
+			return false
+		}
+		extra = extra[4+n:]
+	}
+	return false
+}
+
+// skipDescriptor returns the offset after the data descriptor that follows
+// e's data at end, checking that it repeats the directory's values.
+func (z *zipArchive) skipDescriptor(e *zipEntry, end uint64, is *issues) (uint64, bool) {
+	size := uint64(12)
+	if e.zip64loc {
+		size = 20
+	}
+	var b [24]byte
+	m, _ := z.ra.ReadAt(b[:], int64(end))
+	d := b[:m]
+	if len(d) >= 4 && binary.LittleEndian.Uint32(d) == sigDescriptor {
+		d, end = d[4:], end+4
+	}
+	if uint64(len(d)) < size || binary.LittleEndian.Uint32(d) != e.crc {
+		is.add("zip-size-mismatch", zipRejected("Mis-matched data size"), false)
+		return 0, false
+	}
+	return end + size, true
+}
+
+// checkEntries applies the per-member rules: no encryption, a compression
+// method someone can read, safe paths and the zip-bomb ratio.
+func (z *zipArchive) checkEntries(is *issues) {
+	var total uint64
+	unsupported := false
+	for _, e := range z.entries {
+		total += e.usize
+		if e.flags&0x1 != 0 {
+			is.add("zip-encrypted", invalidDist("Member %s is encrypted", pyRepr(e.name)), false)
+		}
+		switch e.method {
+		case methodStored, methodDeflate:
+		case methodBzip2, methodLZMA, methodZstd:
+			unsupported = true
+		default:
+			is.add("zip-compression", invalidDist("Member %s uses unknown compression method %d", pyRepr(e.name), e.method), false)
+		}
+		if !safeMemberPath(e.name) {
+			is.add("unsafe-path", invalidDist("Member %s has an unsafe path", pyRepr(e.name)), false)
+		}
+	}
+	if unsupported {
+		is.add("zip-compression", invalidDist("File does not use a supported compression type"), true)
+	}
+	if total > ratioMinSize && total/uint64(max(z.size, 1)) > ratioMax {
+		is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
+	}
+}
+
+// safeMemberPath rejects absolute names, backslashes, drive letters and
+// "." or ".." components: an installer must never write outside its
+// target, and an sdist must be a clean tree.
+func safeMemberPath(name string) bool {
+	n := strings.TrimSuffix(name, "/")
+	if n == "" || strings.HasPrefix(n, "/") || strings.Contains(n, "\\") || (len(n) > 1 && n[1] == ':') {
+		return false
+	}
+	for _, c := range strings.Split(n, "/") {
+		if c == "" || c == "." || c == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// read returns the inflated bytes of member e, at most maxMemberRead, and
+// checks their length and CRC against the directory.
+func (z *zipArchive) read(e *zipEntry) ([]byte, error) {
+	if e.usize > maxMemberRead {
+		return nil, fmt.Errorf("%s is larger than %d MiB", e.name, maxMemberRead>>20)
+	}
+	if e.dataAt == 0 {
+		if err := z.locate(e); err != nil {
+			return nil, err
+		}
+	}
+	data := io.NewSectionReader(z.ra, e.dataAt, int64(e.csize))
+	var r io.Reader
+	switch e.method {
+	case methodStored:
+		r = data
+	case methodDeflate:
+		fr := flate.NewReader(data)
+		defer fr.Close()
+		r = fr
+	default:
+		return nil, fmt.Errorf("%s uses compression method %d, which this reader does not support", e.name, e.method)
+	}
+	b, err := io.ReadAll(io.LimitReader(r, int64(e.usize)+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", e.name, err)
+	}
+	if uint64(len(b)) != e.usize || crc32.ChecksumIEEE(b) != e.crc {
+		return nil, fmt.Errorf("%s: size or CRC-32 does not match the central directory", e.name)
+	}
+	return b, nil
+}
+
+// locate reads e's local header to find where its data starts, for
+// archives read without walkLocal.
+func (z *zipArchive) locate(e *zipEntry) error {
+	var h [30]byte
+	if _, err := z.ra.ReadAt(h[:], int64(e.offset)); err != nil || binary.LittleEndian.Uint32(h[:]) != sigLocal {
+		return fmt.Errorf("%s: no local header at offset %d", e.name, e.offset)
+	}
+	e.dataAt = int64(e.offset) + 30 + int64(binary.LittleEndian.Uint16(h[26:])) + int64(binary.LittleEndian.Uint16(h[28:]))
+	if e.dataAt+int64(e.csize) > z.size {
+		return fmt.Errorf("%s: data past the end of the file", e.name)
+	}
+	return nil
+}
+
+// names returns the member names in directory order.
+func (z *zipArchive) names() []string {
+	ns := make([]string, len(z.entries))
+	for i, e := range z.entries {
+		ns[i] = e.name
+	}
+	return ns
+}
+
+// topDirs returns the distinct first path components of names that have
+// more than one component, in first-seen order.
+func topDirs(names []string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		top, _, ok := strings.Cut(n, "/")
+		if ok && !seen[top] {
+			seen[top] = true
+			dirs = append(dirs, top)
+		}
+	}
+	return dirs
+}
+
+// distInfoDirs returns the top-level directories named *.dist-info.
+func distInfoDirs(names []string) []string {
+	var ds []string
+	for _, d := range topDirs(names) {
+		if strings.HasSuffix(d, ".dist-info") {
+			ds = append(ds, d)
+		}
+	}
+	return ds
+}
+
+// member returns the entry for name if it is a regular file.
+func (z *zipArchive) member(name string) (*zipEntry, bool) {
+	e, ok := z.byName[name]
+	if !ok || e.isDir() || e.isSymlink() {
+		return nil, false
+	}
+	return e, true
+}
+
+// findWheelMetadata finds the one .dist-info directory of a wheel named f and
+// reads its METADATA. The directory must belong to the project: its name,
+// normalised, starts with the normalised project name and a "-" (pip and
+// uv compare the prefix only; the PyPI profile then requires the exact
+// name).
+func findWheelMetadata(z *zipArchive, file string, f *Filename) (string, []byte, *Problem) {
+	dirs := distInfoDirs(z.names())
+	prob := func(rule, msg string) (string, []byte, *Problem) {
+		return "", nil, &Problem{File: file, Field: "archive", Rule: rule, Message: msg}
+	}
+	switch len(dirs) {
+	case 0:
+		return prob("dist-info-missing", fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s.dist-info/METADATA", file, rawNameVersion(file)))
+	case 1:
+	default:
+		return prob("dist-info-multiple", "multiple .dist-info directories found: "+strings.Join(dirs, ", "))
+	}
+	dir := dirs[0]
+	if !strings.HasPrefix(NormalizeName(strings.TrimSuffix(dir, ".dist-info"))+"-", NormalizeName(f.Name)+"-") {
+		return prob("dist-info-name", fmt.Sprintf(".dist-info directory %s does not start with %s", pyRepr(dir), pyRepr(NormalizeName(f.Name))))
+	}
+	name := path.Join(dir, "METADATA")
+	e, ok := z.member(name)
+	if !ok {
+		return prob("metadata-missing", fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s", file, name))
+	}
+	b, err := z.read(e)
+	if err != nil {
+		return prob("metadata-unreadable", invalidDist("%v", err))
+	}
+	return dir, b, nil
+}
+
+// rawNameVersion returns "name-version" as Warehouse splits it from a
+// wheel file name: the text before the second "-".
+func rawNameVersion(file string) string {
+	parts := strings.SplitN(file, "-", 3)
+	if len(parts) < 3 {
+		return strings.TrimSuffix(file, ".whl")
+	}
+	return parts[0] + "-" + parts[1]
+}

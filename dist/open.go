@@ -1,0 +1,273 @@
+package dist
+
+import (
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Open opens the wheel or sdist at path. In one read of the file it
+// computes the file's digests (sha256, blake2b-256 and md5, each hasher in
+// its own goroutine) and, from the same open file, reads the archive's
+// directory, checks its structure and parses its core metadata: a
+// wheel's METADATA through the ZIP central directory, an sdist's PKG-INFO
+// from the very bytes being hashed.
+//
+// A file the name of which does not parse, an archive that no installer
+// could trust (see [Distribution.Check] for the rules) or one without core
+// metadata gives a *ValidationError, whose problems name the file, the
+// rule and, where PyPI has words for it, PyPI's message. Other errors are
+// I/O errors naming the path.
+func Open(path string) (*Distribution, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dist: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("dist: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("dist: %s: not a regular file", path)
+	}
+	return open(path, f, fi.Size())
+}
+
+// OpenReaderAt is [Open] for content that is not a file on disk: name is
+// the distribution's file name (its base name is parsed), r its bytes and
+// size their length. The Distribution keeps r, so that
+// [Distribution.Reader] and [Distribution.Check] can read it again.
+func OpenReaderAt(name string, r io.ReaderAt, size int64) (*Distribution, error) {
+	d, err := open(name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	d.ra = r
+	return d, nil
+}
+
+// ReadMetadata returns the core metadata of the distribution at path and
+// its raw bytes, reading as little as it can: for a wheel the ZIP end
+// records, the central directory and the one METADATA member, whatever the
+// size of the file; for an sdist the gzip stream up to PKG-INFO. It
+// computes no digests and checks only what it reads; use [Open] before
+// uploading.
+func ReadMetadata(path string) (*Metadata, []byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dist: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, fmt.Errorf("dist: %w", err)
+	}
+	file := filepath.Base(path)
+	fn, err := ParseFilename(file)
+	if err != nil {
+		return nil, nil, filenameError(file, err)
+	}
+	var (
+		raw []byte
+		is  issues
+	)
+	if fn.Ext == ".tar.gz" {
+		var c *sdistContents
+		if c, is = readTarGz(f, fi.Size(), false); c != nil {
+			raw = c.pkgInfo
+		}
+	} else {
+		raw, _, is = zipMetadata(f, fi.Size(), file, fn, false)
+	}
+	if is.fatal() {
+		return nil, nil, issuesError(file, is)
+	}
+	m, err := parseMetadataBytes(file, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, raw, nil
+}
+
+// open reads the content once: a hashing pass over every byte, while the
+// archive is parsed from the same content.
+func open(name string, ra io.ReaderAt, size int64) (*Distribution, error) {
+	file := filepath.Base(name)
+	fn, err := ParseFilename(file)
+	if err != nil {
+		return nil, filenameError(file, err)
+	}
+	d := &Distribution{Path: name, Filename: fn, Size: size}
+	hs := newHashers()
+	content := io.NewSectionReader(ra, 0, size)
+	var (
+		raw   []byte
+		is    issues
+		n     int64
+		readE error
+	)
+	if fn.Ext == ".tar.gz" {
+		var c *sdistContents
+		if c, is, n, readE = hashAndReadTar(content, size, hs); c != nil {
+			raw, d.Members = c.pkgInfo, c.names
+		}
+	} else {
+		hashed := make(chan struct{})
+		go func() {
+			n, readE = fanOut(content, size, hashConsumers(hs)...)
+			close(hashed)
+		}()
+		// pread on the same file while the hashers stream it.
+		raw, d.Members, is = zipMetadata(ra, size, file, fn, true)
+		<-hashed
+	}
+	if readE != nil {
+		return nil, fmt.Errorf("dist: reading %s: %w", name, readE)
+	}
+	if n != size {
+		return nil, fmt.Errorf("dist: %s: read %d bytes, expected %d: the file changed while it was read", name, n, size)
+	}
+	if is.fatal() {
+		return nil, issuesError(file, is)
+	}
+	if d.Metadata, err = parseMetadataBytes(file, raw); err != nil {
+		return nil, err
+	}
+	d.Digests = digestsOf(hs)
+	d.MetadataBytes = raw
+	d.MetadataDigests = digestBytes(raw)
+	return d, nil
+}
+
+// hashAndReadTar feeds the content to the hashers and, through a pipe, to
+// the tar reader: one read serves both. When the reader is done (at the
+// end of the tar stream) the rest is drained so hashing goes on to the
+// last byte, whatever follows the tar end marker.
+func hashAndReadTar(content io.Reader, size int64, hs []hash.Hash) (*sdistContents, issues, int64, error) {
+	pr, pw := io.Pipe()
+	type result struct {
+		c  *sdistContents
+		is issues
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, is := readTarGz(pr, size, true)
+		io.Copy(io.Discard, pr)
+		done <- result{c, is}
+	}()
+	consumers := append(hashConsumers(hs), func(b []byte) { pw.Write(b) })
+	n, err := fanOut(content, size, consumers...)
+	pw.Close()
+	res := <-done
+	return res.c, res.is, n, err
+}
+
+// zipMetadata reads the directory of a wheel or a legacy .zip sdist and
+// its core metadata member.
+func zipMetadata(ra io.ReaderAt, size int64, file string, fn *Filename, walk bool) ([]byte, []string, issues) {
+	z, is := readZip(ra, size, walk)
+	if z == nil {
+		return nil, nil, is
+	}
+	if fn.Kind == Sdist {
+		raw, sis := zipSdistMetadata(z)
+		return raw, z.names(), append(is, sis...)
+	}
+	_, raw, p := findWheelMetadata(z, file, fn)
+	if p != nil {
+		is.add(p.Rule, p.Message, false)
+	}
+	return raw, z.names(), is
+}
+
+// parseMetadataBytes parses a core metadata member; the error is for bytes
+// that cannot be read as a metadata file at all.
+func parseMetadataBytes(file string, raw []byte) (*Metadata, error) {
+	m, err := ParseMetadata(raw)
+	if err != nil {
+		return nil, &ValidationError{File: file, Problems: []*Problem{{
+			File: file, Field: "metadata", Rule: "metadata-unreadable", Message: err.Error(),
+		}}}
+	}
+	return m, nil
+}
+
+// filenameError turns a ParseFilename error into a *ValidationError.
+func filenameError(file string, err error) error {
+	p := &Problem{File: file, Field: "filename", Rule: "filename", Message: err.Error()}
+	var fe *FilenameError
+	if errors.As(err, &fe) {
+		p.Rule = "filename-" + fe.Rule
+		if msg := fe.PyPIMessage(); msg != "" {
+			p.Message = msg
+		}
+	}
+	return &ValidationError{File: file, Problems: []*Problem{p}}
+}
+
+// issuesError returns the fatal archive issues as a *ValidationError.
+func issuesError(file string, is issues) error {
+	e := &ValidationError{File: file}
+	for _, i := range is {
+		if !i.pypiOnly {
+			e.Problems = append(e.Problems, &Problem{File: file, Field: "archive", Rule: i.rule, Message: i.msg})
+		}
+	}
+	return e
+}
+
+// Reader returns the distribution's bytes again, from the start: the file
+// at Path re-opened, or the ReaderAt given to OpenReaderAt. It fails if
+// the content no longer has the size it had when opened.
+func (d *Distribution) Reader() (io.ReadCloser, error) {
+	ra, closeFn, err := d.content()
+	if err != nil {
+		return nil, err
+	}
+	return readCloser{io.NewSectionReader(ra, 0, d.Size), closeFn}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r readCloser) Close() error { return r.close() }
+
+// content returns the distribution's bytes as a ReaderAt of size d.Size
+// and the function that releases it.
+func (d *Distribution) content() (io.ReaderAt, func() error, error) {
+	if d.ra != nil {
+		// A ReaderAt has no size: probe its last byte and one past it.
+		var b [1]byte
+		n, err := d.ra.ReadAt(b[:], d.Size)
+		if n != 0 || err != io.EOF || (d.Size > 0 && !readsAt(d.ra, d.Size-1)) {
+			return nil, nil, fmt.Errorf("dist: %s: the content is no longer %d bytes long", d.Path, d.Size)
+		}
+		return d.ra, func() error { return nil }, nil
+	}
+	f, err := os.Open(d.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dist: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("dist: %w", err)
+	}
+	if fi.Size() != d.Size {
+		f.Close()
+		return nil, nil, fmt.Errorf("dist: %s: the file is now %d bytes long, it was %d when opened", d.Path, fi.Size(), d.Size)
+	}
+	return f, f.Close, nil
+}
+
+func readsAt(ra io.ReaderAt, off int64) bool {
+	var b [1]byte
+	n, _ := ra.ReadAt(b[:], off)
+	return n == 1
+}

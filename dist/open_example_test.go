@@ -1,0 +1,50 @@
+package dist_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/trustpub/pypi/dist"
+)
+
+func ExampleOpen() {
+	d, err := dist.Open("testdata/good/wheel/demo-1.0-py3-none-any.whl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Kind(), d.Metadata.Name, d.Metadata.Version)
+	fmt.Println(len(d.Digests.SHA256), len(d.Digests.BLAKE2b256), len(d.Digests.MD5))
+	fmt.Println(d.Validate(dist.PyPI))
+	// Output:
+	// wheel demo 1.0
+	// 64 64 32
+	// <nil>
+}
+
+func ExampleDistribution_Check() {
+	d, err := dist.Open("testdata/bad/wheel-platform-linux/demo-1.0-cp312-cp312-linux_x86_64.whl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range d.Check(dist.PyPI) {
+		if p.Severity == dist.Error {
+			fmt.Println(p.Field, p.Rule, p.Message)
+		}
+	}
+	// Output:
+	// filename platform-tag Binary wheel 'demo-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform tag 'linux_x86_64'.
+}
+
+func ExampleOpen_invalidArchive() {
+	_, err := dist.Open("testdata/bad/zip-trailing-data/demo-1.0-py3-none-any.whl")
+	var ve *dist.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			fmt.Println(p.Rule+":", p.Message)
+		}
+	}
+	// Output:
+	// zip-trailing-data: Invalid distribution file. ZIP archive not accepted: Trailing data. See https://docs.pypi.org/archives for more information
+}

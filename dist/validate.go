@@ -1,0 +1,545 @@
+package dist
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/trustpub/pypi/dist/pep440"
+)
+
+// pypiMetadataVersions are the Metadata-Version values PyPI accepts
+// (Warehouse's SUPPORTED_METADATA_VERSIONS: not 2.0, not yet 2.6).
+var pypiMetadataVersions = []string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
+
+// Check returns every problem of d under profile p, errors and warnings,
+// in a stable order: the file name against the metadata, the metadata's
+// version rules, the archive (re-read: its ZIP framing, and a wheel's
+// WHEEL, RECORD and entry_points.txt), License-File members, then the
+// field contents (checkContent). The same problem is never told twice.
+// Archive problems that make a file unusable for anyone are errors of
+// Open instead.
+//
+// Under [PyPI], what PyPI's upload endpoint would refuse is an error:
+// non-canonical file names, .zip sdists, platform tags off PyPI's list, a
+// .dist-info directory not named as the file, a missing WHEEL, RECORD or
+// METADATA, a missing License-File, unsupported metadata versions, fields
+// newer than the declared metadata version, local versions, a name or
+// version differing from the metadata's, bad entry points, ZIP data
+// descriptors, directory comments and compression methods other than
+// stored and deflate. Under [Lenient] these are warnings, except what
+// breaks installers too: a name or version differing from the metadata's,
+// a missing WHEEL or RECORD, a Wheel-Version other than 1.x, a
+// Metadata-Version that is not 1.x or 2.x, a missing Name or Version.
+// License-File under a metadata version older than 2.4 is a warning in
+// both: uploaders leave it out, so PyPI never sees it.
+//
+// Messages are PyPI's where PyPI has words: archive problems read as
+// PyPI's reply ("Invalid distribution file. ..."); metadata field
+// problems as packaging's message, without the " See https://..." that
+// PyPI appends (see PyPIReply). A Problem's Field is the lowercase field
+// name for metadata, else "filename", "archive", "WHEEL", "RECORD" or
+// "entry_points.txt".
+func (d *Distribution) Check(p Profile) []*Problem {
+	c := &checker{d: d, p: p, file: filepath.Base(d.Path), m: d.Metadata, seen: map[string]bool{}}
+	if d.Kind() == Wheel {
+		c.wheelFilename()
+	} else {
+		c.sdistFilename()
+	}
+	content := checkContent(c.file, d.Metadata, p)
+	c.metadataVersion()
+	c.required(content)
+	c.localVersion()
+	c.archive()
+	for _, pr := range content {
+		c.addProblem(pr)
+	}
+	return c.problems
+}
+
+// Validate returns nil if d has no error-severity problem under p, and
+// otherwise a *ValidationError holding every one of them.
+func (d *Distribution) Validate(p Profile) error {
+	var errs []*Problem
+	for _, pr := range d.Check(p) {
+		if pr.Severity == Error {
+			errs = append(errs, pr)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &ValidationError{File: filepath.Base(d.Path), Problems: errs}
+}
+
+// checker collects the problems of one Check call.
+type checker struct {
+	d        *Distribution
+	p        Profile
+	file     string
+	m        *Metadata
+	problems []*Problem
+	seen     map[string]bool // field + message, so that no problem is told twice
+}
+
+func (c *checker) addProblem(pr *Problem) {
+	key := pr.Field + "\x00" + pr.Message
+	if c.seen[key] {
+		return
+	}
+	c.seen[key] = true
+	c.problems = append(c.problems, pr)
+}
+
+func (c *checker) add(sev Severity, field, rule, format string, args ...any) {
+	c.addProblem(&Problem{File: c.file, Field: field, Rule: rule, Message: fmt.Sprintf(format, args...), Severity: sev})
+}
+
+// pypiError is Error under PyPI and Warning otherwise.
+func (c *checker) pypiError() Severity {
+	if c.p == PyPI {
+		return Error
+	}
+	return Warning
+}
+
+// versions parses the metadata and filename versions; ok is false when
+// either is not PEP 440 (the metadata one is then a content problem).
+func (c *checker) versions() (meta, file pep440.Version, ok bool) {
+	mv, err1 := pep440.Parse(c.m.Version)
+	fv, err2 := pep440.Parse(c.d.Filename.Version)
+	return mv, fv, err1 == nil && err2 == nil
+}
+
+// nameMatches checks the project name of the file name against the
+// metadata's, as Warehouse does first; it reports whether they match.
+func (c *checker) nameMatches() bool {
+	if c.m.Name == "" {
+		return false
+	}
+	canon := NormalizeName(c.m.Name)
+	if NormalizeName(c.d.Filename.Name) != canon {
+		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyRepr(c.m.Name), pyRepr(EscapeName(c.m.Name)))
+		return false
+	}
+	return true
+}
+
+func (c *checker) wheelFilename() {
+	f := c.d.Filename
+	if c.p == PyPI {
+		for _, plat := range f.PlatformTags {
+			if plat = strings.ToLower(plat); !validPlatformTag(plat) {
+				c.add(Error, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
+			}
+		}
+	}
+	if !c.nameMatches() {
+		return
+	}
+	if want := EscapeName(c.m.Name); f.Name != want {
+		c.add(c.pypiError(), "filename", "filename-normalized-name", "Filename %s should contain the normalized project name %s, not %s.", pyRepr(c.file), pyRepr(want), pyRepr(f.Name))
+	}
+	mv, fv, ok := c.versions()
+	if !ok {
+		return
+	}
+	if !mv.Equal(fv) {
+		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyRepr(mv.String()), pyRepr(fv.String()))
+	} else if fv.String() != f.Version {
+		c.add(Warning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyRepr(c.file), pyRepr(CanonicalWheelFilename(f)))
+	}
+}
+
+func (c *checker) sdistFilename() {
+	if !c.nameMatches() {
+		return
+	}
+	if mv, fv, ok := c.versions(); ok && !mv.Equal(fv) {
+		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyRepr(mv.String()), pyRepr(fv.String()))
+	}
+	if want := CanonicalSdistFilename(c.m.Name, c.m.Version); c.file != want {
+		c.add(c.pypiError(), "filename", "filename-pep625", "Filename %s is invalid, should be %s.", pyRepr(c.file), pyRepr(want))
+	}
+}
+
+// metadataVersion applies the Metadata-Version rules: PyPI's supported
+// set, or for Lenient the specification's (fail on an unknown major,
+// warn on a newer minor), then the gating of newer fields.
+func (c *checker) metadataVersion() {
+	v := c.m.MetadataVersion
+	shown := pyRepr(v)
+	if !c.m.Present("Metadata-Version") {
+		shown = "None"
+	}
+	switch {
+	case c.p == PyPI && !slices.Contains(pypiMetadataVersions, v):
+		c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+	case c.p == Lenient && !KnownMetadataVersion(v):
+		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
+			c.add(Warning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
+		} else {
+			c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+		}
+	}
+	for _, f := range c.m.FieldsNewerThan(v) {
+		sev := c.pypiError()
+		if f == "License-File" {
+			// setuptools wrote License-File under 2.1 for years; twine and
+			// uv leave it out of the upload below 2.4, so PyPI never sees it.
+			sev = Warning
+		}
+		c.add(sev, strings.ToLower(f), "field-version", "%s introduced in metadata version %s, not %s", strings.ToLower(f), FieldIntroduced(f), v)
+	}
+}
+
+// required reports a missing Name or Version in packaging's words, unless
+// the content checks already judged the field (PyPI's upload form answers
+// a missing name before packaging sees it).
+func (c *checker) required(content []*Problem) {
+	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == Error })
+	if strings.TrimSpace(c.m.Name) == "" && !nameJudged {
+		c.add(Error, "name", "required", "'name' is a required field")
+	}
+	if strings.TrimSpace(c.m.Version) == "" {
+		c.add(Error, "version", "required", "'version' is a required field")
+	}
+}
+
+func (c *checker) localVersion() {
+	if c.p != PyPI {
+		return
+	}
+	if v, err := pep440.Parse(c.m.Version); err == nil && v.Local() != "" {
+		c.add(Error, "version", "local-version", "The use of local versions in %s is not allowed.", pyRepr(v.String()))
+	}
+}
+
+// archive re-reads what Open did not keep: the ZIP framing rules that only
+// PyPI enforces, and the members a wheel must have. It also checks that
+// every License-File is in the archive.
+func (c *checker) archive() {
+	isZip := c.d.Filename.Ext != ".tar.gz"
+	if isZip {
+		ra, closeFn, err := c.d.content()
+		if err != nil {
+			c.add(Error, "archive", "unreadable", "%v", err)
+			return
+		}
+		defer closeFn()
+		z, is := readZip(ra, c.d.Size, true)
+		for _, i := range is {
+			sev := Error
+			if i.pypiOnly {
+				sev = c.pypiError()
+			}
+			c.add(sev, "archive", i.rule, "%s", i.msg)
+		}
+		if z == nil {
+			return
+		}
+		if c.d.Kind() == Wheel {
+			c.wheelMembers(z)
+			return
+		}
+	}
+	root := sdistRoot(c.d.Members)
+	if want := strings.TrimSuffix(c.file, c.d.Filename.Ext); root != want {
+		c.add(Warning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyRepr(root), pyRepr(want))
+	}
+	c.licenseFiles(root)
+}
+
+// wheelMembers checks the .dist-info directory: named as the file (PyPI),
+// with WHEEL, RECORD and METADATA, a readable WHEEL, a RECORD listing the
+// archive, valid entry points and the License-File members.
+func (c *checker) wheelMembers(z *zipArchive) {
+	dirs := distInfoDirs(z.names())
+	if len(dirs) != 1 {
+		return // Open refused it
+	}
+	dir, want := dirs[0], rawNameVersion(c.file)+".dist-info"
+	switch {
+	case dir == want:
+	case c.p == PyPI: // Warehouse reads the members at the file name's prefix
+		c.add(Error, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
+		c.add(Error, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
+	default:
+		c.add(Warning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyRepr(dir), pyRepr(want))
+	}
+	c.wheelFile(z, dir)
+	if _, ok := z.member(dir + "/RECORD"); !ok {
+		c.add(Error, "archive", "record-missing", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
+	} else {
+		c.record(z, dir)
+	}
+	if e, ok := z.member(dir + "/entry_points.txt"); ok {
+		if b, err := z.read(e); err != nil || !validEntryPoints(b) {
+			c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file", c.file)
+		}
+	}
+	licenses := dir + "/licenses"
+	if c.p == PyPI {
+		licenses = want + "/licenses"
+	}
+	c.licenseFiles(licenses)
+}
+
+// wheelFile checks WHEEL: present, with a Wheel-Version installers accept
+// (major 1; a newer minor is a warning; the first one counts, as in uv),
+// and Tag lines that expand the file name's tags.
+func (c *checker) wheelFile(z *zipArchive, dir string) {
+	name := dir + "/WHEEL"
+	e, ok := z.member(name)
+	if !ok {
+		c.add(Error, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		return
+	}
+	b, err := z.read(e)
+	if err != nil {
+		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		return
+	}
+	w, err := ParseMetadata(b)
+	if err != nil {
+		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		return
+	}
+	var version string
+	var tags []string
+	for _, h := range w.Headers {
+		switch {
+		case strings.EqualFold(h.Name, "Wheel-Version") && version == "":
+			version = strings.TrimSpace(h.Value)
+		case strings.EqualFold(h.Name, "Tag"):
+			tags = append(tags, strings.ToLower(strings.TrimSpace(h.Value)))
+		}
+	}
+	slices.Sort(tags)
+	if tags = slices.Compact(tags); len(tags) > 0 && !slices.Equal(tags, c.d.Filename.Tags()) {
+		c.add(Warning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
+	}
+	major, minor, _ := strings.Cut(version, ".")
+	switch {
+	case version == "":
+		c.add(Error, "WHEEL", "wheel-version", "%s has no Wheel-Version", name)
+	case major != "1" || !allDigits(minor):
+		c.add(Error, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is)", name, version)
+	case minor != "0":
+		c.add(Warning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
+	}
+}
+
+// record checks RECORD the way Warehouse does after accepting a wheel
+// (it e-mails the maintainers rather than refusing the file): UTF-8 CSV
+// listing exactly the archive's files, with hashes of sha256 or better.
+func (c *checker) record(z *zipArchive, dir string) {
+	name := dir + "/RECORD"
+	e, _ := z.member(name)
+	b, err := z.read(e)
+	if err != nil || !utf8.Valid(b) {
+		c.add(Warning, "RECORD", "record-invalid", "%s is not valid UTF-8", name)
+		return
+	}
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	rows, err := r.ReadAll()
+	if err != nil {
+		c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+		return
+	}
+	listed := map[string]bool{}
+	for _, row := range rows {
+		p := strings.ReplaceAll(row[0], `\`, "/")
+		listed[p] = true
+		if len(row) > 1 && row[1] != "" {
+			if algo, _, _ := strings.Cut(row[1], "="); algo == "md5" || algo == "sha1" {
+				c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, p, algo)
+			}
+		}
+	}
+	var missing, extra []string
+	for _, n := range z.names() {
+		if strings.HasSuffix(n, "/") || n == dir+"/RECORD.jws" || n == dir+"/RECORD.p7s" {
+			continue
+		}
+		if !listed[n] {
+			missing = append(missing, n)
+		}
+		delete(listed, n)
+	}
+	for p := range listed {
+		extra = append(extra, p)
+	}
+	slices.Sort(extra)
+	if len(missing)+len(extra) > 0 {
+		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
+			name, len(missing), firstFew(missing), len(extra), firstFew(extra))
+	}
+}
+
+// firstFew lists up to three names, for messages about long lists.
+func firstFew(names []string) string {
+	if len(names) > 3 {
+		return "[" + strings.Join(names[:3], " ") + " ...]"
+	}
+	return fmt.Sprint(names)
+}
+
+// licenseFiles checks that each License-File is a member at under/path.
+// Under a metadata version older than 2.4 the field itself is the problem.
+func (c *checker) licenseFiles(under string) {
+	if len(c.m.LicenseFiles) == 0 || slices.Contains(c.m.FieldsNewerThan(c.m.MetadataVersion), "License-File") {
+		return
+	}
+	members := map[string]bool{}
+	for _, n := range c.d.Members {
+		members[n] = true
+	}
+	for _, lf := range c.m.LicenseFiles {
+		target := path.Join(under, lf)
+		if !members[target] {
+			c.add(c.pypiError(), "license-file", "license-file-missing", "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
+		}
+	}
+}
+
+// validEntryPoints reports whether entry_points.txt parses as Python's
+// configparser reads it (UTF-8, "=" delimiter, no duplicate sections or
+// options) with console and GUI script names matching [\w.-]+.
+func validEntryPoints(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	sections := map[string]map[string]bool{}
+	var (
+		options  map[string]bool
+		section  string
+		inOption bool
+	)
+	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(b))
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" || t[0] == '#' || t[0] == ';':
+			continue
+		case line[0] == ' ' || line[0] == '\t':
+			if !inOption {
+				return false
+			}
+			continue
+		case t[0] == '[' && t[len(t)-1] == ']' && len(t) > 2:
+			section = t[1 : len(t)-1]
+			if sections[section] != nil {
+				return false
+			}
+			options = map[string]bool{}
+			sections[section] = options
+			inOption = false
+			continue
+		}
+		key, _, ok := strings.Cut(line, "=")
+		key = strings.ToLower(strings.TrimSpace(key))
+		if options == nil || !ok || key == "" || options[key] {
+			return false
+		}
+		options[key] = true
+		inOption = true
+		if (section == "console_scripts" || section == "gui_scripts") && !scriptName(key) {
+			return false
+		}
+	}
+	return true
+}
+
+// scriptName reports whether s fullmatches Python's [\w.-]+.
+func scriptName(s string) bool {
+	for _, r := range s {
+		if r != '.' && r != '-' && r != '_' && !unicode.IsLetter(r) && !unicode.IsNumber(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// PyPI's wheel platform tags (Warehouse legacy.py _valid_platform_tag).
+var (
+	pypiPlatforms = stringSet("any", "win32", "win_arm64", "win_amd64", "win_ia64",
+		"manylinux1_x86_64", "manylinux1_i686", "manylinux2010_x86_64", "manylinux2010_i686",
+		"manylinux2014_x86_64", "manylinux2014_i686", "manylinux2014_aarch64", "manylinux2014_armv7l",
+		"manylinux2014_ppc64", "manylinux2014_ppc64le", "manylinux2014_s390x", "linux_armv6l", "linux_armv7l")
+	macosArches     = stringSet("ppc", "ppc64", "i386", "x86_64", "arm64", "intel", "fat", "fat3", "fat64", "universal", "universal2")
+	macosMajors     = stringSet("11", "12", "13", "14", "15", "26")
+	musllinuxArches = stringSet("x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64")
+	manylinuxArches = stringSet("x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64", "ppc64")
+	iosArches       = stringSet("arm64", "x86_64")
+	androidArches   = stringSet("armeabi_v7a", "arm64_v8a", "x86", "x86_64")
+)
+
+func stringSet(xs ...string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+// validPlatformTag reports whether PyPI accepts wheels for platform tag t.
+func validPlatformTag(t string) bool {
+	if pypiPlatforms[t] {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(t, "macosx_"); ok {
+		major, minor, arch, ok := twoNumbers(rest)
+		return ok && macosArches[arch] && (major == "10" || macosMajors[major] && minor == "0")
+	}
+	if rest, ok := strings.CutPrefix(t, "manylinux_"); ok {
+		_, _, arch, ok := twoNumbers(rest)
+		return ok && manylinuxArches[arch]
+	}
+	if rest, ok := strings.CutPrefix(t, "musllinux_"); ok {
+		_, _, arch, ok := twoNumbers(rest)
+		return ok && musllinuxArches[arch]
+	}
+	if rest, ok := strings.CutPrefix(t, "ios_"); ok {
+		_, _, rest, ok := twoNumbers(rest)
+		for _, sdk := range []string{"_iphoneos", "_iphonesimulator"} {
+			if arch, found := strings.CutSuffix(rest, sdk); ok && found && iosArches[arch] {
+				return true
+			}
+		}
+		return false
+	}
+	if rest, ok := strings.CutPrefix(t, "android_"); ok {
+		api, arch, ok := strings.Cut(rest, "_")
+		return ok && allDigits(api) && androidArches[arch]
+	}
+	if rest, ok := strings.CutPrefix(t, "pyemscripten_"); ok {
+		_, _, arch, ok := twoNumbers(rest)
+		return ok && arch == "wasm32"
+	}
+	return false
+}
+
+// twoNumbers splits "X_Y_rest" with X and Y decimal.
+func twoNumbers(s string) (x, y, rest string, ok bool) {
+	x, s, ok1 := strings.Cut(s, "_")
+	y, rest, ok2 := strings.Cut(s, "_")
+	return x, y, rest, ok1 && ok2 && allDigits(x) && allDigits(y)
+}
