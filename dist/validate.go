@@ -136,7 +136,7 @@ func (c *checker) wheelFilename() {
 	f := c.d.Filename
 	if c.p == PyPI {
 		for _, plat := range f.PlatformTags {
-			if plat = strings.ToLower(plat); !validPlatformTag(plat) {
+			if plat = strings.ToLower(plat); !ValidPyPIPlatformTag(plat) {
 				c.add(Error, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
 			}
 		}
@@ -476,70 +476,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// PyPI's wheel platform tags (Warehouse legacy.py _valid_platform_tag).
-var (
-	pypiPlatforms = stringSet("any", "win32", "win_arm64", "win_amd64", "win_ia64",
-		"manylinux1_x86_64", "manylinux1_i686", "manylinux2010_x86_64", "manylinux2010_i686",
-		"manylinux2014_x86_64", "manylinux2014_i686", "manylinux2014_aarch64", "manylinux2014_armv7l",
-		"manylinux2014_ppc64", "manylinux2014_ppc64le", "manylinux2014_s390x", "linux_armv6l", "linux_armv7l")
-	macosArches     = stringSet("ppc", "ppc64", "i386", "x86_64", "arm64", "intel", "fat", "fat3", "fat64", "universal", "universal2")
-	macosMajors     = stringSet("11", "12", "13", "14", "15", "26")
-	musllinuxArches = stringSet("x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64")
-	manylinuxArches = stringSet("x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64", "ppc64")
-	iosArches       = stringSet("arm64", "x86_64")
-	androidArches   = stringSet("armeabi_v7a", "arm64_v8a", "x86", "x86_64")
-)
-
-func stringSet(xs ...string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
-	}
-	return m
-}
-
-// validPlatformTag reports whether PyPI accepts wheels for platform tag t.
-func validPlatformTag(t string) bool {
-	if pypiPlatforms[t] {
-		return true
-	}
-	if rest, ok := strings.CutPrefix(t, "macosx_"); ok {
-		major, minor, arch, ok := twoNumbers(rest)
-		return ok && macosArches[arch] && (major == "10" || macosMajors[major] && minor == "0")
-	}
-	if rest, ok := strings.CutPrefix(t, "manylinux_"); ok {
-		_, _, arch, ok := twoNumbers(rest)
-		return ok && manylinuxArches[arch]
-	}
-	if rest, ok := strings.CutPrefix(t, "musllinux_"); ok {
-		_, _, arch, ok := twoNumbers(rest)
-		return ok && musllinuxArches[arch]
-	}
-	if rest, ok := strings.CutPrefix(t, "ios_"); ok {
-		_, _, rest, ok := twoNumbers(rest)
-		for _, sdk := range []string{"_iphoneos", "_iphonesimulator"} {
-			if arch, found := strings.CutSuffix(rest, sdk); ok && found && iosArches[arch] {
-				return true
-			}
-		}
-		return false
-	}
-	if rest, ok := strings.CutPrefix(t, "android_"); ok {
-		api, arch, ok := strings.Cut(rest, "_")
-		return ok && allDigits(api) && androidArches[arch]
-	}
-	if rest, ok := strings.CutPrefix(t, "pyemscripten_"); ok {
-		_, _, arch, ok := twoNumbers(rest)
-		return ok && arch == "wasm32"
-	}
-	return false
-}
-
-// twoNumbers splits "X_Y_rest" with X and Y decimal.
-func twoNumbers(s string) (x, y, rest string, ok bool) {
-	x, s, ok1 := strings.Cut(s, "_")
-	y, rest, ok2 := strings.Cut(s, "_")
-	return x, y, rest, ok1 && ok2 && allDigits(x) && allDigits(y)
 }
