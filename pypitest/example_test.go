@@ -1,47 +1,31 @@
 package pypitest_test
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
-	"testing"
 
 	"github.com/trustpub/pypi/pypitest"
 )
 
-// exampleT is the testing.TB an Example function lacks: enough of one for
-// NewServer and NewIssuer. In a test, pass the test's *testing.T instead.
-type exampleT struct {
-	testing.TB // unset: methods other than those below are not needed
-	cleanups   []func()
-	dir        string
-}
-
-func (*exampleT) Helper()            {}
-func (e *exampleT) Cleanup(f func()) { e.cleanups = append(e.cleanups, f) }
-func (e *exampleT) TempDir() string  { d, _ := os.MkdirTemp(e.dir, ""); return d }
-func newExampleT() *exampleT         { d, _ := os.MkdirTemp("", "example"); return &exampleT{dir: d} }
-func (e *exampleT) finish() {
-	for i := len(e.cleanups) - 1; i >= 0; i-- {
-		e.cleanups[i]()
-	}
-	os.RemoveAll(e.dir)
-}
-
-// This is the exchange a GitHub Actions job makes with PyPI, done by hand
+// This is what a GitHub Actions job does to publish to PyPI, done by hand
 // against the fakes: ask the index for its audience, get an identity token
-// for it from the CI issuer, and trade that for an upload token.
-func ExampleNewServer() {
-	t := newExampleT()
-	defer t.finish()
-
-	iss := pypitest.NewIssuer(t)
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+// for it from the CI issuer, trade that for an upload token, and upload a
+// wheel with it. A test would use NewIssuer(t) and NewServer(t, ...)
+// instead, which close the fakes when the test ends.
+func ExampleStartServer() {
+	iss := pypitest.StartIssuer()
+	defer iss.Close()
+	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	defer srv.Close()
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 
 	var aud struct{ Audience string }
@@ -51,32 +35,62 @@ func ExampleNewServer() {
 	fmt.Println("audience:", aud.Audience)
 
 	jwt := iss.Token(aud.Audience) // what the token endpoint would give
-	for range 2 {
+	var minted struct{ Token string }
+	for range 2 { // an identity token can be exchanged only once
 		resp, _ = http.Post(srv.URL+"/_/oidc/mint-token", "application/json",
 			strings.NewReader(`{"token": "`+jwt+`"}`))
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusOK {
+			json.Unmarshal(body, &minted)
 			fmt.Println(resp.Status, "token minted for", srv.Minted()[0].Projects)
 		} else {
 			fmt.Println(resp.Status, string(body))
 		}
 	}
+
+	filename, wheel := pypitest.NewWheel("sampleproject", "1.0")
+	sum := sha256.Sum256(wheel)
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	for _, f := range [][2]string{
+		{":action", "file_upload"}, {"protocol_version", "1"}, {"metadata_version", "2.1"},
+		{"name", "sampleproject"}, {"version", "1.0"}, {"filetype", "bdist_wheel"},
+		{"pyversion", "py3"}, {"sha256_digest", hex.EncodeToString(sum[:])},
+	} {
+		mw.WriteField(f[0], f[1])
+	}
+	part, _ := mw.CreateFormFile("content", filename)
+	part.Write(wheel)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/legacy/", &form)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.SetBasicAuth("__token__", minted.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println("upload:", resp.Status)
+	for _, f := range srv.Files() {
+		fmt.Println("stored:", f.Filename, "for", f.Uploader.Publisher.Repository)
+	}
 	// Output:
 	// audience: pypi
 	// 200 OK token minted for [sampleproject]
 	// 422 Unprocessable Entity {"message": "Token request failed", "errors": [{"code": "invalid-reuse-token", "description": "invalid token: already used"}]}
+	// upload: 200 OK
+	// stored: sampleproject-1.0-py3-none-any.whl for sampleproject
 }
 
 // The issuer's token endpoint, as a job step reaches it through
 // ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN.
-func ExampleNewIssuer() {
-	t := newExampleT()
-	defer t.finish()
-
-	iss := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{
+func ExampleStartIssuer() {
+	iss := pypitest.StartIssuer(pypitest.WithRun(pypitest.GitHubRun{
 		Owner: "octo-org", Repository: "sampleproject", Environment: "pypi",
 	}))
+	defer iss.Close()
 	env := iss.Env() // or iss.Setenv(t) in a test that is not parallel
 
 	u, _ := url.Parse(env["ACTIONS_ID_TOKEN_REQUEST_URL"]) // it has a query already

@@ -48,7 +48,7 @@ func (f *faults) take() uploadFault {
 // is read) instead of being judged, e.g. HTMLReply(503) for an outage or
 // TextReply(429, "") for rate limiting. Nothing is stored.
 func (s *Server) FailUploads(n int, r *Reply) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.faults.fail, ix.faults.failReply = n, r
@@ -58,7 +58,7 @@ func (s *Server) FailUploads(n int, r *Reply) {
 // requests after reading afterBytes bytes of their body, as a failing
 // network or proxy does. Nothing is stored.
 func (s *Server) ResetUploads(n int, afterBytes int64) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.faults.reset, ix.faults.resetAt = n, afterBytes
@@ -68,7 +68,7 @@ func (s *Server) ResetUploads(n int, afterBytes int64) {
 // as usual, then close the connection without answering: the client
 // cannot tell whether the file was stored.
 func (s *Server) LoseUploadResponses(n int) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.faults.lose = n
@@ -77,7 +77,7 @@ func (s *Server) LoseUploadResponses(n int) {
 // SetLatency delays every answer of the upload, simple and JSON APIs by d
 // (0 removes the delay).
 func (s *Server) SetLatency(d time.Duration) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.faults.latency = d
@@ -86,7 +86,7 @@ func (s *Server) SetLatency(d time.Duration) {
 // SetBandwidth limits how fast the server reads upload bodies, in bytes
 // per second (0 removes the limit).
 func (s *Server) SetBandwidth(bytesPerSecond int64) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.faults.bandwidth = bytesPerSecond
@@ -97,17 +97,7 @@ func (ix *index) delay(r *http.Request) bool {
 	ix.mu.Lock()
 	d := ix.faults.latency
 	ix.mu.Unlock()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
+	return delayAnswer(r, d)
 }
 
 // errReset ends the body of an upload whose connection the test cuts.

@@ -56,6 +56,21 @@ func getBody(t *testing.T, client *http.Client, url string) (int, string) {
 	return readResponse(t, resp)
 }
 
+// send sends req with srv's client, not following redirects, and returns
+// the response with its body read.
+func send(t *testing.T, srv *Server, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	client := srv.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := readResponse(t, resp)
+	return resp, body
+}
+
+// readResponse reads and closes resp's body, returning the status and body.
 func readResponse(t *testing.T, resp *http.Response) (int, string) {
 	t.Helper()
 	defer resp.Body.Close()

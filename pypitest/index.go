@@ -2,7 +2,6 @@ package pypitest
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -77,9 +76,9 @@ func (u *Upload) Field(name string) string {
 	return ""
 }
 
-// index is the state of a Server's upload, simple and JSON APIs. It is the
-// handler registered for their paths, which is how Server methods find it
-// (see Server.index).
+// index is the state of a Server's upload, simple and JSON APIs, and the
+// handler of their paths (see register). It asks its Server to judge
+// credentials and tell the time.
 type index struct {
 	s *Server
 
@@ -108,14 +107,9 @@ type release struct {
 	files   []*File
 }
 
-// indexPaths are the paths the index serves.
-var indexPaths = []string{"/legacy", "/legacy/", "/simple/", "/pypi/", "/packages/"}
-
-func init() { extensions = append(extensions, installIndex) }
-
-// installIndex adds the upload, simple and JSON APIs to s.
-func installIndex(s *Server) {
-	ix := &index{
+// newIndex returns an empty index for s.
+func newIndex(s *Server) *index {
+	return &index{
 		s:           s,
 		byName:      map[string]*File{},
 		byBLAKE2:    map[string]*File{},
@@ -123,15 +117,14 @@ func installIndex(s *Server) {
 		projects:    map[string]*project{},
 		maxFileSize: defaultMaxFileSize,
 	}
-	for _, p := range indexPaths {
-		s.mux.Handle(p, ix)
-	}
 }
 
-// index returns s's index: the handler its mux holds for /legacy/.
-func (s *Server) index() *index {
-	h, _ := s.mux.Handler(&http.Request{Method: http.MethodPost, URL: &url.URL{Path: "/legacy/"}})
-	return h.(*index)
+// register makes ix mux's handler of the paths it serves; ServeHTTP
+// routes among them.
+func (ix *index) register(mux *http.ServeMux) {
+	for _, p := range []string{"/legacy", "/legacy/", "/simple/", "/pypi/", "/packages/"} {
+		mux.Handle(p, ix)
+	}
 }
 
 // ServeHTTP routes the index's requests, after any latency fault.
@@ -158,7 +151,7 @@ func (ix *index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Files returns the stored files, in upload order.
 func (s *Server) Files() []File {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	out := make([]File, len(ix.files))
@@ -170,7 +163,7 @@ func (s *Server) Files() []File {
 
 // File returns the stored file named filename.
 func (s *Server) File(filename string) (File, bool) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if f, ok := ix.byName[filename]; ok {
@@ -182,7 +175,7 @@ func (s *Server) File(filename string) (File, bool) {
 // Uploads returns every request the upload endpoint received, oldest
 // first, with the answer given.
 func (s *Server) Uploads() []Upload {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	return slices.Clone(ix.uploads)
@@ -192,7 +185,7 @@ func (s *Server) Uploads() []Upload {
 // can at PyPI; its name can never be uploaded again ("This filename was
 // previously used..."). It reports whether the file existed.
 func (s *Server) DeleteFile(filename string) bool {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	f, ok := ix.byName[filename]
@@ -214,7 +207,7 @@ func (s *Server) DeleteFile(filename string) bool {
 // SetMaxFileSize sets the largest file the index accepts (default 100
 // MiB, PyPI's default); larger ones get PyPI's "File too large" answer.
 func (s *Server) SetMaxFileSize(n int64) {
-	ix := s.index()
+	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.maxFileSize = n

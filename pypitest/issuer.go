@@ -43,7 +43,6 @@ type Issuer struct {
 	URL string
 
 	srv          *httptest.Server
-	t            testing.TB
 	now          func() time.Time
 	requestToken string
 
@@ -52,9 +51,10 @@ type Issuer struct {
 	run    GitHubRun
 	reply  *Reply
 	issued int
+	dir    string // holds the files of Env, made by its first call; Close removes it
 }
 
-// An IssuerOption configures an Issuer made by [NewIssuer].
+// An IssuerOption configures an Issuer made by [StartIssuer] or [NewIssuer].
 type IssuerOption func(*Issuer)
 
 // WithRun sets the job the issuer's tokens describe (default: the zero
@@ -65,12 +65,12 @@ func WithRun(r GitHubRun) IssuerOption { return func(i *Issuer) { i.run = r } }
 // signs (iat, nbf, exp). The default is time.Now.
 func WithIssuerClock(now func() time.Time) IssuerOption { return func(i *Issuer) { i.now = now } }
 
-// NewIssuer starts an Issuer. It is closed when t and its subtests finish.
-// Of t it uses only the Helper, Cleanup and (in [Issuer.Env]) TempDir
-// methods, so that a program can serve the fake with a stand-in for a test.
-func NewIssuer(t testing.TB, opts ...IssuerOption) *Issuer {
-	t.Helper()
-	i := &Issuer{t: t, now: time.Now, requestToken: "ghs_" + randomString(24)}
+// StartIssuer starts an Issuer for a program, such as a command that
+// serves the fake to other processes or an example; the caller must call
+// [Issuer.Close] when done with it. Tests use [NewIssuer], which closes it
+// for them.
+func StartIssuer(opts ...IssuerOption) *Issuer {
+	i := &Issuer{now: time.Now, requestToken: "ghs_" + randomString(24)}
 	for _, o := range opts {
 		o(i)
 	}
@@ -81,13 +81,32 @@ func NewIssuer(t testing.TB, opts ...IssuerOption) *Issuer {
 	mux.HandleFunc(idTokenPath, i.serveIDToken)
 	i.srv = httptest.NewServer(mux)
 	i.URL = i.srv.URL
+	return i
+}
+
+// NewIssuer starts an Issuer, as [StartIssuer] does, and closes it when t
+// and its subtests finish. Of t it uses only the Helper and Cleanup
+// methods.
+func NewIssuer(t testing.TB, opts ...IssuerOption) *Issuer {
+	t.Helper()
+	i := StartIssuer(opts...)
 	t.Cleanup(i.Close)
 	return i
 }
 
-// Close shuts the issuer down. It is called automatically when the test
-// ends; calling it earlier makes clients see a connection refused.
-func (i *Issuer) Close() { i.srv.Close() }
+// Close shuts the issuer down, so that later requests see a connection
+// refused, and removes the files [Issuer.Env] wrote. [NewIssuer] calls it
+// when the test ends; calling it again does nothing more than remove the
+// files of any Env called since.
+func (i *Issuer) Close() {
+	i.srv.Close()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.dir != "" {
+		os.RemoveAll(i.dir)
+		i.dir = ""
+	}
+}
 
 // Client returns an HTTP client for the issuer's server.
 func (i *Issuer) Client() *http.Client { return i.srv.Client() }
@@ -262,14 +281,14 @@ func (i *Issuer) serveIDToken(w http.ResponseWriter, r *http.Request) {
 // lacks the id-token permission), GITHUB_REPOSITORY and its owner, GITHUB_REF,
 // GITHUB_SHA, GITHUB_WORKFLOW_REF, GITHUB_EVENT_NAME, GITHUB_EVENT_PATH (a
 // file holding the event payload, with pull_request.head.repo.fork for pull
-// requests) and GITHUB_STEP_SUMMARY (an empty file). The files live in a
-// fresh temporary directory of the test.
+// requests) and GITHUB_STEP_SUMMARY (an empty file). Each call writes the
+// files afresh, in a temporary directory that [Issuer.Close] removes.
 //
 // Pass the map to a detector that takes its environment as a parameter to
 // keep the test parallel; [Issuer.Setenv] sets the process environment.
 func (i *Issuer) Env() map[string]string {
 	run := i.Run()
-	dir := i.t.TempDir()
+	dir := i.newEnvDir()
 	event := map[string]any{}
 	if strings.HasPrefix(run.EventName, "pull_request") {
 		repo := map[string]any{"full_name": run.Slug()}
@@ -313,12 +332,23 @@ func (i *Issuer) Env() map[string]string {
 	return env
 }
 
-// unsetBySetenv are the token request pair and the variables by which
-// clients detect other CI services: Setenv unsets those Env leaves out, so
-// that a test run inside a real CI job sees only the fake job.
-var unsetBySetenv = []string{
-	"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-	"GITLAB_CI", "BUILDKITE", "CIRCLECI", "GOOGLE_SERVICE_ACCOUNT_NAME",
+// newEnvDir returns a new empty directory for the files of one Env call,
+// inside i.dir (made on first use).
+func (i *Issuer) newEnvDir() string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.dir == "" {
+		dir, err := os.MkdirTemp("", "pypitest-issuer-")
+		if err != nil {
+			panic("pypitest: " + err.Error())
+		}
+		i.dir = dir
+	}
+	dir, err := os.MkdirTemp(i.dir, "env-")
+	if err != nil {
+		panic("pypitest: " + err.Error())
+	}
+	return dir
 }
 
 // Setenv sets the variables of [Issuer.Env] with t.Setenv, and unsets
@@ -331,7 +361,13 @@ func (i *Issuer) Setenv(t testing.TB) {
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	for _, k := range unsetBySetenv {
+	// The token request pair and the variables by which clients detect
+	// other CI services: those Env leaves out are unset, so that a test run
+	// inside a real CI job sees only the fake job.
+	for _, k := range []string{
+		"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+		"GITLAB_CI", "BUILDKITE", "CIRCLECI", "GOOGLE_SERVICE_ACCOUNT_NAME",
+	} {
 		if _, ok := env[k]; !ok {
 			t.Setenv(k, "") // registers the restore
 			os.Unsetenv(k)

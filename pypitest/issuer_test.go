@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -245,21 +244,6 @@ func TestIssuerTokenReply(t *testing.T) {
 	}
 }
 
-func TestIssuerReplyDelayHonoursClientTimeout(t *testing.T) {
-	t.Parallel()
-	iss := NewIssuer(t)
-	iss.SetTokenReply(&Reply{Delay: time.Minute})
-	client := iss.Client()
-	client.Timeout = 50 * time.Millisecond
-	start := time.Now()
-	if _, err := client.Get(iss.TokenURL()); err == nil {
-		t.Error("no timeout")
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %v", d)
-	}
-}
-
 func TestIssuerEnv(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -302,6 +286,55 @@ func TestIssuerEnv(t *testing.T) {
 		if summary, err := os.ReadFile(env["GITHUB_STEP_SUMMARY"]); err != nil || len(summary) != 0 {
 			t.Errorf("%s: step summary %q, %v", tc.name, summary, err)
 		}
+	}
+}
+
+// Close removes the files Env wrote, also those of an Env called after an
+// earlier Close; each Env call gets files of its own.
+func TestIssuerCloseRemovesEnvFiles(t *testing.T) {
+	t.Parallel()
+	exists := func(path string) bool { _, err := os.Stat(path); return err == nil }
+	iss := StartIssuer()
+	first, second := iss.Env(), iss.Env()
+	if first["GITHUB_EVENT_PATH"] == second["GITHUB_EVENT_PATH"] {
+		t.Errorf("two Env calls share %s", first["GITHUB_EVENT_PATH"])
+	}
+	iss.Close()
+	for _, env := range []map[string]string{first, second} {
+		for _, k := range []string{"GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY"} {
+			if exists(env[k]) {
+				t.Errorf("%s survives Close", env[k])
+			}
+		}
+	}
+	late := iss.Env()
+	if !exists(late["GITHUB_EVENT_PATH"]) {
+		t.Errorf("Env after Close wrote no %s", late["GITHUB_EVENT_PATH"])
+	}
+	iss.Close()
+	if exists(late["GITHUB_EVENT_PATH"]) {
+		t.Errorf("%s survives a second Close", late["GITHUB_EVENT_PATH"])
+	}
+}
+
+// An Issuer made by NewIssuer is closed, and its Env files removed, when
+// its test ends.
+func TestNewIssuerCleansUp(t *testing.T) {
+	t.Parallel()
+	var iss *Issuer
+	var eventPath string
+	t.Run("user", func(t *testing.T) {
+		iss = NewIssuer(t)
+		eventPath = iss.Env()["GITHUB_EVENT_PATH"]
+		if _, err := os.Stat(eventPath); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if _, err := os.Stat(eventPath); !os.IsNotExist(err) {
+		t.Errorf("%s after the test: %v", eventPath, err)
+	}
+	if _, err := iss.Client().Get(iss.URL + jwksPath); err == nil {
+		t.Error("the issuer answered after its test")
 	}
 }
 

@@ -116,18 +116,7 @@ func sendForm(t *testing.T, srv *Server, path string, f *testForm, auth, accept 
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	client := srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return send(t, srv, req)
 }
 
 // tokenAuth is the Basic header for an API token.

@@ -155,16 +155,10 @@ func pyReprBytes(b []byte) string {
 	s.WriteString("b")
 	s.WriteByte(quote)
 	for _, c := range b {
+		if writeSharedEscape(&s, rune(c), rune(quote)) {
+			continue
+		}
 		switch {
-		case c == quote || c == '\\':
-			s.WriteByte('\\')
-			s.WriteByte(c)
-		case c == '\n':
-			s.WriteString(`\n`)
-		case c == '\r':
-			s.WriteString(`\r`)
-		case c == '\t':
-			s.WriteString(`\t`)
 		case c < ' ' || c >= 0x7f:
 			fmt.Fprintf(&s, `\x%02x`, c)
 		default:

@@ -71,16 +71,10 @@ func writePyJSON(b *strings.Builder, v any) {
 func writePyJSONString(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	for _, r := range s {
+		if writeSharedEscape(b, r, '"') {
+			continue
+		}
 		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
 		case r == '\b':
 			b.WriteString(`\b`)
 		case r == '\f':
@@ -161,16 +155,10 @@ func pyReprString(s string) string {
 	var b strings.Builder
 	b.WriteRune(quote)
 	for _, r := range s {
+		if writeSharedEscape(&b, r, quote) {
+			continue
+		}
 		switch {
-		case r == quote || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
 		case r < ' ' || r == 0x7f || (r >= 0x80 && r <= 0xff && !unicode.IsPrint(r)):
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case unicode.IsPrint(r) || r == ' ':
@@ -183,4 +171,25 @@ func pyReprString(s string) string {
 	}
 	b.WriteRune(quote)
 	return b.String()
+}
+
+// writeSharedEscape writes the escape that JSON strings and Python's
+// string and bytes literals all use for r, if it has one: a backslash
+// before quote (the literal's delimiter) or a backslash, and \n, \r, \t.
+// It reports whether it wrote anything.
+func writeSharedEscape(b *strings.Builder, r, quote rune) bool {
+	switch r {
+	case quote, '\\':
+		b.WriteByte('\\')
+		b.WriteRune(r)
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		return false
+	}
+	return true
 }

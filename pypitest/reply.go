@@ -47,14 +47,8 @@ func HTMLReply(status int) *Reply {
 
 // serve writes r to w, after its Delay unless the request is cancelled first.
 func (r *Reply) serve(w http.ResponseWriter, req *http.Request) {
-	if r.Delay > 0 {
-		t := time.NewTimer(r.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-req.Context().Done():
-			return
-		}
+	if !delayAnswer(req, r.Delay) {
+		return
 	}
 	if r.ContentType != "" {
 		w.Header().Set("Content-Type", r.ContentType)
@@ -67,4 +61,20 @@ func (r *Reply) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(r.Body))
+}
+
+// delayAnswer waits d, or less if req's client goes away first, and reports
+// whether the client is still there to be answered.
+func delayAnswer(req *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-req.Context().Done():
+		return false
+	}
 }

@@ -24,11 +24,24 @@ const (
 )
 
 // A Server is a fake PyPI: an HTTP server on the loopback interface that
-// answers as Warehouse does. It serves GET /_/oidc/audience and
-// POST /_/oidc/mint-token (and its legacy alias /_/oidc/github/mint-token),
-// exchanging a GitHub Actions token from its [Issuer] for a 15-minute upload
-// token when the claims match a registered [GitHubPublisher]. See the
-// package documentation for the checks and answers.
+// answers as Warehouse does. It serves
+//
+//   - trusted publishing: GET /_/oidc/audience, and POST /_/oidc/mint-token
+//     (and its legacy alias /_/oidc/github/mint-token), which exchanges a
+//     GitHub Actions token from its [Issuer] for a 15-minute upload token
+//     when the claims match a publisher registered with
+//     [Server.AddPublisher];
+//   - the upload API, POST /legacy/, with Warehouse's checks and messages,
+//     accepting minted tokens, API tokens ([Server.AddAPIToken]) and, unlike
+//     PyPI, passwords of users ([Server.AddUser]);
+//   - the simple API, /simple/ and /simple/<name>/, in PEP 691 JSON or HTML,
+//     the JSON API, /pypi/<name>/json, and the stored files, /packages/.
+//
+// Fault knobs make uploads fail, break off, lose their answer, go slowly
+// or meet a lower size limit ([Server.FailUploads], [Server.ResetUploads],
+// [Server.LoseUploadResponses], [Server.SetLatency], [Server.SetBandwidth],
+// [Server.SetMaxFileSize]). See the package documentation for the checks
+// and answers.
 //
 // All methods are safe for concurrent use.
 type Server struct {
@@ -37,7 +50,8 @@ type Server struct {
 	URL string
 
 	srv      *httptest.Server
-	mux      *http.ServeMux // every endpoint, of this file and of the extensions
+	mux      *http.ServeMux // every endpoint
+	index    *index         // the upload, simple and JSON APIs
 	now      func() time.Time
 	issuer   *Issuer
 	audience string
@@ -57,7 +71,7 @@ type Server struct {
 	minted        []MintedToken
 }
 
-// A ServerOption configures a Server made by [NewServer].
+// A ServerOption configures a Server made by [StartServer] or [NewServer].
 type ServerOption func(*Server)
 
 // WithIssuer makes the server trust iss as GitHub's token issuer: tokens
@@ -85,20 +99,11 @@ func WithTLS() ServerOption { return func(s *Server) { s.useTLS = true } }
 // other than PyPI.
 func WithoutTrustedPublishing() ServerOption { return func(s *Server) { s.noOIDC = true } }
 
-// extensions are the endpoint groups that other files of this package add
-// to every Server (the upload API, the simple and JSON APIs). A file
-// appends its installer in an init function; NewServer runs the installers
-// in order, after the options and before the server starts. An installer
-// registers its handlers on s.mux, judges credentials with s.authorize
-// and Identity.permits, and tells time with s.now. The slice is written
-// only during package initialization.
-var extensions []func(s *Server)
-
-// NewServer starts a Server. It is closed when t and its subtests finish.
-// Of t it uses only the Helper and Cleanup methods, so that a program can
-// serve the fake with a stand-in for a test.
-func NewServer(t testing.TB, opts ...ServerOption) *Server {
-	t.Helper()
+// StartServer starts a Server for a program, such as a command that serves
+// the fake to other processes or an example; the caller must call
+// [Server.Close] when done with it. Tests use [NewServer], which closes it
+// for them.
+func StartServer(opts ...ServerOption) *Server {
 	s := &Server{
 		mux:       http.NewServeMux(),
 		now:       time.Now,
@@ -116,9 +121,8 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 		s.mux.HandleFunc(mintTokenPath, s.serveMintToken)
 		s.mux.HandleFunc(legacyMintTokenPath, s.serveMintToken)
 	}
-	for _, install := range extensions {
-		install(s)
-	}
+	s.index = newIndex(s)
+	s.index.register(s.mux)
 	s.srv = httptest.NewUnstartedServer(s.mux)
 	if s.useTLS {
 		s.srv.StartTLS()
@@ -126,12 +130,21 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 		s.srv.Start()
 	}
 	s.URL = s.srv.URL
+	return s
+}
+
+// NewServer starts a Server, as [StartServer] does, and closes it when t
+// and its subtests finish. Of t it uses only the Helper and Cleanup
+// methods.
+func NewServer(t testing.TB, opts ...ServerOption) *Server {
+	t.Helper()
+	s := StartServer(opts...)
 	t.Cleanup(s.Close)
 	return s
 }
 
-// Close shuts the server down. It is called automatically when the test
-// ends; calling it earlier makes clients see a connection refused.
+// Close shuts the server down; later requests see a connection refused.
+// [NewServer] calls it when the test ends; calling it again does nothing.
 func (s *Server) Close() { s.srv.Close() }
 
 // Client returns an HTTP client for the server (one that trusts its
@@ -200,13 +213,18 @@ func (s *Server) JTIs() []string {
 	return slices.Clone(s.jtiOrder)
 }
 
-// writeJSON answers with v encoded by encoding/json.
+// writeJSON answers with v encoded by encoding/json, as application/json.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONAs(w, status, "application/json", v)
+}
+
+// writeJSONAs answers with v encoded by encoding/json, as contentType.
+func writeJSONAs(w http.ResponseWriter, status int, contentType string, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic("pypitest: " + err.Error())
 	}
-	writeBody(w, status, "application/json", b)
+	writeBody(w, status, contentType, b)
 }
 
 // writeBody answers with body as the given content type.

@@ -58,14 +58,23 @@ func (f fixture) postMint() (*http.Response, error) {
 	return f.srv.Client().Post(f.srv.URL+mintTokenPath, "application/json", strings.NewReader(`{"token": "x"}`))
 }
 
-func TestServerReplyDelay(t *testing.T) {
+// A Reply's Delay holds the answer back, on the server's and the issuer's
+// endpoints alike, but only until the client gives up: were it not so,
+// closing the fakes at the end of the test would wait out the minute.
+func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
-	srv.SetAudienceReply(&Reply{Delay: time.Minute})
-	client := srv.Client()
-	client.Timeout = 50 * time.Millisecond
-	if _, err := client.Get(srv.URL + audiencePath); err == nil {
-		t.Error("no timeout")
+	delay := &Reply{Delay: time.Minute}
+	srv, iss := NewServer(t), NewIssuer(t)
+	srv.SetAudienceReply(delay)
+	iss.SetTokenReply(delay)
+	for _, tc := range []struct {
+		client *http.Client
+		url    string
+	}{{srv.Client(), srv.URL + audiencePath}, {iss.Client(), iss.TokenURL()}} {
+		tc.client.Timeout = 50 * time.Millisecond
+		if _, err := tc.client.Get(tc.url); err == nil {
+			t.Errorf("%s: answered within the delay", tc.url)
+		}
 	}
 }
 
@@ -75,6 +84,33 @@ func TestServerClose(t *testing.T) {
 	srv.Close()
 	if _, err := srv.Client().Get(srv.URL + audiencePath); err == nil {
 		t.Error("a closed server answered")
+	}
+}
+
+// A Server made by StartServer serves until Close; one made by NewServer
+// until its test ends.
+func TestServerLifetimes(t *testing.T) {
+	t.Parallel()
+	started := StartServer()
+	var fromTest *Server
+	t.Run("user", func(t *testing.T) { fromTest = NewServer(t) })
+	for _, tc := range []struct {
+		name   string
+		srv    *Server
+		serves bool
+	}{{"StartServer before Close", started, true}, {"NewServer after its test", fromTest, false}} {
+		resp, err := tc.srv.Client().Get(tc.srv.URL + audiencePath)
+		if err == nil {
+			resp.Body.Close()
+		}
+		if serves := err == nil && resp.StatusCode == http.StatusOK; serves != tc.serves {
+			t.Errorf("%s: serves %v (%v), want %v", tc.name, serves, err, tc.serves)
+		}
+	}
+	started.Close()
+	started.Close() // a second Close is harmless
+	if _, err := started.Client().Get(started.URL + audiencePath); err == nil {
+		t.Error("StartServer after Close: answered")
 	}
 }
 

@@ -3,7 +3,6 @@ package pypitest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -57,7 +56,7 @@ func (ix *index) serveSimpleIndex(w http.ResponseWriter, r *http.Request) {
 		for _, n := range names {
 			page.Projects = append(page.Projects, entry{n})
 		}
-		writeJSONAs(w, mt, page)
+		writeJSONAs(w, http.StatusOK, mt, page)
 		return
 	}
 	var b strings.Builder
@@ -85,7 +84,7 @@ func (ix *index) serveSimpleProject(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "max-age=600, public")
 	mt := preferred(r.Header.Get("Accept"), "text/html", simpleV1HTML, simpleV1JSON)
 	if mt == simpleV1JSON {
-		writeJSONAs(w, mt, map[string]any{
+		writeJSONAs(w, http.StatusOK, mt, map[string]any{
 			"meta":           map[string]any{"api-version": simpleAPI, "_last-serial": serial},
 			"name":           name,
 			"project-status": map[string]string{"status": "active"},
@@ -110,19 +109,13 @@ func (ix *index) serveSimpleProject(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, http.StatusOK, htmlType(mt), []byte(b.String()))
 }
 
+// htmlType is the Content-Type of an HTML page of the simple API, for the
+// media type mt that Accept chose: the versioned type if asked for.
 func htmlType(mt string) string {
 	if mt == simpleV1HTML {
 		return mt
 	}
 	return "text/html"
-}
-
-func writeJSONAs(w http.ResponseWriter, contentType string, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("pypitest: " + err.Error())
-	}
-	writeBody(w, http.StatusOK, contentType, b)
 }
 
 // projectFiles lists a project's files as the simple API shows them, its
@@ -149,6 +142,7 @@ func (ix *index) projectFiles(r *http.Request, norm string) (files []simpleFile,
 	return files, versions, ix.serial, true
 }
 
+// newSimpleFile describes f as a PEP 691 project page does.
 func newSimpleFile(r *http.Request, f *File) simpleFile {
 	sf := simpleFile{
 		Filename:   f.Filename,
@@ -160,13 +154,20 @@ func newSimpleFile(r *http.Request, f *File) simpleFile {
 	if f.RequiresPython != "" {
 		sf.RequiresPython = &f.RequiresPython
 	}
-	sf.DistInfoMeta, sf.CoreMetadata = false, false
-	if f.Metadata != nil {
-		sum := sha256.Sum256(f.Metadata)
-		m := map[string]string{"sha256": hex.EncodeToString(sum[:])}
-		sf.DistInfoMeta, sf.CoreMetadata = m, m
-	}
+	m := coreMetadata(f)
+	sf.DistInfoMeta, sf.CoreMetadata = m, m
 	return sf
+}
+
+// coreMetadata is f's core-metadata value in the simple and JSON APIs
+// (PEP 658, PEP 714): the hashes of its core metadata file, or false when
+// it has none.
+func coreMetadata(f *File) any {
+	if f.Metadata == nil {
+		return false
+	}
+	sum := sha256.Sum256(f.Metadata)
+	return map[string]string{"sha256": hex.EncodeToString(sum[:])}
 }
 
 // filePath is where the index serves f: /packages/<blake2 path>/<name>,
@@ -286,6 +287,7 @@ func (ix *index) projectJSON(r *http.Request, norm, version string) (map[string]
 	return body, true
 }
 
+// newJSONFile describes f as the JSON API does.
 func newJSONFile(r *http.Request, f *File) jsonFile {
 	jf := jsonFile{
 		Filename: f.Filename, Packagetype: f.Filetype, PythonVersion: f.PythonVersion, MD5Digest: f.MD5,
@@ -294,14 +296,10 @@ func newJSONFile(r *http.Request, f *File) jsonFile {
 		UploadTime:        f.UploadedAt.UTC().Format("2006-01-02T15:04:05"),
 		UploadTimeISO8601: f.UploadedAt.UTC().Format(time.RFC3339Nano),
 		URL:               fileURL(r, f),
-		CoreMetadata:      false,
+		CoreMetadata:      coreMetadata(f),
 	}
 	if f.RequiresPython != "" {
 		jf.RequiresPython = &f.RequiresPython
-	}
-	if f.Metadata != nil {
-		sum := sha256.Sum256(f.Metadata)
-		jf.CoreMetadata = map[string]string{"sha256": hex.EncodeToString(sum[:])}
 	}
 	return jf
 }

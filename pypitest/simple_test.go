@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,19 +12,14 @@ import (
 // fetch GETs path with the Accept header, not following redirects.
 func fetch(t *testing.T, srv *Server, path, accept string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	client := srv.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	return send(t, srv, req)
 }
 
 // storeDemo uploads a wheel and an sdist of My_Pkg 1.0 and a wheel of 2.0.
