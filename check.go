@@ -1,0 +1,97 @@
+package pypi
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/trustpub/pypi/dist"
+)
+
+// checked is one file after opening and checking.
+type checked struct {
+	result *Result
+	dist   *dist.Distribution // nil if it could not be opened
+	err    error              // the file's error-severity problems or I/O error
+}
+
+// checkFiles opens and checks every file, a few at a time (each Open
+// hashes its file in one read). It never stops at the first bad file, so
+// that every problem is reported at once.
+func checkFiles(paths []string, profile dist.Profile, verify bool) []*checked {
+	out := make([]*checked, len(paths))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = checkFile(p, profile, verify)
+		})
+	}
+	wg.Wait()
+	flagDuplicates(out)
+	return out
+}
+
+func checkFile(path string, profile dist.Profile, verify bool) *checked {
+	c := &checked{result: &Result{File: filepath.Base(path), Path: path}}
+	d, err := dist.Open(path)
+	if err != nil {
+		c.fail(err)
+		return c
+	}
+	c.dist = d
+	r := c.result
+	r.Kind, r.Size, r.Digests = d.Kind(), d.Size, d.Digests
+	r.Name, r.Version = d.Metadata.Name, d.Metadata.Version
+	if !verify {
+		return c
+	}
+	var errs []*dist.Problem
+	for _, p := range d.Check(profile) {
+		r.Problems = append(r.Problems, p)
+		if p.Severity == dist.Error {
+			errs = append(errs, p)
+		}
+	}
+	if len(errs) > 0 {
+		c.err = &dist.ValidationError{File: r.File, Problems: errs}
+	}
+	return c
+}
+
+// fail records err, and its problems when it is a *dist.ValidationError.
+func (c *checked) fail(err error) {
+	c.err = err
+	var ve *dist.ValidationError
+	if errors.As(err, &ve) {
+		c.result.Problems = append(c.result.Problems, ve.Problems...)
+	}
+}
+
+// flagDuplicates fails files that share a base name: an index keeps one
+// file per name.
+func flagDuplicates(cs []*checked) {
+	byName := map[string][]*checked{}
+	for _, c := range cs {
+		byName[c.result.File] = append(byName[c.result.File], c)
+	}
+	for _, c := range cs {
+		same := byName[c.result.File]
+		if len(same) < 2 {
+			continue
+		}
+		p := &dist.Problem{File: c.result.File, Field: "filename", Rule: "duplicate-file",
+			Message: fmt.Sprintf("%d files of this name are given (%s and %s); an index keeps one file per name", len(same), same[0].result.Path, same[1].result.Path)}
+		c.result.Problems = append(c.result.Problems, p)
+		var ve *dist.ValidationError
+		if errors.As(c.err, &ve) {
+			ve.Problems = append(ve.Problems, p)
+		} else if c.err == nil {
+			c.err = &dist.ValidationError{File: c.result.File, Problems: []*dist.Problem{p}}
+		}
+	}
+}

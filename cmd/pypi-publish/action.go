@@ -1,0 +1,223 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/mint"
+	"github.com/trustpub/pypi/oidc"
+)
+
+// gh-action-pypi-publish's messages (twine-upload.sh, oidc-exchange.py),
+// reproduced word for word so that logs read the same after a switch.
+const (
+	passwordNudgeTitle = "Password-based uploads disabled"
+	passwordNudge      = "As of 2024, PyPI requires all users to enable Two-Factor Authentication. " +
+		"This consequently requires all users to switch to either Trusted Publishers (preferred) " +
+		"or API tokens for package uploads. Read more: https://blog.pypi.org/posts/2023-05-25-securing-pypi-with-2fa/"
+	trustedPublishingNudgeTitle = "Upgrade to Trusted Publishing"
+	trustedPublishingNudge      = "Trusted Publishers allows publishing packages to PyPI from automated " +
+		"environments like GitHub Actions without needing to use username/password combinations or API " +
+		"tokens to authenticate with PyPI. Read more: https://docs.pypi.org/trusted-publishers"
+	attestationsIgnoredTitle = "attestations input ignored"
+	attestationsWithoutTP    = "The workflow was run with the 'attestations: true' input, but an explicit " +
+		"password was also set, disabling Trusted Publishing. As a result, the attestations input is ignored."
+	attestationsWrongIndex = "The workflow was run with 'attestations: true' input, but the specified " +
+		"repository URL does not support PEP 740 attestations. As a result, the attestations input is ignored."
+	// attestationsNotice is ours: the action signs attestations itself,
+	// this program sends those it finds.
+	attestationsNotice = "Uploading the PEP 740 attestations found beside the distributions " +
+		"(<file>.<kind>.attestation); this action does not generate them."
+	magicLinkTitle = "Create a Trusted Publisher"
+	magicLinkIntro = "A new Trusted Publisher for the currently running publishing workflow can be created " +
+		"by accessing the following link(s) while logged-in as an owner of the package(s):"
+	invalidTokenFile = "# >> PyPA publish to PyPI GHA: POTENTIALLY INVALID TOKEN << "
+	invalidToken     = "It looks like you are trying to use an API token to authenticate in the package " +
+		"index and your token value does not start with \"pypi-\" as it typically should. This may cause " +
+		"an authentication error. Please verify that you have copied your token properly if such an error occurs."
+	missingDistsFile = "# >> PyPA publish to PyPI GHA: MISSING DISTS << "
+	missingDists     = "It looks like there are no Python distribution packages to publish in the directory " +
+		"%q. Please verify that they are in place should you face this problem."
+	exchangeFailurePrefix  = "Trusted publishing exchange failure: "
+	exchangeFailureSummary = `Trusted publishing exchange failure:
+
+%s
+
+You're seeing this because the action wasn't given the inputs needed to
+perform password-based or token-based authentication. If you intended to
+perform one of those authentication methods instead of trusted
+publishing, then you should double-check your secret configuration and variable
+names.
+
+Read more about trusted publishers at https://docs.pypi.org/trusted-publishers/
+
+Read more about how this action uses trusted publishers at
+https://github.com/marketplace/actions/pypi-publish#trusted-publishing
+`
+	reusableWorkflowTitle = "Potential workflow misconfiguration"
+)
+
+// onPyPI reports whether the repository URL is on pypi.org, as the
+// action's test (=~ pypi\.org) has it.
+func onPyPI(repository string) bool {
+	switch repository {
+	case "", pypi.PyPI, pypi.TestPyPI:
+		return true
+	}
+	return strings.Contains(repository, "pypi.org")
+}
+
+// action says what gh-action-pypi-publish says in the situations it
+// knows, before and after the upload.
+type action struct {
+	r      *gha.Runner
+	c      *config
+	getenv func(string) string
+}
+
+// trustedPublishing reports whether the action would use Trusted
+// Publishing: user __token__ (or none) and no password.
+func (a *action) trustedPublishing() bool {
+	return (a.c.username == "" || a.c.username == "__token__") && a.c.password == "" && a.c.trusted != "never"
+}
+
+// before prints the action's warnings and nudges about the inputs; false
+// means the action would stop here (a password for PyPI).
+func (a *action) before() bool {
+	repo := a.c.repositoryArg()
+	if a.c.attestationsInput {
+		if !a.trustedPublishing() {
+			a.r.Warning(gha.Annotation{Title: attestationsIgnoredTitle}, attestationsWithoutTP)
+		}
+		if !onPyPI(repo) {
+			a.r.Warning(gha.Annotation{Title: attestationsIgnoredTitle}, attestationsWrongIndex)
+		}
+		if a.trustedPublishing() && onPyPI(repo) {
+			a.r.Notice(gha.Annotation{}, attestationsNotice)
+		}
+	}
+	tokenUser := a.c.username == "" || a.c.username == "__token__"
+	switch {
+	case a.trustedPublishing():
+		a.r.Debug("Authenticating to " + a.c.displayURL() + " via Trusted Publishing")
+	case tokenUser:
+		a.r.Debug("Using a user-provided API token for authentication against " + a.c.displayURL())
+		if onPyPI(repo) {
+			a.r.Warning(gha.Annotation{Title: trustedPublishingNudgeTitle}, trustedPublishingNudge)
+			a.magicLink(nil)
+		}
+	default:
+		a.r.Debug("Using a username + password pair for authentication against " + a.c.displayURL())
+		if onPyPI(repo) {
+			a.r.Error(gha.Annotation{Title: passwordNudgeTitle}, passwordNudge)
+			a.r.Warning(gha.Annotation{Title: trustedPublishingNudgeTitle}, trustedPublishingNudge)
+			a.magicLink(nil)
+			return false
+		}
+	}
+	if tokenUser && a.c.password != "" && !strings.HasPrefix(a.c.password, "pypi-") {
+		a.r.Warning(gha.Annotation{File: invalidTokenFile}, invalidToken)
+	}
+	if names := a.packageNames(); len(names) == 0 {
+		a.r.Warning(gha.Annotation{File: missingDistsFile}, fmt.Sprintf(missingDists, a.packagesDir()+"/"))
+	}
+	return true
+}
+
+func (a *action) packagesDir() string {
+	if len(a.c.paths) == 1 {
+		return a.c.paths[0]
+	}
+	return "dist"
+}
+
+// packageNames are the normalised project names of the wheels and sdists
+// to publish, sorted, as the action's print-pkg-names.py lists them.
+func (a *action) packageNames() []string {
+	paths, _ := pypi.FindFiles(a.c.paths...)
+	var names []string
+	for _, p := range paths {
+		if f, err := dist.ParseFilename(filepath.Base(p)); err == nil {
+			names = append(names, dist.NormalizeName(f.Name))
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// magicLink prints the links that create a trusted publisher for this
+// workflow, one per project (names, or the files' projects when nil), on
+// PyPI and TestPyPI only.
+func (a *action) magicLink(names []string) {
+	ix, err := mint.IndexFromUploadURL(a.c.uploadURL())
+	if err != nil {
+		return
+	}
+	if names == nil {
+		names = a.packageNames()
+	}
+	pub := mint.GitHubPublisherFromEnv(a.getenv)
+	var links []string
+	for _, n := range names {
+		if link, ok := ix.PublisherFormURL(n, pub); ok {
+			links = append(links, "- "+link)
+		}
+	}
+	if len(links) == 0 {
+		return
+	}
+	msg := magicLinkIntro + "\n" + strings.Join(links, "\n")
+	a.r.Warning(gha.Annotation{Title: magicLinkTitle}, msg)
+	a.r.Summary(msg + "\n")
+}
+
+// trustedPublishingFailed reports a failed exchange as the action's die()
+// does: the job summary, then an error annotation. A publisher that does
+// not match also gets the links that create one.
+func (a *action) trustedPublishingFailed(err error, results []pypi.Result) {
+	msg := explain(err)
+	a.r.Summary(fmt.Sprintf(exchangeFailureSummary, msg))
+	a.r.Error(gha.Annotation{}, exchangeFailurePrefix+msg)
+	var me *mint.Error
+	if errors.As(err, &me) && slices.ContainsFunc(me.Reasons, func(r mint.Reason) bool { return r.Code == "invalid-publisher" }) {
+		var names []string
+		for _, r := range results {
+			names = append(names, dist.NormalizeName(r.Name))
+		}
+		slices.Sort(names)
+		a.magicLink(slices.Compact(names))
+	}
+}
+
+// warning reports a warning of Publish; the reusable-workflow one as the
+// action's warn() does.
+func (a *action) warning(e pypi.Event) {
+	if e.Title == reusableWorkflowTitle {
+		a.r.Summary(e.Message + "\n")
+		a.r.Warning(gha.Annotation{}, e.Title+": "+e.Message)
+		return
+	}
+	a.r.Warning(gha.Annotation{Title: e.Title}, e.Message)
+}
+
+// explain returns the message that explains a Trusted Publishing failure,
+// in gh-action-pypi-publish's words.
+func explain(err error) string {
+	var ae *oidc.AmbientError
+	var me *mint.Error
+	switch {
+	case errors.As(err, &ae):
+		return ae.Message()
+	case errors.As(err, &me):
+		return me.Message()
+	case errors.Is(err, oidc.ErrNoAmbientCredential):
+		return "OpenID Connect token retrieval failed: Attempted to discover OIDC in broken environment"
+	}
+	return err.Error()
+}

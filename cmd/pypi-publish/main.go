@@ -1,0 +1,299 @@
+// Command pypi-publish uploads Python distributions (wheels and sdists) to
+// PyPI or any index with the legacy upload API, by Trusted Publishing when
+// it runs in CI and no credentials are given. Every file is checked, by
+// PyPI's rules for PyPI, before the first byte is sent.
+//
+// Usage:
+//
+//	pypi-publish [flags] [PATH ...]
+//
+// PATH is a file, a directory or a glob pattern (default dist). The flags
+// are twine's and uv's where they have them: --repository-url,
+// --repository pypi|testpypi, -u/--username and -p/--password (or
+// TWINE_USERNAME and TWINE_PASSWORD; the username defaults to __token__,
+// making the password an API token), --trusted-publishing
+// auto|always|never, --skip-existing, --verify-metadata=false,
+// --attestations, --concurrency, --print-hash, --dry-run (check the files
+// and print the exact form fields, without credentials or upload), --json
+// (one JSON document on stdout) and -v. Flags may follow the paths.
+//
+// It is also a GitHub Action (see examples/action): under GitHub Actions
+// it reads the inputs of pypa/gh-action-pypi-publish (user, password,
+// repository-url, packages-dir, verify-metadata, skip-existing, verbose,
+// print-hash, attestations) from INPUT_* variables, masks every secret
+// before printing anything, groups its log, reports problems as
+// annotations on the files, writes a job summary and sets the outputs
+// "files" (the files on the index, one a line) and "urls" (where to see
+// them). It prints the action's messages where the action would: a
+// missing id-token permission, a pull request from a fork, a reusable
+// workflow, no distributions, a password for PyPI, and the link that
+// creates a trusted publisher.
+//
+// The exit status is 0 on success, 1 on failure and 2 for a bad command
+// line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/gha"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr)))
+}
+
+// isTerminal reports whether f is a character device: a terminal, which
+// can show redrawn progress bars.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// run is the command; it returns the exit status. Progress bars go to
+// stderr when terminal is set.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, terminal bool) int {
+	inActions := getenv("GITHUB_ACTIONS") == "true"
+	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case err != nil:
+		return 2
+	}
+	out := stdout // the log: human lines and workflow commands
+	if c.json {
+		out = stderr
+	}
+	r := gha.New(out, getenv, inActions)
+	bars := terminal && !inActions && !c.json
+	prog := newProgress(out, false)
+	if bars {
+		prog = newProgress(stderr, true)
+	}
+	p := &publisher{c: c, r: r, out: out, stdout: stdout, act: &action{r: r, c: c, getenv: getenv},
+		prog: prog, masked: map[string]bool{}}
+	// Mask every secret before anything else is printed.
+	for _, secret := range []string{c.password, getenv("TWINE_PASSWORD"), r.Input("password"), c.urlPassword(), getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")} {
+		p.mask(secret)
+	}
+	return p.run(ctx)
+}
+
+// publisher runs one publish and reports it.
+type publisher struct {
+	c      *config
+	r      *gha.Runner
+	out    io.Writer // the log
+	stdout io.Writer // for --json
+	act    *action
+	prog   *progress
+
+	mu       sync.Mutex
+	masked   map[string]bool
+	group    string // the open log group
+	hashHead bool   // the print-hash header was printed
+}
+
+func (p *publisher) run(ctx context.Context) int {
+	if p.c.action && !p.act.before() {
+		p.r.Summary("## " + passwordNudgeTitle + "\n\n" + passwordNudge + "\n")
+		return 1
+	}
+	opts := p.c.options()
+	opts.Masker = p.mask
+	opts.Events = p.event
+	opts.Getenv = p.act.getenv
+	level := slog.LevelWarn
+	if p.c.verbose {
+		level = slog.LevelDebug
+	}
+	opts.Logger = slog.New(slog.NewTextHandler(p.out, &slog.HandlerOptions{Level: level}))
+
+	results, err := pypi.Publish(ctx, opts)
+	p.setGroup("")
+	if p.c.dryRun && err == nil {
+		for i := range results {
+			printForm(p.out, &results[i], p.c.displayURL())
+		}
+	}
+	p.report(results, err)
+	if p.r.Enabled() {
+		p.writeActionFiles(results)
+	}
+	if p.c.json {
+		if jerr := writeJSON(p.stdout, results, p.c.displayURL(), p.c.dryRun, err); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// mask hides secret from the log, once.
+func (p *publisher) mask(secret string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.masked[secret] {
+		p.masked[secret] = true
+		p.r.Mask(secret)
+	}
+}
+
+// writeActionFiles writes the job summary and the step outputs: files
+// (on the index, one a line) and urls (where to see them).
+func (p *publisher) writeActionFiles(results []pypi.Result) {
+	var files, urls []string
+	for _, r := range results {
+		if r.Outcome.OK() {
+			files = append(files, r.File)
+			if !slices.Contains(urls, r.URL) {
+				urls = append(urls, r.URL)
+			}
+		}
+	}
+	for _, err := range []error{
+		p.r.Summary(summary(results, p.c.displayURL(), p.c.dryRun)),
+		p.r.SetOutput("files", strings.Join(files, "\n")),
+		p.r.SetOutput("urls", strings.Join(urls, "\n")),
+	} {
+		if err != nil {
+			p.r.Warning(gha.Annotation{}, err.Error())
+		}
+	}
+}
+
+// setGroup closes the open log group and opens title ("" for none).
+func (p *publisher) setGroup(title string) {
+	if p.group == title {
+		return
+	}
+	if p.group != "" {
+		p.r.EndGroup()
+	}
+	if title != "" {
+		p.r.Group(title)
+	}
+	p.group = title
+}
+
+// event reports one step of pypi.Publish.
+func (p *publisher) event(e pypi.Event) {
+	if e.Kind == pypi.EventSending {
+		p.prog.sending(e.File, e.Attempt, e.Sent, e.Total)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch e.Kind {
+	case pypi.EventChecked:
+		p.setGroup("Checking distributions")
+		p.checked(e.Result)
+	case pypi.EventWarning:
+		if p.r.Enabled() {
+			p.act.warning(e)
+		} else {
+			fmt.Fprintf(p.out, "warning: %s: %s\n", e.Title, e.Message)
+		}
+	case pypi.EventAuthenticated:
+		p.setGroup("Uploading distributions to " + p.c.displayURL())
+		fmt.Fprintf(p.out, "Credentials: %s\nUploading distributions to %s\n", e.Message, p.c.displayURL())
+	case pypi.EventDone:
+		r := e.Result
+		p.prog.done(r.File, r.Outcome.String())
+		if !p.prog.terminal {
+			fmt.Fprintf(p.out, "%s: %s\n", r.File, r.Outcome)
+		}
+	}
+}
+
+// checked reports a file's checks: twine check's verdict, each problem
+// (an annotation on the file under GitHub Actions) and, if asked, its
+// digests.
+func (p *publisher) checked(r *pypi.Result) {
+	fmt.Fprintln(p.out, checkLine(r))
+	for _, pr := range r.Problems {
+		a := gha.Annotation{Title: pr.Field, File: r.Path}
+		switch {
+		case p.r.Enabled() && pr.Severity == dist.Error:
+			p.r.Error(a, pr.Message)
+		case p.r.Enabled():
+			p.r.Warning(a, pr.Message)
+		default:
+			fmt.Fprintf(p.out, "  %v\n", pr)
+		}
+	}
+	if r.Err != nil && len(r.Problems) == 0 {
+		fmt.Fprintf(p.out, "  %v\n", r.Err)
+	}
+	if p.c.printHash && r.Kind != 0 {
+		if !p.hashHead {
+			fmt.Fprintln(p.out, "Showing hash values of files to be uploaded:")
+			p.hashHead = true
+		}
+		printHash(p.out, r)
+	}
+}
+
+// report prints the end of the run: where to see the files, or what
+// went wrong, in the action's words where it has them.
+func (p *publisher) report(results []pypi.Result, err error) {
+	var tpe *pypi.TrustedPublishingError
+	var fe *pypi.FilesError
+	switch {
+	case err == nil:
+		var urls []string
+		for _, r := range results {
+			if r.URL != "" && !slices.Contains(urls, r.URL) {
+				urls = append(urls, r.URL)
+			}
+		}
+		if len(urls) > 0 {
+			fmt.Fprintf(p.out, "View at:\n%s\n", strings.Join(urls, "\n"))
+		}
+		if p.c.dryRun {
+			fmt.Fprintf(p.out, "Dry run: %d file(s) checked, nothing was uploaded.\n", len(results))
+		} else {
+			fmt.Fprintf(p.out, "%d file(s) published.\n", len(results))
+		}
+	case errors.As(err, &tpe) && p.r.Enabled():
+		p.act.trustedPublishingFailed(err, results)
+	case errors.As(err, &tpe):
+		fmt.Fprintf(p.out, "error: trusted publishing failed:\n%s\n", explain(err))
+	case errors.Is(err, pypi.ErrPasswordRefused) && p.r.Enabled():
+		p.r.Error(gha.Annotation{Title: passwordNudgeTitle}, passwordNudge)
+	case errors.Is(err, pypi.ErrNoDistributions) && p.r.Enabled():
+		if !p.c.action { // the action's check has said it already
+			p.r.Warning(gha.Annotation{File: missingDistsFile}, fmt.Sprintf(missingDists, p.act.packagesDir()+"/"))
+		}
+		p.r.Error(gha.Annotation{}, err.Error())
+	case errors.As(err, &fe) && errors.Is(err, pypi.ErrUploadFailed):
+		for _, r := range results {
+			if r.Err != nil {
+				p.r.Error(gha.Annotation{Title: "Upload failed", File: r.Path}, r.Err.Error())
+			}
+		}
+		fmt.Fprintf(p.out, "error: %v\n", err)
+	case p.r.Enabled():
+		p.r.Error(gha.Annotation{}, err.Error())
+	default:
+		fmt.Fprintf(p.out, "error: %v\n", err)
+	}
+}

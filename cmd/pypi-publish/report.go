@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/dist"
+)
+
+// checkLine is twine check's verdict on a file.
+func checkLine(r *pypi.Result) string {
+	verdict := "PASSED"
+	switch {
+	case r.Err != nil:
+		verdict = "FAILED"
+	case len(r.Problems) > 0:
+		verdict = "PASSED with warnings"
+	}
+	return "Checking " + r.File + ": " + verdict
+}
+
+// printHash prints a file's digests as the action's print-hash.py does.
+func printHash(w io.Writer, r *pypi.Result) {
+	path, err := filepath.Abs(r.Path)
+	if err != nil {
+		path = r.Path
+	}
+	fmt.Fprintf(w, "%s\n\nSHA256: %s\nMD5: %s\nBLAKE2-256: %s\n\n", path, r.Digests.SHA256, r.Digests.MD5, r.Digests.BLAKE2b256)
+}
+
+// printForm prints the exact form fields of a dry run, each value quoted
+// as a Go string so that line breaks and spaces show.
+func printForm(w io.Writer, r *pypi.Result, repository string) {
+	fmt.Fprintf(w, "Would upload %s (%s) to %s with the form fields:\n", r.File, size(r.Size), repository)
+	for _, f := range r.Form {
+		fmt.Fprintf(w, "  %s = %s\n", f.Name, strconv.Quote(f.Value))
+	}
+	fmt.Fprintf(w, "  content = file %q (%d bytes, application/octet-stream)\n", r.File, r.Size)
+}
+
+// summary is the job summary: a Markdown table of the files.
+func summary(results []pypi.Result, repository string, dryRun bool) string {
+	var b strings.Builder
+	title := "Published to " + repository
+	if dryRun {
+		title = "Dry run for " + repository + ": nothing was uploaded"
+	}
+	fmt.Fprintf(&b, "## %s\n\n| File | Size | Outcome | SHA256 | BLAKE2-256 |\n|---|---:|---|---|---|\n", mdEscape(title))
+	for _, r := range results {
+		outcome := r.Outcome.String()
+		if r.URL != "" {
+			outcome = fmt.Sprintf("[%s](%s)", outcome, r.URL)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` | `%s` |\n", r.File, size(r.Size), outcome, r.Digests.SHA256, r.Digests.BLAKE2b256)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(&b, "\n**%s**\n\n```\n%s\n```\n", r.File, r.Err)
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// mdEscape keeps a URL or name from being read as Markdown.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`).Replace(s)
+}
+
+// jsonFile is one file of the --json document.
+type jsonFile struct {
+	File     string        `json:"file"`
+	Path     string        `json:"path"`
+	Kind     string        `json:"kind,omitempty"`
+	Name     string        `json:"name,omitempty"`
+	Version  string        `json:"version,omitempty"`
+	Size     int64         `json:"size"`
+	Digests  jsonDigests   `json:"digests"`
+	Outcome  pypi.Outcome  `json:"outcome"`
+	URL      string        `json:"url,omitempty"`
+	Attempts int           `json:"attempts"`
+	Problems []jsonProblem `json:"problems"`
+	Fields   []jsonField   `json:"fields"`
+	Error    string        `json:"error,omitempty"`
+}
+
+type jsonDigests struct {
+	SHA256     string `json:"sha256"`
+	BLAKE2b256 string `json:"blake2b_256"`
+	MD5        string `json:"md5"`
+}
+
+type jsonProblem struct {
+	Field    string `json:"field"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+}
+
+type jsonField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// writeJSON writes the --json document.
+func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun bool, err error) error {
+	doc := struct {
+		Repository string     `json:"repository"`
+		DryRun     bool       `json:"dry_run"`
+		OK         bool       `json:"ok"`
+		Error      string     `json:"error,omitempty"`
+		Files      []jsonFile `json:"files"`
+	}{Repository: repository, DryRun: dryRun, OK: err == nil, Files: []jsonFile{}}
+	if err != nil {
+		doc.Error = err.Error()
+	}
+	for _, r := range results {
+		f := jsonFile{File: r.File, Path: r.Path, Name: r.Name, Version: r.Version, Size: r.Size,
+			Digests: jsonDigests{r.Digests.SHA256, r.Digests.BLAKE2b256, r.Digests.MD5},
+			Outcome: r.Outcome, URL: r.URL, Attempts: r.Attempts, Problems: []jsonProblem{}, Fields: []jsonField{}}
+		if r.Kind != 0 {
+			f.Kind = r.Kind.String()
+		}
+		for _, p := range r.Problems {
+			sev := "error"
+			if p.Severity == dist.Warning {
+				sev = "warning"
+			}
+			f.Problems = append(f.Problems, jsonProblem{p.Field, p.Rule, sev, p.Message})
+		}
+		for _, fl := range r.Form {
+			f.Fields = append(f.Fields, jsonField{fl.Name, fl.Value})
+		}
+		if r.Err != nil {
+			f.Error = r.Err.Error()
+		}
+		doc.Files = append(doc.Files, f)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

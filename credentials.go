@@ -1,0 +1,137 @@
+package pypi
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"golang.org/x/oauth2"
+
+	"github.com/trustpub/pypi/mint"
+	"github.com/trustpub/pypi/oidc"
+)
+
+// tokenUser is the username that makes the password an API token.
+const tokenUser = "__token__"
+
+// credentials are how the uploads authenticate.
+type credentials struct {
+	token              oauth2.TokenSource // API token or minted tokens
+	username, password string             // HTTP Basic, when token is nil
+	trusted            bool               // tokens come from Trusted Publishing
+	how                string             // for EventAuthenticated
+}
+
+// explicitCredentials sorts out the credentials given in opts: an API
+// token (from Token, or Password with the user "__token__" or none), or
+// a username and password.
+func explicitCredentials(opts *Options) *credentials {
+	token, user, pass := opts.Token, opts.Username, opts.Password
+	if token == "" && (user == "" || user == tokenUser) && pass != "" {
+		token, pass = pass, ""
+	}
+	if user == tokenUser {
+		user = ""
+	}
+	switch {
+	case token != "":
+		return &credentials{token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}), how: "an API token"}
+	case user != "" || pass != "":
+		return &credentials{username: user, password: pass, how: "a username and password"}
+	}
+	return nil
+}
+
+// getCredentials decides how to authenticate, by opts.TrustedPublishing
+// with uv's meanings, and fetches the first token when that is by
+// Trusted Publishing, so that a failure shows before any upload.
+func getCredentials(ctx context.Context, opts *Options, t *target) (*credentials, error) {
+	opts.mask(opts.Token)
+	opts.mask(opts.Password)
+	given := explicitCredentials(opts)
+	if given != nil && given.token == nil && t.public {
+		return nil, ErrPasswordRefused
+	}
+	switch {
+	case opts.TrustedPublishing == TrustedPublishingAlways && given != nil:
+		return nil, errors.New(`pypi: a token, username or password is not allowed when Trusted Publishing is "always"`)
+	case opts.TrustedPublishing == TrustedPublishingAlways:
+		return trustedPublishing(ctx, opts, t)
+	case given != nil:
+		return given, nil
+	case opts.TrustedPublishing == TrustedPublishingNever:
+		return anonymous(t)
+	}
+	c, err := trustedPublishing(ctx, opts, t)
+	if errors.Is(err, oidc.ErrNoAmbientCredential) || errors.Is(err, mint.ErrAudienceNotFound) {
+		opts.logger().Debug("pypi: no trusted publishing", "reason", err)
+		return anonymous(t)
+	}
+	return c, err
+}
+
+// anonymous is uploading without credentials, which only some private
+// indexes allow.
+func anonymous(t *target) (*credentials, error) {
+	if t.public {
+		return nil, ErrNoCredentials
+	}
+	return &credentials{how: "no credentials"}, nil
+}
+
+// trustedPublishing gets an upload token the way gh-action-pypi-publish
+// does: the index's audience, an identity token for it from the CI, and
+// the exchange of one for the other. The returned source mints again
+// before the token expires.
+func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credentials, error) {
+	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+	if oc.Provider() == "" {
+		return nil, &TrustedPublishingError{Err: oidc.ErrNoAmbientCredential}
+	}
+	idx, err := mint.IndexFromUploadURL(t.upload.String())
+	if err != nil {
+		return nil, &TrustedPublishingError{Err: err}
+	}
+	idx.InsecureHTTP = t.loopback()
+	mc := mint.Config{Index: idx, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+	audience, err := mc.Audience(ctx)
+	if err != nil {
+		return nil, &TrustedPublishingError{Err: err}
+	}
+	opts.logger().Debug("pypi: trusted publishing", "exchange", idx.MintURL(), "audience", audience)
+	ids, err := oc.TokenSource(ctx, audience)
+	if err != nil {
+		return nil, &TrustedPublishingError{Err: err}
+	}
+	mc.Identity = &firstClaims{src: ids, seen: func(c oidc.Claims) {
+		if w := c.ReusableWorkflowWarning(); w != "" {
+			opts.emit(Event{Kind: EventWarning, Title: "Potential workflow misconfiguration", Message: w})
+		}
+	}}
+	ts := mint.TokenSource(ctx, mc)
+	if _, err := ts.Token(); err != nil {
+		return nil, &TrustedPublishingError{Err: err}
+	}
+	return &credentials{token: ts, trusted: true, how: "trusted publishing"}, nil
+}
+
+// firstClaims passes identity tokens through, showing the claims of the
+// first one to seen (for the reusable-workflow warning).
+type firstClaims struct {
+	src  oauth2.TokenSource
+	once sync.Once
+	seen func(oidc.Claims)
+}
+
+func (f *firstClaims) Token() (*oauth2.Token, error) {
+	tok, err := f.src.Token()
+	if err != nil {
+		return nil, err
+	}
+	f.once.Do(func() {
+		if c, err := oidc.ParseUnverified(tok.AccessToken); err == nil {
+			f.seen(c)
+		}
+	})
+	return tok, nil
+}

@@ -1,0 +1,124 @@
+// Command release-tool publishes distributions by Trusted Publishing with
+// the packages one by one, as a release tool that needs control over each
+// step would: dist opens and checks the files, oidc gets the CI job's
+// identity token, mint trades it at the index for an upload token, and
+// upload sends the files. pypi.Publish does all of this in one call.
+//
+//	release-tool [-repository-url URL] [-skip-existing] FILE...
+//
+// Run it in a CI job allowed to request identity tokens (GitHub Actions:
+// `permissions: id-token: write`), with a trusted publisher registered
+// for the project on the index.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/mint"
+	"github.com/trustpub/pypi/oidc"
+	"github.com/trustpub/pypi/upload"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "release-tool:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, w io.Writer) error {
+	fs := flag.NewFlagSet("release-tool", flag.ContinueOnError)
+	repo := fs.String("repository-url", upload.PyPIURL, "the index's upload `URL`")
+	skip := fs.Bool("skip-existing", false, "succeed for files the index already has")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("no files given")
+	}
+
+	// 1. Open every file and check it by PyPI's rules before any network call.
+	var ds []*dist.Distribution
+	var problems []error
+	for _, path := range fs.Args() {
+		d, err := dist.Open(path)
+		if err == nil {
+			err = d.Validate(dist.PyPI)
+		}
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		fmt.Fprintf(w, "checked %s: %s %s, sha256 %s\n", path, d.Metadata.Name, d.Metadata.Version, d.Digests.SHA256)
+		ds = append(ds, d)
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+
+	// 2. The index behind the upload URL, and the audience its tokens need.
+	index, err := mint.IndexFromUploadURL(*repo)
+	if err != nil {
+		return err
+	}
+	index.InsecureHTTP = plainHTTPToLoopback(*repo) // a local test index only
+	mc := mint.Config{Index: index}
+	audience, err := mc.Audience(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "the index wants identity tokens for %q\n", audience)
+
+	// 3. Identity tokens from the CI. The source fetches a fresh one on
+	// each call: the index accepts each token once.
+	oc := &oidc.Config{Getenv: getenv}
+	identity, err := oc.TokenSource(ctx, audience)
+	if err != nil {
+		var ae *oidc.AmbientError
+		if errors.As(err, &ae) {
+			return errors.New(ae.Message()) // the fix, e.g. `id-token: write`
+		}
+		return err
+	}
+	fmt.Fprintf(w, "running in %s\n", oc.Provider())
+
+	// 4. Upload tokens, minted on first use and again before they expire.
+	mc.Identity = identity
+	tokens := mint.TokenSource(ctx, mc)
+
+	// 5. Upload: wheels first, retried, idempotent.
+	c := &upload.Client{URL: *repo, Token: tokens}
+	var failed []error
+	for _, r := range c.UploadAll(ctx, ds, upload.Options{SkipExisting: *skip}) {
+		if r.Err != nil {
+			var me *mint.Error
+			if errors.As(r.Err, &me) {
+				return errors.New(me.Message()) // PyPI's reasons and the token's claims
+			}
+			failed = append(failed, r.Err)
+			continue
+		}
+		fmt.Fprintf(w, "%s: %s\n", r.File, r.Outcome)
+	}
+	return errors.Join(failed...)
+}
+
+// plainHTTPToLoopback reports whether raw is an http URL to this machine,
+// where a fake index runs in tests. Identity tokens never travel in the
+// clear elsewhere.
+func plainHTTPToLoopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return u.Hostname() == "localhost" || ip != nil && ip.IsLoopback()
+}

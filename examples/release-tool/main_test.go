@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/trustpub/pypi/examples/quickstart/sampledist"
+	"github.com/trustpub/pypi/pypitest"
+)
+
+func TestReleaseTool(t *testing.T) {
+	t.Parallel()
+	iss := pypitest.NewIssuer(t)
+	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
+	env := iss.Env()
+	getenv := func(k string) string { return env[k] }
+	paths, err := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}.Build(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	args := append([]string{"-repository-url", srv.URL + "/legacy/"}, paths...)
+	if err := run(context.Background(), args, getenv, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{`the index wants identity tokens for "pypi"`, "running in GitHub",
+		"sampleproject-1.0.0-py3-none-any.whl: uploaded", "sampleproject-1.0.0.tar.gz: uploaded"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if n := len(srv.Files()); n != 2 {
+		t.Errorf("the index has %d files, want 2", n)
+	}
+
+	// Without the id-token permission the job gets the fix, and nothing is sent.
+	iss2 := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
+	env2 := iss2.Env()
+	err = run(context.Background(), args, func(k string) string { return env2[k] }, &out)
+	if err == nil || !strings.Contains(err.Error(), "id-token: write") {
+		t.Errorf("without permission: %v", err)
+	}
+}

@@ -1,0 +1,173 @@
+package pypi
+
+import (
+	"context"
+	"time"
+
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/upload"
+)
+
+// Publish uploads distributions to an index, as opts say, and returns
+// what became of each file, in the order they were found.
+//
+// It finds the files (see FindFiles), opens and hashes each in one read,
+// and checks them by the rules of the index (PyPI's for PyPI and TestPyPI,
+// lenient ones elsewhere; see Checks) before any network call. If a file
+// fails, nothing is sent: the error is a *FilesError of kind
+// ErrChecksFailed and the Results hold every problem of every file.
+//
+// Then it gets credentials (see TrustedPublishing; a failure of Trusted
+// Publishing is a *TrustedPublishingError) and uploads the files with an
+// upload.Client: wheels first, the first file of each release alone,
+// then opts.Concurrency at a time, each retried on transient failures and
+// found idempotently when the index already has it. If files fail to
+// upload, the error is a *FilesError of kind ErrUploadFailed; the others
+// are uploaded all the same.
+func Publish(ctx context.Context, opts Options) ([]Result, error) {
+	t, err := resolveTarget(opts.Repository, opts.IndexURL)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := FindFiles(opts.Files...)
+	if err != nil {
+		return nil, err
+	}
+	profile, verify := t.profile(opts.Checks)
+	files := checkFiles(paths, profile, verify)
+	var bad []error
+	for _, c := range files {
+		if c.err != nil {
+			c.result.Outcome, c.result.Err = OutcomeFailed, c.err
+			bad = append(bad, c.err)
+		}
+		opts.emit(Event{Kind: EventChecked, File: c.result.File, Result: c.result})
+	}
+	if len(bad) > 0 {
+		return results(files), &FilesError{Kind: ErrChecksFailed, Errs: bad}
+	}
+	if opts.DryRun {
+		trusted := explicitCredentials(&opts) == nil && opts.TrustedPublishing != TrustedPublishingNever
+		err := fillForms(files, upload.Options{Attestations: attestationMode(&opts, t, trusted, false)})
+		return results(files), err
+	}
+
+	creds, err := getCredentials(ctx, &opts, t)
+	if err != nil {
+		return results(files), err
+	}
+	opts.emit(Event{Kind: EventAuthenticated, Message: creds.how})
+	return send(ctx, &opts, t, creds, files)
+}
+
+// send uploads the checked files with creds.
+func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked) ([]Result, error) {
+	client := &upload.Client{
+		URL:        t.upload.String(),
+		IndexURL:   opts.IndexURL,
+		HTTPClient: opts.httpClient(),
+		Token:      creds.token,
+		Username:   creds.username,
+		Password:   creds.password,
+	}
+	uo := upload.Options{
+		SkipExisting: opts.SkipExisting,
+		Attestations: attestationMode(opts, t, creds.trusted, true),
+		Parallel:     opts.Concurrency,
+		Progress: func(p upload.Progress) {
+			opts.emit(Event{Kind: EventSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
+		},
+		Retrying: func(file string, attempt int, wait time.Duration, err error) {
+			opts.logger().Info("pypi: retrying", "file", file, "attempt", attempt, "wait", wait, "err", err)
+		},
+	}
+	if err := fillForms(files, uo); err != nil {
+		return results(files), err
+	}
+	ds := make([]*dist.Distribution, len(files))
+	for i, c := range files {
+		ds[i] = c.dist
+	}
+	var failed []error
+	for i, u := range client.UploadAll(ctx, ds, uo) {
+		r := files[i].result
+		r.Outcome = outcomeOf(u.Outcome)
+		r.Attempts, r.Duration, r.Message, r.Err = u.Attempts, u.Duration, u.Message, u.Err
+		if r.Outcome.OK() {
+			r.URL = t.viewURL(r.Name, r.Version)
+		} else {
+			failed = append(failed, u.Err)
+		}
+		opts.emit(Event{Kind: EventDone, File: r.File, Result: r})
+	}
+	if len(failed) > 0 {
+		return results(files), &FilesError{Kind: ErrUploadFailed, Errs: failed}
+	}
+	return results(files), nil
+}
+
+// fillForms fills in the upload forms of the files; a file whose form
+// cannot be made (a field newer than its Metadata-Version, an attestation
+// file that is not JSON...) fails.
+func fillForms(files []*checked, uo upload.Options) error {
+	var bad []error
+	for _, c := range files {
+		form, err := upload.Form(c.dist, uo)
+		if err != nil {
+			c.result.Outcome, c.result.Err = OutcomeFailed, err
+			bad = append(bad, err)
+		}
+		c.result.Form = form
+	}
+	if len(bad) > 0 {
+		return &FilesError{Kind: ErrChecksFailed, Errs: bad}
+	}
+	return nil
+}
+
+// attestationMode decides whether attestation files go with the upload:
+// PyPI and TestPyPI take them from Trusted Publishing only, and other
+// indexes not at all. With warn, a request that cannot be honoured is
+// reported.
+func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attestations {
+	usable := trusted && t.public
+	switch {
+	case opts.Attestations == AttestationsOff:
+		return upload.NoAttestations
+	case opts.Attestations == AttestationsAuto && usable:
+		return upload.AutoAttestations
+	case opts.Attestations == AttestationsAuto:
+		return upload.NoAttestations
+	case usable:
+		return upload.RequireAttestations
+	}
+	if warn {
+		why := "the upload is not by Trusted Publishing, the only way PyPI accepts them"
+		if !t.public {
+			why = "the repository is not PyPI or TestPyPI, which alone support PEP 740 attestations"
+		}
+		opts.emit(Event{Kind: EventWarning, Title: "attestations ignored",
+			Message: "Attestations were requested, but " + why + ". They are not sent."})
+	}
+	return upload.NoAttestations
+}
+
+func outcomeOf(o upload.Outcome) Outcome {
+	switch o {
+	case upload.OutcomeUploaded:
+		return OutcomeUploaded
+	case upload.OutcomeAlreadyPresent:
+		return OutcomeAlreadyPresent
+	case upload.OutcomeSkipped:
+		return OutcomeSkipped
+	}
+	return OutcomeFailed
+}
+
+func results(files []*checked) []Result {
+	out := make([]Result, len(files))
+	for i, c := range files {
+		out[i] = *c.result
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package pypi
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/upload"
+)
+
+// Outcome is what became of one file.
+type Outcome int
+
+// The outcomes of a file.
+const (
+	// OutcomeNotSent: the file was checked but not sent, because of a dry
+	// run, or because another file failed its checks or no credentials
+	// could be had.
+	OutcomeNotSent Outcome = iota
+	// OutcomeUploaded: the index accepted the file.
+	OutcomeUploaded
+	// OutcomeAlreadyPresent: the index already had this file (same name,
+	// same sha256), so it was not sent again.
+	OutcomeAlreadyPresent
+	// OutcomeSkipped: SkipExisting, and the index said it has a file of
+	// that name, which its listing could not confirm.
+	OutcomeSkipped
+	// OutcomeFailed: the file is not on the index; Result.Err says why.
+	OutcomeFailed
+)
+
+var outcomeNames = []string{"not sent", "uploaded", "already present", "skipped", "failed"}
+
+// String returns "not sent", "uploaded", "already present", "skipped" or
+// "failed".
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeNames) {
+		return fmt.Sprintf("Outcome(%d)", int(o))
+	}
+	return outcomeNames[o]
+}
+
+// MarshalText returns String, with "_" for spaces: "already_present".
+func (o Outcome) MarshalText() ([]byte, error) {
+	return []byte(strings.ReplaceAll(o.String(), " ", "_")), nil
+}
+
+// OK reports whether the file is on the index: uploaded, already present
+// or skipped as existing.
+func (o Outcome) OK() bool {
+	return o == OutcomeUploaded || o == OutcomeAlreadyPresent || o == OutcomeSkipped
+}
+
+// Result is what Publish did with one file.
+type Result struct {
+	File    string       // base name of the file
+	Path    string       // the path it was read from
+	Kind    dist.Kind    // wheel or sdist; 0 if the name did not parse
+	Size    int64        // bytes
+	Digests dist.Digests // of the file's bytes (sha256, blake2b-256, md5)
+	Name    string       // the project name, as the metadata writes it
+	Version string       // the version, as the metadata writes it
+	Outcome Outcome
+	// URL is where the file's release can be seen: its page on PyPI and
+	// TestPyPI, the project's simple index page elsewhere. "" unless the
+	// file is on the index.
+	URL string
+	// Problems are what the checks found, warnings included.
+	Problems []*dist.Problem
+	// Form is the upload form the file is sent with, or in a dry run
+	// would be (the file itself follows it).
+	Form     []upload.Field
+	Attempts int           // uploads tried
+	Duration time.Duration // of the upload
+	// Message is the index's answer when it said the file exists.
+	Message string
+	// Err says why the file failed: a *dist.ValidationError, an
+	// *upload.Error, ... nil unless Outcome is OutcomeFailed.
+	Err error
+}
+
+// Sentinels for the errors Publish returns; test with errors.Is.
+var (
+	// ErrNoDistributions: the files given hold no distribution.
+	ErrNoDistributions = errors.New("pypi: no distributions to publish")
+	// ErrChecksFailed: files failed their checks, so none was sent.
+	ErrChecksFailed = errors.New("pypi: files failed their checks; nothing was uploaded")
+	// ErrUploadFailed: files failed to upload.
+	ErrUploadFailed = errors.New("pypi: files failed to upload")
+	// ErrNoCredentials: no credentials were given and Trusted Publishing
+	// was not possible, for an index that needs them.
+	ErrNoCredentials = errors.New("pypi: no credentials: give an API token, or run where Trusted Publishing works (GitHub Actions, GitLab CI, Buildkite, CircleCI, Google Cloud)")
+	// ErrPasswordRefused: PyPI and TestPyPI take no passwords, only API
+	// tokens and Trusted Publishing.
+	ErrPasswordRefused = errors.New("pypi: PyPI refuses username/password uploads: use an API token (username __token__) or Trusted Publishing")
+)
+
+// FilesError is Publish's error when files failed: Kind is
+// ErrChecksFailed or ErrUploadFailed, Errs the files' errors.
+type FilesError struct {
+	Kind error
+	Errs []error // one per failed file, each naming its file
+}
+
+// Error returns Kind's message followed by each file's error, indented.
+func (e *FilesError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v (%d file(s)):", e.Kind, len(e.Errs))
+	for _, err := range e.Errs {
+		b.WriteString("\n  ")
+		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	return b.String()
+}
+
+// Is reports whether target is e's Kind.
+func (e *FilesError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the files' errors.
+func (e *FilesError) Unwrap() []error { return e.Errs }
+
+// TrustedPublishingError is a failure to get an upload token by Trusted
+// Publishing. Err is an *oidc.AmbientError, a *mint.Error or
+// oidc.ErrNoAmbientCredential; their Message methods give
+// gh-action-pypi-publish's explanations.
+type TrustedPublishingError struct {
+	Err error
+}
+
+// Error returns "pypi: trusted publishing: " and Err's message.
+func (e *TrustedPublishingError) Error() string {
+	return "pypi: trusted publishing: " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *TrustedPublishingError) Unwrap() error { return e.Err }
