@@ -85,7 +85,7 @@ func FuzzEmail(f *testing.F) {
 
 // printsVerbatim reports whether a marker value holds a character that
 // packaging prints unescaped inside double quotes ('"', a backslash, a line
-// break), so that its output does not parse back.
+// break, a NUL), so that its output does not parse back, in packaging too.
 func printsVerbatim(m Marker) bool {
 	for _, term := range m {
 		switch v := term.(type) {
@@ -95,7 +95,7 @@ func printsVerbatim(m Marker) bool {
 			}
 		case MarkerItem:
 			for _, o := range []MarkerOperand{v.Left, v.Right} {
-				if !o.Var && strings.ContainsAny(o.Value, "\"\\\n\r") {
+				if !o.Var && strings.ContainsAny(o.Value, "\"\\\n\r\x00") {
 					return true
 				}
 			}
