@@ -9,6 +9,7 @@ import (
 
 	"github.com/trustpub/pypi/mint"
 	"github.com/trustpub/pypi/oidc"
+	"github.com/trustpub/pypi/upload"
 )
 
 // tokenUser is the username that makes the password an API token.
@@ -92,7 +93,7 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credenti
 	if err != nil {
 		return nil, &TrustedPublishingError{Err: err}
 	}
-	idx.InsecureHTTP = t.loopback()
+	idx.InsecureHTTP = upload.IsLoopbackHTTP(t.upload.String()) // a fake index in a test
 	mc := mint.Config{Index: idx, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
 	audience, err := mc.Audience(ctx)
 	if err != nil {

@@ -18,7 +18,9 @@ const (
 	EventAuthenticated
 	// EventSending: Sent of Total bytes of File's upload body are sent.
 	EventSending
-	// EventDone: File is done; Result holds its final outcome.
+	// EventDone: File is done; Result holds its final outcome. Reported
+	// as each upload ends, so in the order the files finish, from the
+	// goroutine that uploaded the file.
 	EventDone
 )
 

@@ -85,20 +85,26 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		return results(files), err
 	}
 	ds := make([]*dist.Distribution, len(files))
+	byDist := make(map[*dist.Distribution]*Result, len(files))
 	for i, c := range files {
-		ds[i] = c.dist
+		ds[i], byDist[c.dist] = c.dist, c.result
 	}
-	var failed []error
-	for i, u := range client.UploadAll(ctx, ds, uo) {
-		r := files[i].result
+	// Each file's result is filled in, and reported, as its upload ends;
+	// calls may run at once, each on a Result of its own.
+	uo.OnResult = func(u *upload.Result) {
+		r := byDist[u.Dist]
 		r.Outcome = outcomeOf(u.Outcome)
 		r.Attempts, r.Duration, r.Message, r.Err = u.Attempts, u.Duration, u.Message, u.Err
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
-		} else {
-			failed = append(failed, u.Err)
 		}
 		opts.emit(Event{Kind: EventDone, File: r.File, Result: r})
+	}
+	var failed []error
+	for _, u := range client.UploadAll(ctx, ds, uo) {
+		if u.Err != nil {
+			failed = append(failed, u.Err)
+		}
 	}
 	if len(failed) > 0 {
 		return results(files), &FilesError{Kind: ErrUploadFailed, Errs: failed}

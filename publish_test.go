@@ -74,6 +74,52 @@ func TestPublishTrustedPublishing(t *testing.T) {
 	}
 }
 
+// Each file is reported done as its upload ends, not when all have: the
+// wheel goes first and alone, so it is done before the sdist is sent.
+func TestPublishReportsEachFileAsItEnds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, pypitest.GitHubRun{})
+	f.build(t, "1.0.0")
+	f.build(t, "1.0.1")
+	type done struct {
+		file    string
+		outcome pypi.Outcome
+		url     string
+		uploads int // uploads the index had received by then
+	}
+	var (
+		mu    sync.Mutex
+		dones []done
+	)
+	opts := f.options()
+	opts.Events = func(e pypi.Event) {
+		if e.Kind == pypi.EventDone {
+			n := len(f.srv.Uploads())
+			mu.Lock()
+			dones = append(dones, done{e.File, e.Result.Outcome, e.Result.URL, n})
+			mu.Unlock()
+		}
+	}
+	results, err := pypi.Publish(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dones) != len(results) || len(results) != 4 {
+		t.Fatalf("%d files done of %d: %+v", len(dones), len(results), dones)
+	}
+	// The wheels of 1.0.0 and 1.0.1 go one at a time, before the sdists.
+	for i, file := range []string{"sampleproject-1.0.0-py3-none-any.whl", "sampleproject-1.0.1-py3-none-any.whl"} {
+		if d := dones[i]; d.file != file || d.uploads != i+1 {
+			t.Errorf("done %d: %s after %d uploads; want %s after %d", i, d.file, d.uploads, file, i+1)
+		}
+	}
+	for _, d := range dones {
+		if d.outcome != pypi.OutcomeUploaded || !strings.HasSuffix(d.url, "/simple/sampleproject/") {
+			t.Errorf("%s done as %v at %q; want uploaded, with its URL", d.file, d.outcome, d.url)
+		}
+	}
+}
+
 // One bad file stops the batch before any network call, and every
 // problem of every file is reported.
 func TestPublishChecksBeforeNetwork(t *testing.T) {

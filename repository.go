@@ -2,7 +2,6 @@ package pypi
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 // target is the index Publish uploads to.
 type target struct {
 	upload *url.URL // the legacy upload endpoint
-	index  *url.URL // the root of the read APIs, ending in "/"
+	index  *url.URL // the root of the read APIs
 	public bool     // PyPI or TestPyPI
 }
 
@@ -27,50 +26,24 @@ func resolveTarget(repository, indexURL string) (*target, error) {
 	case TestPyPI:
 		raw = upload.TestPyPIURL
 	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	root, err := upload.IndexURL(raw) // which also checks raw
+	if err != nil {
 		return nil, fmt.Errorf("pypi: repository %q: want %q, %q or an upload URL such as %s", repository, PyPI, TestPyPI, upload.PyPIURL)
 	}
+	u, _ := url.Parse(raw) // parsed by IndexURL already
 	t := &target{upload: u}
 	switch u.Hostname() {
 	case "upload.pypi.org", "test.pypi.org", "pypi.org":
 		t.public = u.Scheme == "https"
 	}
-	if indexURL == "" {
-		t.index = indexRoot(u)
-	} else if t.index, err = url.Parse(indexURL); err != nil || t.index.Host == "" {
-		return nil, fmt.Errorf("pypi: index URL %q is not an absolute URL", indexURL)
+	if indexURL != "" {
+		root = indexURL
 	}
-	if !strings.HasSuffix(t.index.Path, "/") {
-		t.index.Path += "/"
+	if t.index, err = url.Parse(root); err != nil || t.index.Host == "" {
+		return nil, fmt.Errorf("pypi: index URL %q is not an absolute URL", indexURL)
 	}
 	t.index.User = nil
 	return t, nil
-}
-
-// indexRoot derives the read APIs' root from the upload URL: pypi.org for
-// upload.pypi.org, else the URL without a final "legacy/".
-func indexRoot(u *url.URL) *url.URL {
-	root := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
-	if u.Hostname() == "upload.pypi.org" {
-		root.Host = "pypi.org"
-	}
-	root.Path = strings.TrimSuffix(strings.TrimSuffix(root.Path, "/"), "/legacy") + "/"
-	return root
-}
-
-// loopback reports whether the upload URL is plain http to this machine,
-// as fake indexes in tests are.
-func (t *target) loopback() bool {
-	if t.upload.Scheme != "http" {
-		return false
-	}
-	host := t.upload.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // profile returns the rules to check files by, and false for no checks.

@@ -12,16 +12,15 @@ func TestResolveTarget(t *testing.T) {
 		repo, index string
 		profile     dist.Profile
 		view        string // viewURL("My_Pkg", "01.0-RC1")
-		loopback    bool
 	}{
-		{"", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/", false},
-		{"PyPI", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/", false},
-		{"testpypi", "", dist.PyPI, "https://test.pypi.org/project/my-pkg/1.0rc1/", false},
-		{"https://upload.pypi.org/legacy/", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/", false},
-		{"https://pkgs.example.com/repo/legacy/", "", dist.Lenient, "https://pkgs.example.com/repo/simple/my-pkg/", false},
-		{"https://u:pw@pkgs.example.com/legacy", "https://mirror.example.com/pypi", dist.Lenient, "https://mirror.example.com/pypi/simple/my-pkg/", false},
-		{"http://127.0.0.1:8080/legacy/", "", dist.Lenient, "http://127.0.0.1:8080/simple/my-pkg/", true},
-		{"http://localhost/legacy/", "", dist.Lenient, "http://localhost/simple/my-pkg/", true},
+		{"", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/"},
+		{"PyPI", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/"},
+		{"testpypi", "", dist.PyPI, "https://test.pypi.org/project/my-pkg/1.0rc1/"},
+		{"https://upload.pypi.org/legacy/", "", dist.PyPI, "https://pypi.org/project/my-pkg/1.0rc1/"},
+		{"https://pkgs.example.com/repo/legacy/", "", dist.Lenient, "https://pkgs.example.com/repo/simple/my-pkg/"},
+		{"https://u:pw@pkgs.example.com/legacy", "https://mirror.example.com/pypi", dist.Lenient, "https://mirror.example.com/pypi/simple/my-pkg/"},
+		{"http://127.0.0.1:8080/legacy/", "", dist.Lenient, "http://127.0.0.1:8080/simple/my-pkg/"},
+		{"http://localhost/legacy/", "", dist.Lenient, "http://localhost/simple/my-pkg/"},
 	}
 	for _, tt := range tests {
 		tg, err := resolveTarget(tt.repo, tt.index)
@@ -35,9 +34,6 @@ func TestResolveTarget(t *testing.T) {
 		}
 		if got := tg.viewURL("My_Pkg", "01.0-RC1"); got != tt.view {
 			t.Errorf("%q: view URL %q, want %q", tt.repo, got, tt.view)
-		}
-		if tg.loopback() != tt.loopback {
-			t.Errorf("%q: loopback %v", tt.repo, tg.loopback())
 		}
 	}
 	for _, bad := range []string{"pipy", "ftp://example.com/", "https:///legacy/"} {

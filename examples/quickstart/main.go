@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/trustpub/pypi"
@@ -35,15 +36,11 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	h, err := newHost()
-	if err != nil {
-		return err
-	}
-	defer h.stop()
-
 	fmt.Fprintln(w, "1. Start a fake GitHub Actions identity provider and a fake PyPI.")
-	iss := pypitest.NewIssuer(h)
-	srv := pypitest.NewServer(h, pypitest.WithIssuer(iss))
+	iss := pypitest.StartIssuer()
+	defer iss.Close()
+	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	defer srv.Close()
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	pub := iss.Run().Publisher(project.Name)
 	srv.AddPublisher(pub)
@@ -59,7 +56,11 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "   GITHUB_ACTIONS=true, GITHUB_REPOSITORY=%s, ACTIONS_ID_TOKEN_REQUEST_URL set\n\n", iss.Run().Slug())
 
 	fmt.Fprintln(w, "3. Build a wheel and an sdist.")
-	dir := h.TempDir()
+	dir, err := os.MkdirTemp("", "quickstart-dist")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	paths, err := project.Build(dir)
 	if err != nil {
 		return err
@@ -74,11 +75,12 @@ func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "4. Publish them with pypi.Publish.")
+	var mu sync.Mutex // uploads end, and are described, in several goroutines
 	results, err := pypi.Publish(ctx, pypi.Options{
 		Files:      []string{dir},
 		Repository: srv.URL + "/legacy/", // PyPI itself is the default
 		Checks:     pypi.ChecksPyPI,      // judge the files as PyPI would
-		Events:     func(e pypi.Event) { describe(w, e) },
+		Events:     func(e pypi.Event) { mu.Lock(); describe(w, e); mu.Unlock() },
 	})
 	if err != nil {
 		return err

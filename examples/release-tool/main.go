@@ -17,8 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
 
 	"github.com/trustpub/pypi/dist"
@@ -69,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, w io.Wr
 	if err != nil {
 		return err
 	}
-	index.InsecureHTTP = plainHTTPToLoopback(*repo) // a local test index only
+	index.InsecureHTTP = upload.IsLoopbackHTTP(*repo) // a fake index in a test only
 	mc := mint.Config{Index: index}
 	audience, err := mc.Audience(ctx)
 	if err != nil {
@@ -109,16 +107,4 @@ func run(ctx context.Context, args []string, getenv func(string) string, w io.Wr
 		fmt.Fprintf(w, "%s: %s\n", r.File, r.Outcome)
 	}
 	return errors.Join(failed...)
-}
-
-// plainHTTPToLoopback reports whether raw is an http URL to this machine,
-// where a fake index runs in tests. Identity tokens never travel in the
-// clear elsewhere.
-func plainHTTPToLoopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	ip := net.ParseIP(u.Hostname())
-	return u.Hostname() == "localhost" || ip != nil && ip.IsLoopback()
 }
