@@ -15,13 +15,18 @@ import (
 // file of each release is sent alone, since it creates the release (and
 // perhaps the project) and fixes the release's metadata at PyPI; the
 // others follow, opts.Parallel at a time. A failure does not stop the
-// other files unless opts.FailFast is set.
+// other files unless opts.FailFast is set. opts.OnResult hears of each
+// file as it finishes.
 func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Options) []*Result {
 	results := make([]*Result, len(ds))
+	done := func(i int, r *Result) {
+		results[i] = r
+		opts.finish(r)
+	}
 	s, err := c.newSession(opts)
 	if err != nil {
 		for i, d := range ds {
-			results[i] = failed(d, err)
+			done(i, failed(d, err))
 		}
 		return results
 	}
@@ -29,13 +34,14 @@ func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Op
 	defer cancel(nil)
 	run := func(i int) {
 		if opts.FailFast && ctx.Err() != nil {
-			results[i] = failed(ds[i], context.Cause(ctx))
+			done(i, failed(ds[i], context.Cause(ctx)))
 			return
 		}
-		results[i] = s.upload(ctx, ds[i])
-		if results[i].Err != nil && opts.FailFast {
+		r := s.upload(ctx, ds[i])
+		if r.Err != nil && opts.FailFast {
 			cancel(ErrAborted)
 		}
+		done(i, r)
 	}
 	first, rest := uploadOrder(ds)
 	for _, i := range first {

@@ -28,9 +28,10 @@ type Client struct {
 	URL string
 	// IndexURL is the root of the index's read APIs, used to find files
 	// already uploaded: <IndexURL>simple/<name>/ (PEP 691 JSON) and, as
-	// a fallback, <IndexURL>pypi/<name>/json. "" derives it from URL:
-	// https://pypi.org/ for PyPI, https://test.pypi.org/ for TestPyPI,
-	// else URL without a final "legacy/" segment.
+	// a fallback, <IndexURL>pypi/<name>/json. "" derives it from URL as
+	// the function IndexURL does: https://pypi.org/ for PyPI,
+	// https://test.pypi.org/ for TestPyPI, else URL without a final
+	// "legacy/" segment.
 	IndexURL string
 	// HTTPClient sends the requests; nil means a client with
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
@@ -89,6 +90,13 @@ type Options struct {
 	// Retrying, if not nil, is called before each retry with the error
 	// and the wait (same rules as Progress).
 	Retrying func(file string, attempt int, wait time.Duration, err error)
+	// OnResult, if not nil, is called with each file's Result as soon as
+	// the file is done (uploaded, found on the index, failed or aborted),
+	// once per file, before Upload or UploadAll returns that same Result.
+	// UploadAll calls it from several goroutines at once, in the order
+	// the files finish: it must be safe for concurrent use, should be
+	// quick (the next upload waits for it) and must not change the Result.
+	OnResult func(*Result)
 	// Boundary fixes the multipart boundary (for tests); "" means 32
 	// random hex characters.
 	Boundary string
@@ -152,13 +160,21 @@ type Result struct {
 // credentials; only a redirect from ".../legacy" to ".../legacy/" on
 // the same host is followed.
 func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
-	s, err := c.newSession(opts)
-	if err != nil {
-		r := failed(d, err)
-		return r, r.Err
+	var r *Result
+	if s, err := c.newSession(opts); err != nil {
+		r = failed(d, err)
+	} else {
+		r = s.upload(ctx, d)
 	}
-	r := s.upload(ctx, d)
+	opts.finish(r)
 	return r, r.Err
+}
+
+// finish reports r, a file's final Result, to OnResult.
+func (o *Options) finish(r *Result) {
+	if o.OnResult != nil {
+		o.OnResult(r)
+	}
 }
 
 // String describes c without its secrets, so that printing a Client

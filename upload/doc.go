@@ -3,7 +3,8 @@
 // implement (https://docs.pypi.org/api/upload/).
 //
 // A [Client] names the index and its credentials; [Client.Upload] sends
-// one [dist.Distribution] and [Client.UploadAll] a batch:
+// one [dist.Distribution] and [Client.UploadAll] a batch, reporting each
+// file as it finishes to [Options].OnResult:
 //
 //	c := &upload.Client{URL: upload.PyPIURL, Token: tokens}
 //	res, err := c.Upload(ctx, d, upload.Options{SkipExisting: true})
@@ -28,7 +29,7 @@
 // [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with
 // backoff ([Retry]). Before a retry, and when the index says the file
 // exists, the client asks the index (the PEP 691 simple API, or the JSON
-// API) whether it has the file: the same sha256 means the upload is done,
+// API, under the root that [IndexURL] derives) whether it has the file: the same sha256 means the upload is done,
 // which makes uploads idempotent; another sha256 is a [*MismatchError].
 //
 // # Security

@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -14,19 +15,40 @@ import (
 // unless to loopback or insecure. User info is returned apart and
 // removed from the URL.
 func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
+	u, user, err := parseURL(raw)
+	if err == nil && u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", ErrInsecureURL, u)
+	}
+	return u, user, err
+}
+
+// parseURL checks that raw is an absolute http(s) URL and returns it
+// without its user info, which is returned apart.
+func parseURL(raw string) (*url.URL, *url.Userinfo, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// Not the *url.Error itself: it quotes the URL, password and all.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, nil, fmt.Errorf("upload: invalid URL: %w", err)
 	}
 	user := u.User
 	u.User = nil
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return nil, nil, fmt.Errorf("upload: invalid URL %q: want http(s)://host/path", u.Redacted())
-	case u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()):
-		return nil, nil, fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", ErrInsecureURL, u)
 	}
 	return u, user, nil
+}
+
+// IsLoopbackHTTP reports whether rawURL is a plain-http URL to this
+// machine (localhost, a name under .localhost, a loopback address), as
+// fake indexes in tests are: the only plain-http URLs a Client takes
+// without InsecureAllowHTTP.
+func IsLoopbackHTTP(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	return err == nil && u.Scheme == "http" && isLoopback(u.Hostname())
 }
 
 func isLoopback(host string) bool {
@@ -37,17 +59,33 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// indexRoot derives the read APIs' root from the upload URL (see
-// Client.IndexURL).
+// IndexURL returns the root of the read APIs (the PEP 691 simple API and
+// the JSON API) of the index whose legacy upload endpoint is uploadURL,
+// as a Client finds it when its IndexURL is "": https://pypi.org/ for
+// PyPI, https://test.pypi.org/ for TestPyPI, else uploadURL without a
+// final "legacy/" segment, user info, query or fragment. "" means
+// PyPIURL. The root ends in "/"; the error says why uploadURL is not an
+// absolute http(s) URL.
+func IndexURL(uploadURL string) (string, error) {
+	if uploadURL == "" {
+		uploadURL = PyPIURL
+	}
+	u, _, err := parseURL(uploadURL)
+	if err != nil {
+		return "", err
+	}
+	return indexRoot(u).String(), nil
+}
+
+// indexRoot is IndexURL for a parsed upload URL without user info.
 func indexRoot(upload *url.URL) *url.URL {
 	root := *upload
-	root.RawQuery, root.Fragment, root.RawPath = "", "", ""
-	if upload.Host == "upload.pypi.org" {
-		root.Host = "pypi.org" // TestPyPI serves both from test.pypi.org
+	root.RawQuery, root.ForceQuery, root.Fragment, root.RawFragment, root.RawPath = "", false, "", "", ""
+	if host := root.Hostname(); strings.EqualFold(host, "upload.pypi.org") {
+		// TestPyPI serves both from test.pypi.org.
+		root.Host = "pypi.org" + strings.TrimPrefix(root.Host, host)
 	}
-	p := strings.TrimSuffix(root.Path, "/")
-	p = strings.TrimSuffix(p, "/legacy")
-	root.Path = p + "/"
+	root.Path = strings.TrimSuffix(strings.TrimSuffix(root.Path, "/"), "/legacy") + "/"
 	return &root
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"testing"
 
 	"golang.org/x/oauth2"
 
@@ -14,44 +13,40 @@ import (
 	"github.com/trustpub/pypi/upload"
 )
 
-// exampleT is the little of a testing.TB that pypitest.NewServer needs;
-// in a test, pass the test's *testing.T.
-type exampleT struct {
-	testing.TB
-	cleanups []func()
-}
-
-func (*exampleT) Helper()            {}
-func (e *exampleT) Cleanup(f func()) { e.cleanups = append(e.cleanups, f) }
-func (e *exampleT) finish() {
-	for i := len(e.cleanups) - 1; i >= 0; i-- {
-		e.cleanups[i]()
+// openWheel writes a small wheel to a new temporary directory and opens
+// it; remove removes the directory.
+func openWheel() (d *dist.Distribution, remove func(), err error) {
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		return nil, nil, err
 	}
-}
-
-// writeWheel writes a small wheel to dir and returns its path.
-func writeWheel(dir string) string {
+	remove = func() { os.RemoveAll(dir) }
 	name, content := pypitest.NewWheel("sampleproject", "1.0")
 	path := filepath.Join(dir, name)
-	os.WriteFile(path, content, 0o644)
-	return path
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		remove()
+		return nil, nil, err
+	}
+	if d, err = dist.Open(path); err != nil {
+		remove()
+		return nil, nil, err
+	}
+	return d, remove, nil
 }
 
 // Upload a wheel to a fake PyPI with an API token, then upload it again:
 // the second time the index already has the same file.
 func ExampleClient_Upload() {
-	t := &exampleT{}
-	defer t.finish()
-	srv := pypitest.NewServer(t)
+	srv := pypitest.StartServer()
+	defer srv.Close()
 	srv.AddAPIToken("alice", "pypi-example-token")
-	dir, _ := os.MkdirTemp("", "example")
-	defer os.RemoveAll(dir)
-
-	d, err := dist.Open(writeWheel(dir))
+	d, remove, err := openWheel()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	defer remove()
+
 	c := &upload.Client{
 		URL:        srv.URL + "/legacy/",
 		HTTPClient: srv.Client(),
@@ -70,13 +65,12 @@ func ExampleClient_Upload() {
 
 // Form shows what Upload would send, e.g. for a dry run.
 func ExampleForm() {
-	dir, _ := os.MkdirTemp("", "example")
-	defer os.RemoveAll(dir)
-	d, err := dist.Open(writeWheel(dir))
+	d, remove, err := openWheel()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	defer remove()
 	fields, err := upload.Form(d, upload.Options{Comment: "dry run"})
 	if err != nil {
 		fmt.Println(err)
@@ -100,4 +94,17 @@ func ExampleForm() {
 	// comment=dry run
 	// sha256_digest=<64 hex digits>
 	// blake2_256_digest=<64 hex digits>
+}
+
+// IndexURL finds where an index lists its files (the simple and JSON
+// APIs) from its upload URL.
+func ExampleIndexURL() {
+	for _, u := range []string{upload.PyPIURL, upload.TestPyPIURL, "https://pkgs.example.com/team/legacy/"} {
+		root, err := upload.IndexURL(u)
+		fmt.Println(root, err)
+	}
+	// Output:
+	// https://pypi.org/ <nil>
+	// https://test.pypi.org/ <nil>
+	// https://pkgs.example.com/team/ <nil>
 }

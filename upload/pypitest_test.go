@@ -2,9 +2,12 @@ package upload
 
 import (
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/oauth2"
@@ -173,4 +176,86 @@ func TestFakePyPIWithoutTrailingSlash(t *testing.T) {
 	if len(ups) != 3 || ups[0].Status != 308 || len(srv.Files()) != 2 {
 		t.Errorf("uploads: %+v", ups)
 	}
+}
+
+// OnResult hears of each file as it finishes, not when the batch ends:
+// the first file of each release goes alone, so its callback comes while
+// the others are still to be sent. Failed and aborted files are reported
+// too, and the callback may run in several goroutines at once.
+func TestUploadAllOnResult(t *testing.T) {
+	t.Parallel()
+	var ds []*dist.Distribution
+	dir := t.TempDir()
+	for _, v := range []string{"1.0", "1.1", "1.2"} {
+		for _, newFile := range []func(string, string, ...string) (string, []byte){pypitest.NewWheel, pypitest.NewSdist} {
+			name, content := newFile("demo", v)
+			ds = append(ds, openNew(t, dir, name, content))
+		}
+	}
+
+	srv, c := fakePyPI(t)
+	rec := &resultRecorder{srv: srv}
+	results := c.UploadAll(t.Context(), ds, Options{Parallel: 3, OnResult: rec.record})
+	if len(rec.calls) != len(ds) {
+		t.Fatalf("OnResult called %d times for %d files", len(rec.calls), len(ds))
+	}
+	if first := rec.calls[0]; first.r.File != "demo-1.0-py3-none-any.whl" || first.uploads != 1 {
+		t.Errorf("first call: %s after %d uploads; want demo-1.0's wheel as soon as it alone was sent", first.r.File, first.uploads)
+	}
+	for _, cl := range rec.calls {
+		if i := slices.Index(ds, cl.r.Dist); i < 0 || results[i] != cl.r {
+			t.Errorf("%s: OnResult got a Result UploadAll did not return", cl.r.File)
+		}
+		if cl.r.Outcome != OutcomeUploaded || !cl.stored {
+			t.Errorf("%s: reported %v, stored before the call %v; want uploaded and stored", cl.r.File, cl.r.Outcome, cl.stored)
+		}
+	}
+
+	// FailFast: the refused first file and the aborted rest are reported.
+	srv, c = fakePyPI(t)
+	srv.FailUploads(1, pypitest.TextReply(http.StatusBadRequest, "refused"))
+	rec = &resultRecorder{srv: srv}
+	c.UploadAll(t.Context(), ds, Options{FailFast: true, OnResult: rec.record})
+	var refused, aborted int
+	for _, cl := range rec.calls {
+		var ue *Error
+		switch {
+		case errors.As(cl.r.Err, &ue) && ue.StatusCode == http.StatusBadRequest:
+			refused++
+		case errors.Is(cl.r.Err, ErrAborted):
+			aborted++
+		}
+	}
+	if refused != 1 || aborted != len(ds)-1 || len(rec.calls) != len(ds) {
+		t.Errorf("FailFast: %d calls, %d refused, %d aborted; want 1 refused and %d aborted", len(rec.calls), refused, aborted, len(ds)-1)
+	}
+
+	// A client that cannot start reports every file.
+	rec = &resultRecorder{srv: srv}
+	(&Client{URL: "ftp://example.com/legacy/"}).UploadAll(t.Context(), ds, Options{OnResult: rec.record})
+	if len(rec.calls) != len(ds) || rec.calls[0].r.Err == nil {
+		t.Errorf("invalid URL: %d calls, want %d failures", len(rec.calls), len(ds))
+	}
+}
+
+// resultRecorder is an OnResult callback that notes each Result with
+// what the index had at the time.
+type resultRecorder struct {
+	srv   *pypitest.Server
+	mu    sync.Mutex
+	calls []recordedResult
+}
+
+type recordedResult struct {
+	r       *Result
+	uploads int  // upload requests the index had received
+	stored  bool // the index had the file
+}
+
+func (rr *resultRecorder) record(r *Result) {
+	_, stored := rr.srv.File(r.File)
+	uploads := len(rr.srv.Uploads())
+	rr.mu.Lock()
+	defer rr.mu.Unlock()
+	rr.calls = append(rr.calls, recordedResult{r, uploads, stored})
 }

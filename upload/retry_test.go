@@ -306,25 +306,6 @@ func TestNoRetryForPermanentFailures(t *testing.T) {
 	}
 }
 
-func TestIndexRoot(t *testing.T) {
-	t.Parallel()
-	for upload, want := range map[string]string{
-		PyPIURL:     "https://pypi.org/",
-		TestPyPIURL: "https://test.pypi.org/",
-		"https://gitlab.example.com/api/v4/projects/7/packages/pypi": "https://gitlab.example.com/api/v4/projects/7/packages/pypi/",
-		"http://127.0.0.1:8080/legacy":                               "http://127.0.0.1:8080/",
-		"http://localhost:8080/legacy/?x=1":                          "http://localhost:8080/",
-	} {
-		u, _, err := parseEndpoint(upload, false)
-		if err != nil {
-			t.Fatalf("%s: %v", upload, err)
-		}
-		if got := indexRoot(u).String(); got != want {
-			t.Errorf("indexRoot(%s) = %s, want %s", upload, got, want)
-		}
-	}
-}
-
 func TestIndexURLOption(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
