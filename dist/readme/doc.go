@@ -1,0 +1,22 @@
+// Package readme decides offline whether PyPI would render a project
+// description, and if not, reports the first problem the way PyPI and
+// `twine check` word it.
+//
+// PyPI picks the renderer from the Description-Content-Type's type alone:
+// none means reStructuredText, text/plain never fails, text/markdown fails
+// only when it renders to nothing, and any other type is rendered as plain
+// text. reStructuredText is checked by a native port of the parts of
+// docutils' parser and transforms that decide pass or fail under
+// readme_renderer's settings, which halt at the first message of level
+// WARNING or above: the block parser (rstlines.go, rst.go, rsttext.go,
+// rstlists.go, rsttable.go), explicit markup and the directive registry
+// (rstexplicit.go, rstdirective.go, rstdirectives.go), inline markup
+// (rstinline.go, rstpunct.go) and the document pass (rstrefs.go,
+// rstdoc.go).
+//
+// The target is PyPI's readme_renderer 45.0 with docutils 0.23. Agreement
+// is measured against the readme_renderer and docutils installed with
+// Debian's Python (see TestAgreement, which lists the known differences).
+// Where exactness matters more than speed, [CheckWithPython] asks a real
+// readme_renderer instead.
+package readme

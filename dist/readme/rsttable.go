@@ -1,0 +1,364 @@
+package readme
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// padWide turns a line into columns: a wide character is followed by a
+// pad cell, as docutils' pad_double_width.
+func padWide(s string) []rune {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		out = append(out, r)
+		if isWide(r) {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
+func (p *parser) malformed(line int, detail string) {
+	msg := "Malformed table."
+	if detail != "" {
+		msg += "\n" + detail
+	}
+	p.report(Err, line, msg)
+}
+
+// gridTable parses a grid table (docutils' isolate_grid_table and
+// GridTableParser), then each cell's contents.
+func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
+	ln := first + i
+	end := i
+	for end < len(lines) && !isBlank(lines[end]) {
+		if lines[end][0] == ' ' {
+			p.report(Err, first+end, "Unexpected indentation.")
+		}
+		end++
+	}
+	blankFinish := true
+	blankLine := 0
+	var block [][]rune
+	for k := i; k < end; k++ {
+		s := strings.TrimSpace(lines[k])
+		if s[0] != '+' && s[0] != '|' {
+			blankFinish = false
+			end = k
+			break
+		}
+		block = append(block, padWide(s))
+	}
+	if !isGridBorder(string(block[len(block)-1]), '-') {
+		blankFinish = false
+		k := len(block) - 2
+		for ; k > 1; k-- {
+			if isGridBorder(string(block[k]), '-') {
+				break
+			}
+		}
+		if k <= 1 {
+			p.malformed(ln, "")
+		}
+		block = block[:k+1]
+		end = i + k + 1
+		blankLine-- // docutils backs up one line too many here
+	}
+	width := len(block[0])
+	for _, l := range block {
+		if len(l) != width || (l[width-1] != '+' && l[width-1] != '|') {
+			p.malformed(ln, "")
+		}
+	}
+	addTag(parent, nodeBody, "table", ln)
+	p.parseGrid(block, ln)
+	if !blankFinish {
+		p.report(Warning, first+end+blankLine, "Blank line required after table.")
+	}
+	return end
+}
+
+type gridParser struct {
+	block         [][]rune
+	bottom, right int
+	done          []int
+}
+
+func (p *parser) parseGrid(block [][]rune, ln int) {
+	sep := -1
+	for k, l := range block {
+		if isGridBorder(string(l), '=') {
+			if sep >= 0 {
+				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
+			}
+			sep = k
+			block[k] = []rune(strings.ReplaceAll(string(l), "=", "-"))
+		}
+	}
+	if sep == 0 || sep == len(block)-1 {
+		p.malformed(ln+len(block)-1, "The head/body row separator may not be the first or last line of the table.")
+	}
+	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1}
+	g.done = make([]int, len(block[0]))
+	for k := range g.done {
+		g.done[k] = -1
+	}
+	type cell struct{ top, left, bottom, right int }
+	var cells []cell
+	corners := [][2]int{{0, 0}}
+	for len(corners) > 0 {
+		top, left := corners[0][0], corners[0][1]
+		corners = corners[1:]
+		if top == g.bottom || left == g.right || top <= g.done[left] {
+			continue
+		}
+		bottom, right, ok := g.scanRight(top, left)
+		if !ok {
+			continue
+		}
+		for col := left; col < right; col++ {
+			g.done[col] = bottom - 1
+		}
+		cells = append(cells, cell{top, left, bottom, right})
+		corners = append(corners, [2]int{top, right}, [2]int{bottom, left})
+		slices.SortFunc(corners, func(a, b [2]int) int {
+			if a[0] != b[0] {
+				return a[0] - b[0]
+			}
+			return a[1] - b[1]
+		})
+	}
+	for col := 0; col < g.right; col++ {
+		if g.done[col] != g.bottom-1 {
+			p.malformed(ln, "Malformed table; parse incomplete.")
+		}
+	}
+	// docutils builds rows in order of the cells' top lines.
+	slices.SortStableFunc(cells, func(a, b cell) int { return a.top - b.top })
+	for _, c := range cells {
+		var text []string
+		for r := c.top + 1; r < c.bottom; r++ {
+			text = append(text, strings.TrimRight(strings.ReplaceAll(string(block[r][c.left+1:c.right]), "\x00", ""), " "))
+		}
+		p.body(dedent(text), ln+c.top+1, &node{}, false)
+	}
+}
+
+func (g *gridParser) scanRight(top, left int) (int, int, bool) {
+	line := g.block[top]
+	for i := left + 1; i <= g.right; i++ {
+		switch line[i] {
+		case '+':
+			if bottom, ok := g.scanDown(top, left, i); ok {
+				return bottom, i, true
+			}
+		case '-':
+		default:
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+func (g *gridParser) scanDown(top, left, right int) (int, bool) {
+	for i := top + 1; i <= g.bottom; i++ {
+		switch g.block[i][right] {
+		case '+':
+			if g.scanLeft(top, left, i, right) {
+				return i, true
+			}
+		case '|':
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
+	line := g.block[bottom]
+	for i := right - 1; i > left; i-- {
+		if line[i] != '+' && line[i] != '-' {
+			return false
+		}
+	}
+	if line[left] != '+' {
+		return false
+	}
+	for i := bottom - 1; i > top; i-- {
+		if c := g.block[i][left]; c != '+' && c != '|' {
+			return false
+		}
+	}
+	return true
+}
+
+var reSimpleBorder = regexp.MustCompile(`^=+( +=+)+ *$|^=+ *$`)
+
+// simpleTable parses a simple table (docutils' isolate_simple_table and
+// SimpleTableParser, without column spans).
+func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
+	ln := first + i
+	top := strings.TrimSpace(lines[i])
+	found, end := 0, -1
+	k := i + 1
+	for ; k < len(lines); k++ {
+		if !reSimpleBorder.MatchString(lines[k]) {
+			continue
+		}
+		if len(strings.TrimSpace(lines[k])) != len(top) {
+			p.malformed(ln, "Bottom/header table border does not match top border.")
+		}
+		found++
+		if found == 2 || k == len(lines)-1 || isBlank(lines[k+1]) {
+			end = k
+			break
+		}
+	}
+	if end < 0 {
+		if found > 0 {
+			p.malformed(ln, "No bottom table border found or no blank line after table bottom.")
+		}
+		p.malformed(ln, "No bottom table border found.")
+	}
+	addTag(parent, nodeBody, "table", ln)
+	block := make([][]rune, 0, end-i+1)
+	for k := i; k <= end; k++ {
+		block = append(block, padWide(lines[k]))
+	}
+	p.parseSimple(block, ln)
+	if end+1 < len(lines) && !isBlank(lines[end+1]) {
+		p.report(Warning, first+end+1, "Blank line required after table.")
+	}
+	return end + 1
+}
+
+var (
+	reSimpleSep  = regexp.MustCompile(`^=[ =]*$`)
+	reSimpleSpan = regexp.MustCompile(`^-[ -]*$`)
+)
+
+// parseSimple is docutils' SimpleTableParser: rows start where the first
+// column has text and end at span lines; text must stay out of the
+// margins between columns (the last column may overflow).
+func (p *parser) parseSimple(block [][]rune, ln int) {
+	rows := make([]string, len(block))
+	for k, l := range block {
+		rows[k] = string(l)
+	}
+	rows[0] = strings.ReplaceAll(rows[0], "=", "-")
+	rows[len(rows)-1] = strings.ReplaceAll(rows[len(rows)-1], "=", "-")
+	sep := -1
+	for k := 1; k < len(rows)-1; k++ {
+		if reSimpleSep.MatchString(rows[k]) {
+			if sep >= 0 {
+				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
+			}
+			sep = k
+			rows[k] = strings.ReplaceAll(rows[k], "=", "-")
+		}
+	}
+	columns := simpleColumns(rows[0])
+	borderEnd := columns[len(columns)-1][1]
+	row := func(lines []string, start int, span string, spanAt int) {
+		if len(lines) == 0 && span == "" {
+			return
+		}
+		cols := append([][2]int{}, columns...)
+		if span != "" {
+			cols = simpleColumns(span)
+			if cols[len(cols)-1][1] != borderEnd {
+				p.malformed(ln+spanAt, "Column span incomplete in table line "+itoa(spanAt+1)+".")
+			}
+			cols[len(cols)-1][1] = columns[len(columns)-1][1]
+		}
+		for c := range cols {
+			next := 1 << 30
+			if c+1 < len(cols) {
+				next = cols[c+1][0]
+			}
+			for off, l := range lines {
+				r := []rune(l)
+				if c == len(cols)-1 && strings.TrimSpace(runeSlice(r, cols[c][1], len(r))) != "" {
+					if n := cols[c][0] + len([]rune(strings.TrimRight(runeSlice(r, cols[c][0], len(r)), " "))); n > columns[len(columns)-1][1] {
+						columns[len(columns)-1][1] = n
+					}
+					continue
+				}
+				if strings.TrimSpace(runeSlice(r, cols[c][1], next)) != "" {
+					p.malformed(ln+start+off, "Text in column margin in table line "+itoa(start+off+1)+".")
+				}
+			}
+		}
+		for c := range cols {
+			end := cols[c][1]
+			if c == len(cols)-1 {
+				end = 1 << 30
+			}
+			var cell []string
+			for _, l := range lines {
+				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
+			}
+			p.body(dedent(cell), ln+start+1, &node{}, false)
+		}
+	}
+	first := columns[0]
+	start, textFound := 1, false
+	for off := 1; off < len(rows); off++ {
+		l := rows[off]
+		switch {
+		case reSimpleSpan.MatchString(l):
+			row(rows[start:off], start, strings.TrimRight(l, " "), off)
+			start, textFound = off+1, false
+		case strings.TrimSpace(runeSlice([]rune(l), first[0], first[1])) != "":
+			if textFound && off != start {
+				row(rows[start:off], start, "", 0)
+			}
+			start, textFound = off, true
+		case !textFound:
+			start = off + 1
+		}
+	}
+}
+
+func simpleColumns(line string) [][2]int {
+	var cols [][2]int
+	r := []rune(line)
+	for k := 0; k < len(r); {
+		if r[k] != '-' {
+			k++
+			continue
+		}
+		b := k
+		for k < len(r) && r[k] != ' ' {
+			k++
+		}
+		cols = append(cols, [2]int{b, k})
+	}
+	return cols
+}
+
+func runeSlice(r []rune, a, b int) string {
+	a, b = min(a, len(r)), min(b, len(r))
+	if a >= b {
+		return ""
+	}
+	return string(r[a:b])
+}
+
+// dedent removes the common indentation of the non-blank lines.
+func dedent(lines []string) []string {
+	indent := -1
+	for _, t := range lines {
+		if strings.TrimSpace(t) != "" {
+			if n := indentOf(t); indent < 0 || n < indent {
+				indent = n
+			}
+		}
+	}
+	for k := range lines {
+		lines[k] = suffix(lines[k], max(indent, 0))
+	}
+	return lines
+}
