@@ -2,9 +2,11 @@ package dist
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode"
 
+	"github.com/trustpub/pypi/dist/readme"
 	"github.com/trustpub/pypi/dist/verify"
 )
 
@@ -49,6 +51,7 @@ func checkContent(file string, m *Metadata, p Profile) []*Problem {
 	c.identity()
 	c.packagingFields()
 	c.warehouseFields()
+	c.description()
 	return c.problems
 }
 
@@ -204,6 +207,27 @@ func (c *contentChecker) warehouseFields() {
 	c.importNameOverlap()
 }
 
+// description checks that PyPI can render the description as the upload
+// form carries it (the raw value, legacy indentation kept), under its
+// content type. The Problem's message is PyPI's; the renderer's own
+// message and line, which say what to fix, follow as the cause.
+func (c *contentChecker) description() {
+	if _, ok := c.single("Description"); !ok {
+		return
+	}
+	ct, _ := c.single("Description-Content-Type")
+	var e *readme.Error
+	if !errors.As(readme.Check(c.m.RawDescription(), ct), &e) {
+		return
+	}
+	cause := e.Message
+	if e.Line > 0 {
+		cause = fmt.Sprintf("line %d: %s", e.Line, e.Message)
+	}
+	c.problems = append(c.problems, &Problem{File: c.file, Field: "description", Rule: "description-render",
+		Message: e.PyPIMessage() + detailSep + cause, Severity: c.sev})
+}
+
 // importNameOverlap warns, under every profile, about a name both in
 // Import-Name and Import-Namespace: the specification says tools MUST
 // refuse it, but neither packaging 26.2 nor PyPI does.
@@ -275,7 +299,8 @@ func PyPIReply(problems []*Problem) string {
 		}
 	}
 	if first != int(verify.StageUnparsed) && first != int(verify.StagePackaging) && first != int(verify.StageWarehouse) {
-		return stage[0].Message
+		msg, _, _ := strings.Cut(stage[0].Message, detailSep)
+		return msg
 	}
 	chosen := stage[0]
 	for _, p := range stage[1:] {

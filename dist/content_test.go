@@ -267,3 +267,43 @@ func ExamplePyPIReply() {
 	// Output:
 	// 'not' is not a valid email address: An email address must have an @-sign. See https://packaging.python.org/specifications/core-metadata for more information.
 }
+
+// TestContentDescription checks that a description PyPI cannot render is
+// refused before upload with PyPI's message, the renderer's line and
+// message as the cause, and that the reply puts it after metadata errors.
+func TestContentDescription(t *testing.T) {
+	t.Parallel()
+	const rstHelp = "The description failed to render in the default format of reStructuredText. See https://pypi.org/help/#description-content-type for more information."
+	for _, tc := range []struct {
+		name, extra string
+		want        string // PyPI's reply; "" when it renders
+		cause       string
+	}{
+		{"good rst", "Summary: s\n\nTitle\n=====\n\nText with a `link <https://example.com>`_.\n", "", ""},
+		{"broken rst", "Summary: s\n\nText\n\n.. unknown-directive:: x\n", rstHelp, "line 3: Unknown directive type \"unknown-directive\"."},
+		{"markdown renders to nothing", "Description-Content-Type: text/markdown\n\n[only]: https://example.com/a-link-definition\n",
+			"The description failed to render for 'text/markdown'. See https://pypi.org/help/#description-content-type for more information.", ""},
+		{"plain text never fails", "Description-Content-Type: text/plain\n\n.. unknown-directive:: x\n", "", ""},
+		{"metadata errors come first", "Classifier: Foo :: Bar\n\n.. unknown-directive:: x\n", "'Foo :: Bar' is not a valid classifier. See https://packaging.python.org/specifications/core-metadata for more information.", ""},
+	} {
+		reply, problems := contentReply(t, "2.1", tc.extra)
+		if reply != tc.want {
+			t.Errorf("%s: reply %q, want %q", tc.name, reply, tc.want)
+		}
+		if tc.cause == "" {
+			continue
+		}
+		var found bool
+		for _, p := range problems {
+			if p.Field == "description" {
+				found = true
+				if want := rstHelp + detailSep + tc.cause; p.Message != want || p.Rule != "description-render" {
+					t.Errorf("%s: problem %q (%s), want %q", tc.name, p.Message, p.Rule, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no description problem in %v", tc.name, problems)
+		}
+	}
+}
