@@ -29,6 +29,7 @@ func TestCLI(t *testing.T) {
 		"ActionNudges":                        e2eActionNudges,
 		"ActionNoDistributions":               e2eActionNoDistributions,
 		"ChecksFail":                          e2eChecksFail,
+		"DescriptionDoesNotRender":            e2eDescriptionDoesNotRender,
 		"Usage":                               e2eUsage,
 		"PasswordInURL":                       e2ePasswordInURL,
 		"ActionAttestationsIgnored":           e2eActionAttestationsIgnored,
@@ -428,5 +429,32 @@ func e2eActionIndexWithoutTrustedPublishing(t *testing.T) {
 	}
 	if len(other.Uploads()) != 0 {
 		t.Error("files were sent without credentials")
+	}
+}
+
+// A description PyPI would fail to render stops a dry run, naming the
+// file, PyPI's message and the line to fix.
+func e2eDescriptionDoesNotRender(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	name, whl := pypitest.NewWheel("brokenreadme", "1.0",
+		"Description: A project.\n        \n        .. unknown-directive:: x")
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, whl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "--dry-run", "--checks=pypi", path)
+	if r.code != 1 {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	out := r.stdout + r.stderr
+	for _, want := range []string{
+		"brokenreadme-1.0-py3-none-any.whl",
+		"The description failed to render in the default format of reStructuredText.",
+		`line 3: Unknown directive type "unknown-directive".`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
