@@ -28,6 +28,7 @@ func Email(field, v string) error {
 // EmailError is email-validator's reason an address is invalid.
 type EmailError struct{ Reason string }
 
+// Error returns the reason, in email-validator's words.
 func (e *EmailError) Error() string { return e.Reason }
 
 func emailErr(format string, args ...any) error {
