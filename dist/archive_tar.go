@@ -7,6 +7,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // sdistLayout follows the rule every sdist must keep: one top-level
@@ -145,7 +147,7 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 // (devices, FIFOs, links leaving the tree, unsafe paths) and what PyPI
 // refuses (sparse members). It reports whether the member is usable.
 func checkTarMember(h *tar.Header, is *issues) bool {
-	name := pyRepr(h.Name)
+	name := pyfmt.Repr(h.Name)
 	if !safeMemberPath(h.Name) {
 		is.add("unsafe-path", invalidDist("Member %s has an unsafe path", name), false)
 		return false

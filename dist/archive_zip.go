@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // ZIP record signatures (APPNOTE.TXT 4.3).
@@ -449,17 +451,17 @@ func (z *zipArchive) checkEntries(is *issues) {
 	for _, e := range z.entries {
 		total += e.usize
 		if e.flags&0x1 != 0 {
-			is.add("zip-encrypted", invalidDist("Member %s is encrypted", pyRepr(e.name)), false)
+			is.add("zip-encrypted", invalidDist("Member %s is encrypted", pyfmt.Repr(e.name)), false)
 		}
 		switch e.method {
 		case methodStored, methodDeflate:
 		case methodBzip2, methodLZMA, methodZstd:
 			unsupported = true
 		default:
-			is.add("zip-compression", invalidDist("Member %s uses unknown compression method %d", pyRepr(e.name), e.method), false)
+			is.add("zip-compression", invalidDist("Member %s uses unknown compression method %d", pyfmt.Repr(e.name), e.method), false)
 		}
 		if !safeMemberPath(e.name) {
-			is.add("unsafe-path", invalidDist("Member %s has an unsafe path", pyRepr(e.name)), false)
+			is.add("unsafe-path", invalidDist("Member %s has an unsafe path", pyfmt.Repr(e.name)), false)
 		}
 	}
 	if unsupported {
@@ -596,7 +598,7 @@ func findWheelMetadata(z *zipArchive, file string, f *Filename) (string, []byte,
 	}
 	dir := dirs[0]
 	if !strings.HasPrefix(NormalizeName(strings.TrimSuffix(dir, ".dist-info"))+"-", NormalizeName(f.Name)+"-") {
-		return prob("dist-info-name", fmt.Sprintf(".dist-info directory %s does not start with %s", pyRepr(dir), pyRepr(NormalizeName(f.Name))))
+		return prob("dist-info-name", fmt.Sprintf(".dist-info directory %s does not start with %s", pyfmt.Repr(dir), pyfmt.Repr(NormalizeName(f.Name))))
 	}
 	name := path.Join(dir, "METADATA")
 	e, ok := z.member(name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustpub/pypi/dist/readme"
 	"github.com/trustpub/pypi/dist/verify"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // formKeys are the upload form's names for the fields whose form key is
@@ -241,7 +242,7 @@ func (c *contentChecker) importNameOverlap() {
 		name, _, _ := strings.Cut(v, ";")
 		if name = strings.TrimRightFunc(name, unicode.IsSpace); names[name] {
 			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: "import-name-overlap",
-				Message: pyRepr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: Warning})
+				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: Warning})
 		}
 	}
 }

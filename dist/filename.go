@@ -3,11 +3,11 @@ package dist
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // maxWheelTags bounds the tags a compressed tag set may expand to: no real
@@ -117,22 +117,22 @@ func parseWheelFilename(filename string) (*Filename, error) {
 	parts := strings.Split(stem, "-")
 	if len(parts) != 5 && len(parts) != 6 {
 		return nil, fail("parts", "wrong number of parts",
-			"Invalid wheel filename (wrong number of parts): "+pyRepr(stem))
+			"Invalid wheel filename (wrong number of parts): "+pyfmt.Repr(stem))
 	}
 	f := &Filename{Kind: Wheel, Name: parts[0], Version: parts[1], Ext: ".whl"}
 	if f.Name == "" || strings.Contains(f.Name, "__") ||
 		strings.ContainsFunc(f.Name, func(r rune) bool { return !isPythonWordChar(r) && r != '.' }) {
-		return nil, fail("name", "invalid project name", "Invalid project name: "+pyRepr(stem))
+		return nil, fail("name", "invalid project name", "Invalid project name: "+pyfmt.Repr(stem))
 	}
 	if _, err := pep440.Parse(f.Version); err != nil {
 		return nil, fail("version", "invalid version",
-			"Invalid wheel filename (invalid version): "+pyRepr(stem))
+			"Invalid wheel filename (invalid version): "+pyfmt.Repr(stem))
 	}
 	if len(parts) == 6 {
 		f.Build = parts[2]
 		if f.Build == "" || f.Build[0] < '0' || f.Build[0] > '9' {
 			return nil, fail("build", "build tag must start with a digit",
-				"Invalid build number: "+f.Build+" in "+pyRepr(stem))
+				"Invalid build number: "+f.Build+" in "+pyfmt.Repr(stem))
 		}
 	}
 	n := len(parts)
@@ -141,11 +141,11 @@ func parseWheelFilename(filename string) (*Filename, error) {
 	f.PlatformTags = strings.Split(parts[n-1], ".")
 	if !validTags(f) {
 		return nil, fail("tags", "invalid tag component",
-			"Invalid wheel filename (invalid tag component): "+pyRepr(stem))
+			"Invalid wheel filename (invalid tag component): "+pyfmt.Repr(stem))
 	}
 	if len(f.PythonTags)*len(f.ABITags)*len(f.PlatformTags) > maxWheelTags {
 		return nil, fail("tags", fmt.Sprintf("compressed tag set expands to more than %d tags", maxWheelTags),
-			"Invalid wheel filename (invalid tag component): "+pyRepr(stem))
+			"Invalid wheel filename (invalid tag component): "+pyfmt.Repr(stem))
 	}
 	return f, nil
 }
@@ -283,42 +283,6 @@ func isPythonIdentifier(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// pyRepr quotes s as Python's repr does, for messages in PyPI's words.
-func pyRepr(s string) string {
-	quote := byte('\'')
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		quote = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(quote)
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == rune(quote):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case !strconv.IsPrint(r):
-			switch {
-			case r < 0x100:
-				fmt.Fprintf(&b, `\x%02x`, r)
-			case r < 0x10000:
-				fmt.Fprintf(&b, `\u%04x`, r)
-			default:
-				fmt.Fprintf(&b, `\U%08x`, r)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(quote)
-	return b.String()
 }
 
 // The parts of PyPI's wheel platform-tag allowlist (Warehouse

@@ -197,25 +197,6 @@ func TestValidPyPIPlatformTag(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
-	t.Parallel()
-	tests := map[string]string{
-		"foo":                    `'foo'`,
-		"it's":                   `"it's"`,
-		`a'"b`:                   `'a\'"b'`,
-		"a\\b":                   `'a\\b'`,
-		"t\tn\nr\r":              `'t\tn\nr\r'`,
-		"\x00\x7f":               `'\x00\x7f'`,
-		"café":                   `'café'`,
-		"\u00a0\u2028\U000e0001": `'\xa0\u2028\U000e0001'`,
-	}
-	for in, want := range tests {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // TestFilenameInterop compares ParseFilename with python3-packaging's
 // parse_wheel_filename and parse_sdist_filename (normalised name and
 // canonical version), and NormalizeName with canonicalize_name.

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // pypiMetadataVersions are the Metadata-Version values PyPI accepts
@@ -126,7 +127,7 @@ func (c *checker) nameMatches() bool {
 	}
 	canon := NormalizeName(c.m.Name)
 	if NormalizeName(c.d.Filename.Name) != canon {
-		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyRepr(c.m.Name), pyRepr(EscapeName(c.m.Name)))
+		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
 		return false
 	}
 	return true
@@ -145,16 +146,16 @@ func (c *checker) wheelFilename() {
 		return
 	}
 	if want := EscapeName(c.m.Name); f.Name != want {
-		c.add(c.pypiError(), "filename", "filename-normalized-name", "Filename %s should contain the normalized project name %s, not %s.", pyRepr(c.file), pyRepr(want), pyRepr(f.Name))
+		c.add(c.pypiError(), "filename", "filename-normalized-name", "Filename %s should contain the normalized project name %s, not %s.", pyfmt.Repr(c.file), pyfmt.Repr(want), pyfmt.Repr(f.Name))
 	}
 	mv, fv, ok := c.versions()
 	if !ok {
 		return
 	}
 	if !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyRepr(mv.String()), pyRepr(fv.String()))
+		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
 	} else if fv.String() != f.Version {
-		c.add(Warning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyRepr(c.file), pyRepr(CanonicalWheelFilename(f)))
+		c.add(Warning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
 	}
 }
 
@@ -163,10 +164,10 @@ func (c *checker) sdistFilename() {
 		return
 	}
 	if mv, fv, ok := c.versions(); ok && !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyRepr(mv.String()), pyRepr(fv.String()))
+		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
 	}
 	if want := CanonicalSdistFilename(c.m.Name, c.m.Version); c.file != want {
-		c.add(c.pypiError(), "filename", "filename-pep625", "Filename %s is invalid, should be %s.", pyRepr(c.file), pyRepr(want))
+		c.add(c.pypiError(), "filename", "filename-pep625", "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
 	}
 }
 
@@ -175,7 +176,7 @@ func (c *checker) sdistFilename() {
 // warn on a newer minor), then the gating of newer fields.
 func (c *checker) metadataVersion() {
 	v := c.m.MetadataVersion
-	shown := pyRepr(v)
+	shown := pyfmt.Repr(v)
 	if !c.m.Present("Metadata-Version") {
 		shown = "None"
 	}
@@ -218,7 +219,7 @@ func (c *checker) localVersion() {
 		return
 	}
 	if v, err := pep440.Parse(c.m.Version); err == nil && v.Local() != "" {
-		c.add(Error, "version", "local-version", "The use of local versions in %s is not allowed.", pyRepr(v.String()))
+		c.add(Error, "version", "local-version", "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
 	}
 }
 
@@ -252,7 +253,7 @@ func (c *checker) archive() {
 	}
 	root := sdistRoot(c.d.Members)
 	if want := strings.TrimSuffix(c.file, c.d.Filename.Ext); root != want {
-		c.add(Warning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyRepr(root), pyRepr(want))
+		c.add(Warning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
 	}
 	c.licenseFiles(root)
 }
@@ -272,7 +273,7 @@ func (c *checker) wheelMembers(z *zipArchive) {
 		c.add(Error, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
 		c.add(Error, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
 	default:
-		c.add(Warning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyRepr(dir), pyRepr(want))
+		c.add(Warning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
 	}
 	c.wheelFile(z, dir)
 	if _, ok := z.member(dir + "/RECORD"); !ok {

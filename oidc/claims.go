@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Claims are the payload of a JWT, decoded without verifying its
@@ -52,7 +54,7 @@ func (c Claims) Get(name string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return pyStr(v), true
+	return pyfmt.Str(v), true
 }
 
 // Expiry returns the time of the exp claim, or the zero time when it is

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 func readJWT(t testing.TB, name string) string {
@@ -65,14 +67,8 @@ func TestClaimsGetPythonRendering(t *testing.T) {
 		}
 	}
 	p, _ := ParseUnverified(readJWT(t, "padded.txt"))
-	if got, want := pyStr(p["n"]), "[1, True, None]"; got != want {
+	if got, want := pyfmt.Str(p["n"]), "[1, True, None]"; got != want {
 		t.Errorf("list = %q; want %q", got, want)
-	}
-	if got, want := pyQuote("it's"), `"it's"`; got != want {
-		t.Errorf("pyQuote = %s; want %s", got, want)
-	}
-	if got, want := pyQuote("a'b\"c\n\x01"), `'a\'b"c\n\x01'`; got != want {
-		t.Errorf("pyQuote = %s; want %s", got, want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/trustpub/pypi/internal/pyfmt"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
@@ -116,7 +117,7 @@ func (c *Config) gcpRequest(ctx context.Context, what, method, target string, bo
 	case err != nil:
 		return nil, c.fail(ProviderGCP, "GCP: "+what+" request failed: "+redact.String(err.Error(), bearer), err, nil)
 	case resp.status != http.StatusOK:
-		detail := fmt.Sprintf("GCP: %s request failed (code=%d, body=%s)", what, resp.status, pyQuote(redact.String(string(resp.body), bearer)))
+		detail := fmt.Sprintf("GCP: %s request failed (code=%d, body=%s)", what, resp.status, pyfmt.Repr(redact.String(string(resp.body), bearer)))
 		return nil, c.fail(ProviderGCP, detail, nil, nil)
 	}
 	return resp.body, nil

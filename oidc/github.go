@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/trustpub/pypi/internal/pyfmt"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
@@ -46,7 +47,7 @@ func (c *Config) github(ctx context.Context, audience string) (string, error) {
 		return "", c.fail(ProviderGitHub, "GitHub: OIDC token request failed: "+redact.String(err.Error(), bearer), err, nil)
 	case resp.status != http.StatusOK:
 		body := redact.String(string(resp.body), bearer)
-		return "", c.fail(ProviderGitHub, fmt.Sprintf("GitHub: OIDC token request failed (code=%d, body=%s)", resp.status, pyQuote(body)), nil, nil)
+		return "", c.fail(ProviderGitHub, fmt.Sprintf("GitHub: OIDC token request failed (code=%d, body=%s)", resp.status, pyfmt.Repr(body)), nil, nil)
 	}
 	var payload struct {
 		Value any `json:"value"`

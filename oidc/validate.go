@@ -3,6 +3,8 @@ package oidc
 import (
 	"errors"
 	"fmt"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // checkToken makes the local sanity checks of the PyPI package id on a
@@ -22,7 +24,7 @@ func checkToken(jwt, audience string) (Claims, error) {
 		return nil, errors.New("Malformed token payload (audience claim is missing)")
 	}
 	if s, ok := aud.(string); !ok || s != audience {
-		return nil, fmt.Errorf("Token audience claim mismatch (expected %s, got %s)", audience, pyStr(aud))
+		return nil, fmt.Errorf("Token audience claim mismatch (expected %s, got %s)", audience, pyfmt.Str(aud))
 	}
 	return claims, nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Warehouse's answers to credentials it refuses before reading the upload
@@ -150,7 +152,7 @@ func (id *Identity) permits(project string, now time.Time) error {
 	case id.Publisher != nil && (now.Unix() < id.NotBefore.Unix() || now.Unix() >= id.Expires.Unix()):
 		return forbidden("Invalid API Token: token is expired")
 	case id.apiToken && !allowed:
-		return forbidden("Invalid API Token: project-scoped token is not valid for project: " + pyReprString(project))
+		return forbidden("Invalid API Token: project-scoped token is not valid for project: " + pyfmt.Repr(project))
 	case !allowed:
 		return forbidden("The user '" + id.User + "' isn't allowed to upload to project '" + project +
 			"'. See https://pypi.org/help/#project-name for more information.")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // testEpoch is the time the fakes' shared clock starts at in tests.
@@ -83,9 +85,9 @@ func readResponse(t *testing.T, resp *http.Response) (int, string) {
 
 // mintError is Warehouse's 422 body for one error, as json.dumps renders it.
 func mintError(code, description string) string {
-	return string(pyJSON(pyObject{
-		{"message", "Token request failed"},
-		{"errors", []pyObject{{{"code", code}, {"description", description}}}},
+	return string(pyfmt.JSON(pyfmt.Object{
+		{Key: "message", Value: "Token request failed"},
+		{Key: "errors", Value: []pyfmt.Object{{{Key: "code", Value: code}, {Key: "description", Value: description}}}},
 	}))
 }
 

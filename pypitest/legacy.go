@@ -10,6 +10,7 @@ import (
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 const (
@@ -179,7 +180,7 @@ func (ix *index) fileUpload(r *http.Request, form *uploadForm) (*rejection, bool
 	if c.size > limit {
 		return badRequest("File too large. Limit for project %s is %d MB. "+
 			"See https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for more information.",
-			pyReprString(display), limit>>20), false
+			pyfmt.Repr(display), limit>>20), false
 	}
 	for field, got := range map[string]string{"md5_digest": c.md5, "sha256_digest": c.sha256, "blake2_256_digest": c.blake2} {
 		if v := form.value(field); v != "" && !strings.EqualFold(v, got) {
@@ -258,7 +259,7 @@ func (ix *index) store(form *uploadForm, d *dist.Distribution, openErr error, fi
 	}
 	if ix.byName[c.filename] != nil || ix.byBLAKE2[c.blake2] != nil {
 		return badRequest("File already exists (%s, with blake2_256 hash %s). See https://pypi.org/help/#file-name-reuse for more information.",
-			pyReprString(c.filename), pyReprString(c.blake2)), false
+			pyfmt.Repr(c.filename), pyfmt.Repr(c.blake2)), false
 	}
 	if ix.deleted[c.filename] {
 		return badRequest("This filename was previously used by a file that has since been deleted. Use a different version. " +

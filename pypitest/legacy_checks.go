@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Warehouse's messages for the checks of this file
@@ -33,7 +35,7 @@ func checkFormFields(f *uploadForm) string {
 	case name == "":
 		return "'' is an invalid value for Name. Error: This field is required." + coreMetadataHelp
 	case !projectNameRe.MatchString(name):
-		return fmt.Sprintf("%s is an invalid value for Name. Error: %s%s", pyReprString(name), nameRule, coreMetadataHelp)
+		return fmt.Sprintf("%s is an invalid value for Name. Error: %s%s", pyfmt.Repr(name), nameRule, coreMetadataHelp)
 	}
 	b2, sha := f.value("blake2_256_digest"), f.value("sha256_digest")
 	if b2 != "" && !hexDigestRe.MatchString(b2) {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // explanations are Pyramid's texts for the statuses the upload endpoint
@@ -33,10 +35,10 @@ func writeWarehouseError(w http.ResponseWriter, r *http.Request, status int, mes
 			html.EscapeString(line), html.EscapeString(line), html.EscapeString(explanation), html.EscapeString(message))
 	case "application/json":
 		ctype = "application/json"
-		body = string(pyJSON(pyObject{
-			{"message", explanation + "\n\n\n" + message + "\n\n"},
-			{"code", line},
-			{"title", http.StatusText(status)},
+		body = string(pyfmt.JSON(pyfmt.Object{
+			{Key: "message", Value: explanation + "\n\n\n" + message + "\n\n"},
+			{Key: "code", Value: line},
+			{Key: "title", Value: http.StatusText(status)},
 		}))
 	default:
 		ctype = "text/plain; charset=UTF-8"

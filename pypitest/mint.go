@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Limits of Warehouse's mint view (warehouse/oidc/views.py, services.py).
@@ -43,7 +44,7 @@ func (s *Server) serveAudience(w http.ResponseWriter, r *http.Request) {
 	case disabled:
 		writeBody(w, http.StatusForbidden, "application/json", []byte(disallowedOIDCBody))
 	default:
-		writeBody(w, http.StatusOK, "application/json", pyJSON(pyObject{{"audience", s.audience}}))
+		writeBody(w, http.StatusOK, "application/json", pyfmt.JSON(pyfmt.Object{{Key: "audience", Value: s.audience}}))
 	}
 }
 
@@ -98,8 +99,8 @@ func (s *Server) serveMintToken(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 	default:
-		writeBody(w, http.StatusOK, "application/json", pyJSON(pyObject{
-			{"success", true}, {"token", minted.Token}, {"expires", minted.Expires.Unix()},
+		writeBody(w, http.StatusOK, "application/json", pyfmt.JSON(pyfmt.Object{
+			{Key: "success", Value: true}, {Key: "token", Value: minted.Token}, {Key: "expires", Value: minted.Expires.Unix()},
 		}))
 	}
 }
@@ -145,9 +146,9 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 // writeMintError answers 422 with Warehouse's error document, which always
 // holds exactly one error.
 func writeMintError(w http.ResponseWriter, code, description string) {
-	writeBody(w, http.StatusUnprocessableEntity, "application/json", pyJSON(pyObject{
-		{"message", "Token request failed"},
-		{"errors", []pyObject{{{"code", code}, {"description", description}}}},
+	writeBody(w, http.StatusUnprocessableEntity, "application/json", pyfmt.JSON(pyfmt.Object{
+		{Key: "message", Value: "Token request failed"},
+		{Key: "errors", Value: []pyfmt.Object{{{Key: "code", Value: code}, {Key: "description", Value: description}}}},
 	}))
 }
 

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // pydanticVersion is the minor version of pydantic Warehouse pins; its
@@ -29,19 +31,19 @@ func parseTokenPayload(body []byte) (token, problem string) {
 		err = errTrailing
 	}
 	if err != nil {
-		return "", pydanticError("", "Invalid JSON: "+jsonProblem(body, err, d.InputOffset()), "json_invalid", pyReprBytes(body), "bytes")
+		return "", pydanticError("", "Invalid JSON: "+jsonProblem(body, err, d.InputOffset()), "json_invalid", pyfmt.ReprBytes(body), "bytes")
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return "", pydanticError("", "Input should be an object", "model_type", pyRepr(v), pyType(v))
+		return "", pydanticError("", "Input should be an object", "model_type", pyfmt.ReprValue(v), pyType(v))
 	}
 	tok, present := obj["token"]
 	if !present {
-		return "", pydanticError("token", "Field required", "missing", pyRepr(v), "dict")
+		return "", pydanticError("token", "Field required", "missing", pyfmt.ReprValue(v), "dict")
 	}
 	s, ok := tok.(string)
 	if !ok {
-		return "", pydanticError("token", "Input should be a valid string", "string_type", pyRepr(tok), pyType(tok))
+		return "", pydanticError("token", "Input should be a valid string", "string_type", pyfmt.ReprValue(tok), pyType(tok))
 	}
 	return s, ""
 }
@@ -143,28 +145,4 @@ func pyType(v any) string {
 	default:
 		return "dict"
 	}
-}
-
-// pyReprBytes renders b as Python's repr(bytes) does.
-func pyReprBytes(b []byte) string {
-	quote := byte('\'')
-	if bytes.IndexByte(b, '\'') >= 0 && bytes.IndexByte(b, '"') < 0 {
-		quote = '"'
-	}
-	var s strings.Builder
-	s.WriteString("b")
-	s.WriteByte(quote)
-	for _, c := range b {
-		if writeSharedEscape(&s, rune(c), rune(quote)) {
-			continue
-		}
-		switch {
-		case c < ' ' || c >= 0x7f:
-			fmt.Fprintf(&s, `\x%02x`, c)
-		default:
-			s.WriteByte(c)
-		}
-	}
-	s.WriteByte(quote)
-	return s.String()
 }

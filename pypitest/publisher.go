@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // A GitHubPublisher is a trusted publisher for GitHub Actions, as registered
@@ -86,7 +88,7 @@ var workflowFilename = regexp.MustCompile(`([^/]+\.(?:yml|yaml))@`)
 func (s *Server) findPublisher(claims map[string]any) (*publisher, error) {
 	for _, name := range requiredGitHubClaims {
 		if claims[name] == nil {
-			return nil, invalidPublisher("Missing claim " + pyReprString(name))
+			return nil, invalidPublisher("Missing claim " + pyfmt.Repr(name))
 		}
 	}
 	repository, ok1 := claims["repository"].(string)
@@ -161,7 +163,7 @@ func checkJobWorkflowRef(p *publisher, claims map[string]any) error {
 	var expected []string
 	for _, claim := range []string{"ref", "sha"} {
 		if v := claims[claim]; truthy(v) {
-			if e := base + "@" + pyStr(v); !slices.Contains(expected, e) {
+			if e := base + "@" + pyfmt.Str(v); !slices.Contains(expected, e) {
 				expected = append(expected, e)
 			}
 		}
@@ -174,7 +176,7 @@ func checkJobWorkflowRef(p *publisher, claims map[string]any) error {
 	}
 	slices.Sort(expected)
 	return invalidPublisher("The job_workflow_ref claim does not match, expecting one of " +
-		pyRepr(expected) + ", got " + pyReprString(got))
+		pyfmt.ReprValue(expected) + ", got " + pyfmt.Repr(got))
 }
 
 // truthy reports whether a value decoded from JSON (numbers as

@@ -3,6 +3,8 @@ package readme
 import (
 	"regexp"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // directive runs the directive starting at lines[i] (docutils'
@@ -134,7 +136,7 @@ func (p *parser) parseOptions(spec map[string]optionKind, block []string, first 
 		if msg := convertOption(kind, value); msg != "" {
 			shown := "None"
 			if value != nil {
-				shown = pyRepr(*value)
+				shown = pyfmt.Repr(*value)
 			}
 			return `invalid option value: (option: "` + name + `"; value: ` + shown + ")\n" + msg
 		}

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // directiveSpec describes a docutils directive: its arguments, options and
@@ -163,7 +165,7 @@ func convertOption(kind optionKind, value *string) string {
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(strings.ReplaceAll(v, "_", "")))
 		if err != nil {
-			return "invalid literal for int() with base 10: " + pyRepr(v)
+			return "invalid literal for int() with base 10: " + pyfmt.Repr(v)
 		}
 		if n < 0 && kind != optInt {
 			return "negative value; must be positive or zero"
@@ -210,14 +212,4 @@ func choice(value *string, values []string) string {
 		}
 	}
 	return `"` + *value + `" unknown; choose from ` + list
-}
-
-// pyRepr is Python's repr of a str, enough for option values.
-func pyRepr(s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
-	}
-	r := strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\t", `\t`, "\r", `\r`, q, `\`+q)
-	return q + r.Replace(s) + q
 }

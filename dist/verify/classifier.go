@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Classifiers is a list of trove classifiers and the deprecated ones with
@@ -95,7 +97,7 @@ func (c *Classifiers) Check(values []string) []error {
 	var errs []error
 	for _, v := range uniq {
 		if !c.Known(v) {
-			errs = append(errs, newError("classifier", RuleClassifierUnknown, pyRepr(v)+" is not a valid classifier."))
+			errs = append(errs, newError("classifier", RuleClassifierUnknown, pyfmt.Repr(v)+" is not a valid classifier."))
 		}
 	}
 	for _, v := range uniq {
@@ -103,9 +105,9 @@ func (c *Classifiers) Check(values []string) []error {
 		switch {
 		case !ok:
 		case len(repl) > 0:
-			errs = append(errs, newError("classifier", RuleClassifierDeprecate, fmt.Sprintf("The classifier %s has been deprecated, use one of %s instead.", pyRepr(v), pyList(repl))))
+			errs = append(errs, newError("classifier", RuleClassifierDeprecate, fmt.Sprintf("The classifier %s has been deprecated, use one of %s instead.", pyfmt.Repr(v), pyfmt.ReprValue(repl))))
 		default:
-			errs = append(errs, newError("classifier", RuleClassifierDeprecate, fmt.Sprintf("The classifier %s has been deprecated.", pyRepr(v))))
+			errs = append(errs, newError("classifier", RuleClassifierDeprecate, fmt.Sprintf("The classifier %s has been deprecated.", pyfmt.Repr(v))))
 		}
 	}
 	return errs

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 	"github.com/trustpub/pypi/internal/testenv"
 )
 
@@ -171,10 +172,10 @@ func TestConformanceRequirements(t *testing.T) {
 		case knownRequirementDifference(version, s, a, err, strings.TrimPrefix(got, "ok ")):
 			explained++
 			if os.Getenv("VERIFY_DEBUG") != "" {
-				t.Logf("explained %s:\n got %s\nwant %s", pyRepr(s), pyRepr(got), pyRepr(want))
+				t.Logf("explained %s:\n got %s\nwant %s", pyfmt.Repr(s), pyfmt.Repr(got), pyfmt.Repr(want))
 			}
 		default:
-			bad = append(bad, "requirement "+pyRepr(s)+":\n got "+pyRepr(got)+"\nwant "+pyRepr(want))
+			bad = append(bad, "requirement "+pyfmt.Repr(s)+":\n got "+pyfmt.Repr(got)+"\nwant "+pyfmt.Repr(want))
 		}
 	}
 	report(t, "PEP 508 requirements", version, len(inputs), explained, bad)
@@ -233,7 +234,7 @@ func TestConformanceSpecifiers(t *testing.T) {
 	for i, s := range inputs {
 		err := RequiresPython(s)
 		if (err == nil) != answers[i].OK {
-			bad = append(bad, "Requires-Python "+pyRepr(s)+": Go error "+pyRepr(msgOf(err))+", packaging "+pyRepr(answers[i].Err))
+			bad = append(bad, "Requires-Python "+pyfmt.Repr(s)+": Go error "+pyfmt.Repr(msgOf(err))+", packaging "+pyfmt.Repr(answers[i].Err))
 		}
 	}
 	report(t, "PEP 440 specifier sets (Requires-Python)", version, len(inputs), 0, bad)
@@ -269,19 +270,19 @@ func TestConformanceVersions(t *testing.T) {
 			got = "ok " + v.String()
 		}
 		if got != want {
-			bad = append(bad, "version "+pyRepr(s)+": got "+got+", want "+want)
+			bad = append(bad, "version "+pyfmt.Repr(s)+": got "+got+", want "+want)
 			continue
 		}
 		// The Version rule: invalid, local (quoting the normalised form), or fine.
 		e := msg(t, Version(s))
 		switch {
 		case s == "":
-		case !a.OK && e != pyRepr(s)+" is invalid for 'version'":
-			bad = append(bad, "Version("+pyRepr(s)+") = "+pyRepr(e))
-		case a.OK && a.Local != "" && e != "The use of local versions in "+pyRepr(a.Str)+" is not allowed.":
-			bad = append(bad, "Version("+pyRepr(s)+") = "+pyRepr(e))
+		case !a.OK && e != pyfmt.Repr(s)+" is invalid for 'version'":
+			bad = append(bad, "Version("+pyfmt.Repr(s)+") = "+pyfmt.Repr(e))
+		case a.OK && a.Local != "" && e != "The use of local versions in "+pyfmt.Repr(a.Str)+" is not allowed.":
+			bad = append(bad, "Version("+pyfmt.Repr(s)+") = "+pyfmt.Repr(e))
 		case a.OK && a.Local == "" && e != "":
-			bad = append(bad, "Version("+pyRepr(s)+") = "+pyRepr(e))
+			bad = append(bad, "Version("+pyfmt.Repr(s)+") = "+pyfmt.Repr(e))
 		}
 	}
 	report(t, "PEP 440 versions", version, len(inputs), 0, bad)
@@ -299,7 +300,7 @@ func TestConformanceParseAddr(t *testing.T) {
 	for i, s := range inputs {
 		name, addr := ParseAddr(s)
 		if a := answers[i]; name != a.Name || addr != a.Addr {
-			bad = append(bad, "parseaddr "+pyRepr(s)+": got ("+pyRepr(name)+", "+pyRepr(addr)+"), want ("+pyRepr(a.Name)+", "+pyRepr(a.Addr)+")")
+			bad = append(bad, "parseaddr "+pyfmt.Repr(s)+": got ("+pyfmt.Repr(name)+", "+pyfmt.Repr(addr)+"), want ("+pyfmt.Repr(a.Name)+", "+pyfmt.Repr(a.Addr)+")")
 		}
 	}
 	report(t, "email.utils.parseaddr", version, len(inputs), 0, bad)
@@ -327,12 +328,12 @@ func TestConformanceClassifiers(t *testing.T) {
 	var bad []string
 	for _, c := range installed.Sorted {
 		if !builtin.Known(c) {
-			bad = append(bad, "installed classifier "+pyRepr(c)+" is unknown to the built-in list")
+			bad = append(bad, "installed classifier "+pyfmt.Repr(c)+" is unknown to the built-in list")
 		}
 	}
 	for c, repl := range installed.Deprecated {
 		if got, ok := builtin.Deprecated(c); !ok || strings.Join(got, "|") != strings.Join(repl, "|") {
-			bad = append(bad, "installed deprecated classifier "+pyRepr(c)+" -> "+pyList(repl)+"; built-in "+pyList(got))
+			bad = append(bad, "installed deprecated classifier "+pyfmt.Repr(c)+" -> "+pyfmt.ReprValue(repl)+"; built-in "+pyfmt.ReprValue(got))
 		}
 	}
 	report(t, "trove classifiers", "Debian trove_classifiers", len(installed.Sorted)+len(installed.Deprecated), 0, bad)
@@ -380,7 +381,7 @@ func TestConformanceEmailAndURL(t *testing.T) {
 			// The text in parentheses is the IDNA library's own.
 			explained++
 		default:
-			bad = append(bad, "email "+pyRepr(s)+": got "+pyRepr(got)+", want "+pyRepr(want))
+			bad = append(bad, "email "+pyfmt.Repr(s)+": got "+pyfmt.Repr(got)+", want "+pyfmt.Repr(want))
 		}
 	}
 	report(t, "email-validator", "email-validator 2.3.0", len(emails), explained, bad)
@@ -393,7 +394,7 @@ func TestConformanceEmailAndURL(t *testing.T) {
 	bad = nil
 	for i, s := range urls {
 		if got := ValidURL(s); got != answers[i].OK {
-			bad = append(bad, "url "+pyRepr(s)+": Go valid="+map[bool]string{true: "yes", false: "no"}[got])
+			bad = append(bad, "url "+pyfmt.Repr(s)+": Go valid="+map[bool]string{true: "yes", false: "no"}[got])
 		}
 	}
 	report(t, "rfc3986 URLs", "rfc3986 2.0.0", len(urls), 0, bad)
@@ -422,7 +423,7 @@ func TestConformancePackaging26(t *testing.T) {
 		switch {
 		case a.Crash != "" && err != nil: // PyPI fails with HTTP 500; Go says invalid
 		case a.OK && (err != nil || got != a.Str), !a.OK && a.Crash == "" && msgOf(err) != a.Err:
-			bad = append(bad, "licence "+pyRepr(s)+": got "+pyRepr(got)+" "+pyRepr(msgOf(err))+", want "+pyRepr(a.Str)+" "+pyRepr(a.Err))
+			bad = append(bad, "licence "+pyfmt.Repr(s)+": got "+pyfmt.Repr(got)+" "+pyfmt.Repr(msgOf(err))+", want "+pyfmt.Repr(a.Str)+" "+pyfmt.Repr(a.Err))
 		}
 	}
 	report(t, "licence expressions", "packaging "+version, len(exprs), 0, bad)
@@ -460,7 +461,7 @@ func TestConformancePackaging26(t *testing.T) {
 		switch {
 		case a.Crash != "" && got != "":
 		case a.OK && got != "", !a.OK && a.Crash == "" && !sameListMessage(got, a.Err):
-			bad = append(bad, "field "+pyRepr(in)+": got "+pyRepr(got)+", want "+pyRepr(a.Err)+a.Crash)
+			bad = append(bad, "field "+pyfmt.Repr(in)+": got "+pyfmt.Repr(got)+", want "+pyfmt.Repr(a.Err)+a.Crash)
 		}
 	}
 	report(t, "metadata fields", "packaging "+version, len(inputs), 0, bad)

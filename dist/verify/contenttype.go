@@ -4,6 +4,8 @@ import (
 	"mime"
 	"slices"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // contentTypes is the order PyPI's message lists them in. (Python prints
@@ -21,18 +23,18 @@ func DescriptionContentType(v string) error {
 	const field = "description-content-type"
 	mt, params, crash := parseContentType(v)
 	if crash {
-		e := newError(field, RuleContentType, pyRepr(v)+" is not a valid content type for 'description-content-type'")
+		e := newError(field, RuleContentType, pyfmt.Repr(v)+" is not a valid content type for 'description-content-type'")
 		e.addDetail("PyPI fails with an internal error (HTTP 500) on this value")
 		return e
 	}
 	if !slices.Contains(contentTypes, mt) || !strings.Contains(pyLower(v), mt) {
-		return newError(field, RuleContentType, "'description-content-type' must be one of "+pyList(contentTypes)+", not "+pyRepr(v))
+		return newError(field, RuleContentType, "'description-content-type' must be one of "+pyfmt.ReprValue(contentTypes)+", not "+pyfmt.Repr(v))
 	}
 	if cs, ok := params["charset"]; ok && cs != "UTF-8" {
-		return newError(field, RuleContentType, "'description-content-type' can only specify the UTF-8 charset, not "+pyRepr(cs))
+		return newError(field, RuleContentType, "'description-content-type' can only specify the UTF-8 charset, not "+pyfmt.Repr(cs))
 	}
 	if variant, ok := params["variant"]; ok && mt == "text/markdown" && !slices.Contains(markdownVariants, variant) {
-		return newError(field, RuleContentType, "valid Markdown variants for 'description-content-type' are "+pyList(markdownVariants)+", not "+pyRepr(variant))
+		return newError(field, RuleContentType, "valid Markdown variants for 'description-content-type' are "+pyfmt.ReprValue(markdownVariants)+", not "+pyfmt.Repr(variant))
 	}
 	return nil
 }

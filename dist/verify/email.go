@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/trustpub/pypi/internal/pyfmt"
 	"golang.org/x/net/idna"
 )
 
@@ -20,7 +21,7 @@ func Email(field, v string) error {
 		return nil
 	}
 	if err := ValidateEmail(address); err != nil {
-		return newError(field, RuleEmail, pyRepr(address)+" is not a valid email address: "+err.Error())
+		return newError(field, RuleEmail, pyfmt.Repr(address)+" is not a valid email address: "+err.Error())
 	}
 	return nil
 }
@@ -206,7 +207,7 @@ func safeCharDisplay(r rune) string {
 		return `"\"`
 	}
 	if unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) {
-		return pyRepr(string(r))
+		return pyfmt.Repr(string(r))
 	}
 	if name, ok := unicodeNames[r]; ok {
 		return name
@@ -365,7 +366,7 @@ func idnaReason(err error, domain string) string {
 	}
 	for i, c := range []rune(domain) {
 		if c == r {
-			return fmt.Sprintf("Codepoint U+%04X not allowed at position %d in %s", r, i+1, pyRepr(domain))
+			return fmt.Sprintf("Codepoint U+%04X not allowed at position %d in %s", r, i+1, pyfmt.Repr(domain))
 		}
 	}
 	return err.Error()
@@ -415,4 +416,9 @@ func checkEmailLength(original, asciiForm string) error {
 		return emailErr("The email address is too long when the part after the @-sign is converted to IDNA ASCII (%d byte%s too many).", diff, plural(diff))
 	}
 	return nil
+}
+
+// isAssigned reports whether r is an assigned code point (not Cn).
+func isAssigned(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.C)
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // metadataVersions are the Metadata-Version values PyPI accepts, oldest
@@ -27,7 +28,7 @@ func metadataAge(v string) int {
 // and 2.1 to 2.5, spelled exactly so.
 func MetadataVersion(v string) error {
 	if metadataAge(v) < 0 {
-		return newError("metadata-version", RuleMetadataVersion, pyRepr(v)+" is not a valid metadata version")
+		return newError("metadata-version", RuleMetadataVersion, pyfmt.Repr(v)+" is not a valid metadata version")
 	}
 	return nil
 }
@@ -64,7 +65,7 @@ func Name(v string) error {
 	if r := []rune(v); len(r) > 60 {
 		shown = string(r[:30]) + "..." + string(r[len(r)-30:])
 	}
-	return newError("name", RuleName, pyRepr(shown)+" is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."+help)
+	return newError("name", RuleName, pyfmt.Repr(shown)+" is an invalid value for Name. Error: Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."+help)
 }
 
 // Version checks the Version field: required and valid PEP 440
@@ -75,12 +76,12 @@ func Version(v string) error {
 	}
 	ver, err := pep440.Parse(v)
 	if err != nil {
-		e := newError("version", RuleVersion, pyRepr(v)+" is invalid for 'version'")
+		e := newError("version", RuleVersion, pyfmt.Repr(v)+" is invalid for 'version'")
 		e.addDetail(err.Error())
 		return e
 	}
 	if ver.Local() != "" {
-		return newError("version", RuleLocalVersion, "The use of local versions in "+pyRepr(ver.String())+" is not allowed.")
+		return newError("version", RuleLocalVersion, "The use of local versions in "+pyfmt.Repr(ver.String())+" is not allowed.")
 	}
 	return nil
 }
@@ -105,7 +106,7 @@ func Summary(v string) error {
 // single-use field sent twice, or Project-URL with a duplicate label.
 // formKey is the upload form's key ("summary", "project_urls").
 func Unparsed(formKey string) error {
-	return newError(formKey, RuleUnparsed, pyRepr(formKey)+" has invalid data")
+	return newError(formKey, RuleUnparsed, pyfmt.Repr(formKey)+" has invalid data")
 }
 
 // ProvidesExtra checks one Provides-Extra value (a valid name, for every
@@ -114,7 +115,7 @@ func ProvidesExtra(v string) error {
 	if nameRE.MatchString(v) {
 		return nil
 	}
-	return newError("provides-extra", RuleProvidesExtra, pyRepr(v)+" is invalid for 'provides-extra'")
+	return newError("provides-extra", RuleProvidesExtra, pyfmt.Repr(v)+" is invalid for 'provides-extra'")
 }
 
 // dynamicFields are the fields packaging knows by their e-mail names.
@@ -136,11 +137,11 @@ func Dynamic(v string) error {
 	f := pyLower(v)
 	switch {
 	case f == "name" || f == "version" || f == "metadata-version":
-		return newError("dynamic", RuleDynamic, pyRepr(f)+" is not allowed as a dynamic field")
+		return newError("dynamic", RuleDynamic, pyfmt.Repr(f)+" is not allowed as a dynamic field")
 	case !dynamicFields[f]:
-		return newError("dynamic", RuleDynamic, pyRepr(f)+" is not a valid dynamic field")
+		return newError("dynamic", RuleDynamic, pyfmt.Repr(f)+" is not a valid dynamic field")
 	case f == "dynamic":
-		return newError("dynamic", RuleDynamicWarehouse, "Dynamic field "+pyRepr(f)+" is not a valid dynamic field.")
+		return newError("dynamic", RuleDynamicWarehouse, "Dynamic field "+pyfmt.Repr(f)+" is not a valid dynamic field.")
 	}
 	return nil
 }
@@ -165,7 +166,7 @@ func LicenseFile(v string) error {
 	default:
 		return nil
 	}
-	return newError("license-file", RuleLicenseFile, pyRepr(v)+" is invalid for 'license-file', "+why)
+	return newError("license-file", RuleLicenseFile, pyfmt.Repr(v)+" is invalid for 'license-file', "+why)
 }
 
 // windowsAbsolute is PureWindowsPath(v).is_absolute(): a drive and a root
@@ -229,13 +230,13 @@ func ImportName(field, v string) error {
 	for _, part := range strings.Split(name, ".") {
 		switch {
 		case !isIdentifier(part):
-			return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; %s is not a valid identifier", pyRepr(name), pyRepr(field), pyRepr(part)))
+			return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; %s is not a valid identifier", pyfmt.Repr(name), pyfmt.Repr(field), pyfmt.Repr(part)))
 		case pythonKeywords[part]:
-			return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; %s is a keyword", pyRepr(name), pyRepr(field), pyRepr(part)))
+			return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; %s is a keyword", pyfmt.Repr(name), pyfmt.Repr(field), pyfmt.Repr(part)))
 		}
 	}
 	if semicolon && strings.TrimLeftFunc(opt, pyIsSpace) != "private" {
-		return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; the only valid option is 'private'", pyRepr(v), pyRepr(field)))
+		return newError(field, RuleImportName, fmt.Sprintf("%s is invalid for %s; the only valid option is 'private'", pyfmt.Repr(v), pyfmt.Repr(field)))
 	}
 	return nil
 }

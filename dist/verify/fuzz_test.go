@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // seed adds every line of a testdata file to f's corpus.
@@ -77,7 +79,7 @@ func FuzzEmail(f *testing.F) {
 		}
 		err := Email("author-email", s)
 		var e *Error
-		if err != nil && (!errors.As(err, &e) || !strings.HasPrefix(e.Message, pyRepr(addr)+" is not a valid email address: ")) {
+		if err != nil && (!errors.As(err, &e) || !strings.HasPrefix(e.Message, pyfmt.Repr(addr)+" is not a valid email address: ")) {
 			t.Fatalf("Email(%q) = %v", s, err)
 		}
 	})

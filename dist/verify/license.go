@@ -4,6 +4,8 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // spdxLicense is one entry of the SPDX licence list.
@@ -27,7 +29,7 @@ var (
 // licence and "WITH" after a parenthesised group. The error's text is
 // packaging's (e.g. "Unknown license: 'foo'").
 func CanonicalLicenseExpression(expr string) (string, error) {
-	invalid := func() error { return errors.New("Invalid license expression: " + pyRepr(expr)) }
+	invalid := func() error { return errors.New("Invalid license expression: " + pyfmt.Repr(expr)) }
 	if expr == "" {
 		return "", invalid()
 	}
@@ -52,7 +54,7 @@ func CanonicalLicenseExpression(expr string) (string, error) {
 		if len(out) > 0 && out[len(out)-1] == "WITH" {
 			id, ok := spdxExceptions[tok]
 			if !ok {
-				return "", errors.New("Unknown license exception: " + pyRepr(tok))
+				return "", errors.New("Unknown license exception: " + pyfmt.Repr(tok))
 			}
 			out = append(out, id)
 			continue
@@ -66,14 +68,14 @@ func CanonicalLicenseExpression(expr string) (string, error) {
 			if !licenseRefRE.MatchString(base) || !ok {
 				// packaging 26.2 raises KeyError (HTTP 500) when the
 				// "+" form is the only spelling of the reference.
-				return "", errors.New("Invalid licenseref: " + pyRepr(base))
+				return "", errors.New("Invalid licenseref: " + pyfmt.Repr(base))
 			}
 			out = append(out, ref+suffix)
 			continue
 		}
 		lic, ok := spdxLicenses[base]
 		if !ok {
-			return "", errors.New("Unknown license: " + pyRepr(base))
+			return "", errors.New("Unknown license: " + pyfmt.Repr(base))
 		}
 		out = append(out, lic.ID+suffix)
 	}
@@ -128,7 +130,7 @@ func wellFormedLicense(tokens []string) bool {
 // drops packaging's cause, which Detail keeps.
 func LicenseExpression(v string) error {
 	if _, err := CanonicalLicenseExpression(v); err != nil {
-		e := newError("license-expression", RuleLicenseExpression, pyRepr(v)+" is invalid for 'license-expression'")
+		e := newError("license-expression", RuleLicenseExpression, pyfmt.Repr(v)+" is invalid for 'license-expression'")
 		e.addDetail(err.Error())
 		return e
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Requirement is a parsed PEP 508 dependency specifier, as packaging 26.2
@@ -424,7 +425,7 @@ func formatMarker(term any, first bool) string {
 func RequiresDist(v string) error {
 	r, err := ParseRequirement(v)
 	if err != nil {
-		e := newError("requires-dist", RuleRequirement, pyRepr(v)+" is invalid for 'requires-dist'")
+		e := newError("requires-dist", RuleRequirement, pyfmt.Repr(v)+" is invalid for 'requires-dist'")
 		e.addDetail(err.Error())
 		return e
 	}
@@ -440,10 +441,10 @@ func RequiresDist(v string) error {
 func DistRequirement(field, v string) error {
 	r, err := ParseRequirement(v)
 	if err != nil {
-		return newError(field, RuleDistRequirement, pyRepr(v)+" is invalid: "+err.Error())
+		return newError(field, RuleDistRequirement, pyfmt.Repr(v)+" is invalid: "+err.Error())
 	}
 	if r.URL != "" {
-		return newError(field, RuleDirectReference, "Can't have direct dependency: "+pyRepr(v))
+		return newError(field, RuleDirectReference, "Can't have direct dependency: "+pyfmt.Repr(v))
 	}
 	return nil
 }
@@ -452,7 +453,7 @@ func DistRequirement(field, v string) error {
 // set, items separated by commas.
 func RequiresPython(v string) error {
 	if _, err := pep440.ParseSpecifierSet(v); err != nil {
-		e := newError("requires-python", RuleRequiresPython, pyRepr(v)+" is invalid for 'requires-python'")
+		e := newError("requires-python", RuleRequiresPython, pyfmt.Repr(v)+" is invalid for 'requires-python'")
 		e.addDetail(err.Error())
 		return e
 	}

@@ -182,25 +182,6 @@ func TestSpecTable(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
-	t.Parallel()
-	tests := map[string]string{
-		"abc":        `'abc'`,
-		"it's":       `"it's"`,
-		`a'b"c`:      `'a\'b"c'`,
-		"a\\b\tc\n":  `'a\\b\tc\n'`,
-		"\x00\x7f":   `'\x00\x7f'`,
-		"\u00a0é":    `'\xa0é'`,
-		"\u2028":     `'\u2028'`,
-		"\U000e0001": `'\U000e0001'`,
-	}
-	for in, want := range tests {
-		if got := pyRepr(in); got != want {
-			t.Errorf("pyRepr(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // TestAccepted lists values PyPI accepts (spec/verify.md §1) that a
 // stricter reading would refuse.
 func TestAccepted(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // The rfc3986 2.0.0 grammar pieces Warehouse's URL check relies on.
@@ -90,7 +92,7 @@ func URL(field, v string) error {
 	if ValidURL(v) {
 		return nil
 	}
-	return newError(field, RuleURL, pyRepr(v)+" is not a valid url.")
+	return newError(field, RuleURL, pyfmt.Repr(v)+" is not a valid url.")
 }
 
 // ProjectURL checks one Project-URL entry, already split into its label
@@ -100,11 +102,11 @@ func ProjectURL(label, url string) error {
 	case label == "":
 		return newError("project-url", RuleProjectURL, "Must have a label")
 	case len([]rune(label)) > 32:
-		return newError("project-url", RuleProjectURL, pyRepr(label)+" must be 32 characters or less.")
+		return newError("project-url", RuleProjectURL, pyfmt.Repr(label)+" must be 32 characters or less.")
 	case url == "":
 		return newError("project-url", RuleProjectURL, "Must have a URL")
 	case !ValidURL(url):
-		return newError("project-url", RuleProjectURL, pyRepr(url)+" is not a valid url")
+		return newError("project-url", RuleProjectURL, pyfmt.Repr(url)+" is not a valid url")
 	}
 	return nil
 }
