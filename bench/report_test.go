@@ -1,0 +1,103 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// goTestOutput is go test -bench output in the shape the limits read,
+// with two counts of each benchmark.
+const goTestOutput = `goos: linux
+pkg: github.com/trustpub/pypi/dist
+BenchmarkDigests/all-parallel-2         	      10	 100000000 ns/op	 700.00 MB/s
+BenchmarkDigests/all-parallel-2         	      10	 100000000 ns/op	 720.00 MB/s
+BenchmarkDigests/sha256-2               	      30	  39237752 ns/op	1710.31 MB/s
+BenchmarkDigests/blake2b-2              	      20	  74189130 ns/op	 904.56 MB/s
+BenchmarkDigests/md5-2                  	      20	  83770479 ns/op	 800.00 MB/s
+BenchmarkMetadata1GiB-2                 	   10000	    187930 ns/op
+BenchmarkMetadata1GiB-2                 	   10000	    200000 ns/op
+PASS
+BenchmarkThroughput/upload-2         	       5	 216727534 ns/op	1000.00 MB/s
+BenchmarkThroughput/read-2           	       5	  74914911 ns/op	4000.00 MB/s
+`
+
+func TestLimitsFromGoBench(t *testing.T) {
+	t.Parallel()
+	values := benchValues{}
+	parseGoBench(goTestOutput, values)
+	got := limits(values)
+	want := []struct {
+		measured string
+		met      bool
+	}{
+		{"0.89x (710 vs 800 MB/s)", false}, // median of 700 and 720 over md5, the slowest
+		{"0.25x (1000 vs 4000 MB/s)", false},
+		{"0.194 ms", true},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d limits, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if !got[i].Found || got[i].Measured != w.measured || got[i].Met != w.met {
+			t.Errorf("limit %d = %+v, want %q met=%t", got[i].ID, got[i], w.measured, w.met)
+		}
+	}
+}
+
+func TestLimitsWithoutBenchmarks(t *testing.T) {
+	t.Parallel()
+	values := benchValues{}
+	parseGoBench("FAIL\tgithub.com/trustpub/pypi/dist [build failed]\n", values)
+	for _, l := range limits(values) {
+		if l.Found {
+			t.Errorf("limit %d found in a failed run: %+v", l.ID, l)
+		}
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	t.Parallel()
+	s := summarise([]sample{
+		{Wall: 3 * time.Second, MaxRSS: 30, CPU: 3},
+		{Wall: 1 * time.Second, MaxRSS: 10, CPU: 1},
+		{Wall: 2 * time.Second, MaxRSS: 50, CPU: 2},
+		{Wall: 9 * time.Second, MaxRSS: 20, CPU: 9},
+	})
+	if s.Median != 2500*time.Millisecond || s.Min != time.Second || s.Max != 9*time.Second ||
+		s.MedianRSS != 25 || s.MaxRSS != 50 || s.MedianCPU != 2 || s.N != 4 {
+		t.Errorf("summarise = %+v", s)
+	}
+	if !summarise(nil).failed {
+		t.Error("no samples is not a failure")
+	}
+}
+
+// The report judges goals only on full runs against pypitest.
+func TestReportJudgesGoals(t *testing.T) {
+	t.Parallel()
+	sc := scenario{id: 2, title: "big", goal: 0.5, goalRSS: 48 << 20}
+	fast := stats{N: 1, Median: time.Second, MedianRSS: 10 << 20, MaxRSS: 10 << 20}
+	slow := stats{N: 1, Median: 4 * time.Second}
+	fat := stats{N: 1, Median: time.Second, MaxRSS: 60 << 20}
+	for _, c := range []struct {
+		r    result
+		want string
+	}{
+		{result{sc: sc, target: targetPypitest, twine: slow, ours: fast}, "met"},
+		{result{sc: sc, target: targetPypitest, twine: fast, ours: slow}, "**missed**"},
+		{result{sc: sc, target: targetPypitest, twine: slow, ours: fat}, "**missed** (RSS)"},
+		{result{sc: sc, target: targetSink, twine: fast, ours: slow}, "diagnostic"},
+		{result{sc: sc, target: targetPypitest, twine: slow, ours: stats{failed: true}}, "failed"},
+	} {
+		if got := c.r.met(); got != c.want {
+			t.Errorf("%s, ours %v vs twine %v: %q, want %q", c.r.target, c.r.ours.Median, c.r.twine.Median, got, c.want)
+		}
+	}
+	var md strings.Builder
+	rep := &report{smoke: true, results: []result{{sc: sc, target: targetPypitest, runs: 1, twine: fast, ours: slow}}}
+	rep.markdown(&md)
+	if !strings.Contains(md.String(), "| not judged |") || strings.Contains(md.String(), "missed") {
+		t.Errorf("a smoke run judged a goal:\n%s", md.String())
+	}
+}

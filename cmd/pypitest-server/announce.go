@@ -1,0 +1,39 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/trustpub/pypi/pypitest"
+)
+
+// announcement is what a client needs to know about the servers.
+type announcement struct {
+	URL       string `json:"url"`        // the index's root
+	UploadURL string `json:"upload_url"` // its legacy upload endpoint
+	IssuerURL string `json:"issuer_url"` // the CI issuer's root (iss claim)
+	// Env is the environment of the GitHub Actions job the issuer
+	// pretends to run, ACTIONS_ID_TOKEN_REQUEST_* included.
+	Env map[string]string `json:"env"`
+}
+
+// announce prints the URLs and the job's environment: one JSON object, or
+// KEY=value lines ending with PYPITEST_READY=1.
+func announce(w io.Writer, asJSON bool, url string, iss *pypitest.Issuer) error {
+	a := announcement{URL: url, UploadURL: url + "/legacy/", IssuerURL: iss.URL, Env: iss.Env()}
+	if asJSON {
+		return json.NewEncoder(w).Encode(a)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "PYPITEST_URL=%s\nPYPITEST_UPLOAD_URL=%s\nPYPITEST_ISSUER_URL=%s\n", a.URL, a.UploadURL, a.IssuerURL)
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
+		fmt.Fprintf(&b, "%s=%s\n", k, a.Env[k])
+	}
+	b.WriteString("PYPITEST_READY=1\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}

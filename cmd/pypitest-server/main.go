@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/trustpub/pypi/pypitest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run serves until ctx is done and returns the exit code: 2 for a bad
+// command line, 1 if the server could not start.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		return 2
+	}
+	h, err := newHost()
+	if err != nil {
+		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
+		return 1
+	}
+	srv, iss := start(h, c)
+	url := srv.URL
+	var fwd *forwarder
+	if c.addr != "127.0.0.1:0" {
+		if fwd, err = forward(c.addr, srv.URL[len("http://"):]); err != nil {
+			h.stop()
+			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
+			return 1
+		}
+		url = "http://" + fwd.Addr()
+	}
+	if err := announce(stdout, c.json, url, iss); err != nil {
+		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
+	}
+	fmt.Fprintf(stderr, "pypitest-server: serving %s/legacy/ (issuer %s); interrupt to stop\n", url, iss.URL)
+	done := make(chan struct{})
+	var watching sync.WaitGroup
+	if c.verbose {
+		watching.Go(func() { watch(srv, stderr, done) })
+	}
+	<-ctx.Done()
+	close(done)
+	watching.Wait()
+	h.stop()
+	if fwd != nil {
+		fwd.Close()
+	}
+	fmt.Fprintf(stderr, "pypitest-server: stopped after %d upload requests, %d files stored\n",
+		len(srv.Uploads()), len(srv.Files()))
+	return 0
+}
+
+// start starts the issuer and the index as c describes them.
+func start(h *host, c *config) (*pypitest.Server, *pypitest.Issuer) {
+	iss := pypitest.NewIssuer(h, pypitest.WithRun(c.run))
+	opts := []pypitest.ServerOption{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
+	if c.noOIDC {
+		opts = append(opts, pypitest.WithoutTrustedPublishing())
+	}
+	srv := pypitest.NewServer(h, opts...)
+	for _, spec := range c.publishers {
+		p, _ := c.publisherOf(spec) // checked by parseFlags
+		srv.AddPublisher(p)
+	}
+	for _, t := range c.tokens {
+		srv.AddAPIToken(t.user, t.secret, t.projects...)
+	}
+	for _, u := range c.users {
+		srv.AddUser(u.user, u.secret, u.projects...)
+	}
+	if c.disableOIDC {
+		srv.DisableTrustedPublishing()
+	}
+	srv.SetLatency(c.latency)
+	srv.SetBandwidth(c.bandwidth)
+	srv.SetMaxFileSize(c.maxFileSize)
+	if c.failUploads > 0 {
+		srv.FailUploads(c.failUploads, pypitest.HTMLReply(c.failStatus))
+	}
+	if c.resetUploads > 0 {
+		srv.ResetUploads(c.resetUploads, c.resetAfter)
+	}
+	if c.loseResponses > 0 {
+		srv.LoseUploadResponses(c.loseResponses)
+	}
+	return srv, iss
+}
+
+// watch logs each upload and minted token as it happens, until done is
+// closed; then it logs what is left and returns.
+func watch(srv *pypitest.Server, w io.Writer, done <-chan struct{}) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	uploads, minted := 0, 0
+	flush := func() {
+		us := srv.Uploads()
+		for _, u := range us[uploads:] {
+			answer := u.Message
+			if u.Status == 200 {
+				answer = "OK"
+			}
+			fmt.Fprintf(w, "pypitest-server: upload %s (%d bytes) by %q: %d %s\n", u.Filename, u.Size, u.UserAgent, u.Status, answer)
+		}
+		uploads = len(us)
+		ms := srv.Minted()
+		for _, m := range ms[minted:] {
+			fmt.Fprintf(w, "pypitest-server: minted a token for %v (publisher %s/%s, %s)\n",
+				m.Projects, m.Publisher.Owner, m.Publisher.Repository, m.Publisher.Workflow)
+		}
+		minted = len(ms)
+	}
+	for {
+		select {
+		case <-done:
+			flush()
+			return
+		case <-tick.C:
+			flush()
+		}
+	}
+}
