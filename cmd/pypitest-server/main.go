@@ -31,17 +31,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	h, err := newHost()
-	if err != nil {
-		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
-		return 1
+	srv, iss := start(c)
+	stopFakes := func() {
+		srv.Close()
+		iss.Close()
 	}
-	srv, iss := start(h, c)
 	url := srv.URL
 	var fwd *forwarder
 	if c.addr != "127.0.0.1:0" {
 		if fwd, err = forward(c.addr, srv.URL[len("http://"):]); err != nil {
-			h.stop()
+			stopFakes()
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 			return 1
 		}
@@ -59,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	<-ctx.Done()
 	close(done)
 	watching.Wait()
-	h.stop()
+	stopFakes()
 	if fwd != nil {
 		fwd.Close()
 	}
@@ -69,13 +68,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // start starts the issuer and the index as c describes them.
-func start(h *host, c *config) (*pypitest.Server, *pypitest.Issuer) {
-	iss := pypitest.NewIssuer(h, pypitest.WithRun(c.run))
+// The caller closes both.
+func start(c *config) (*pypitest.Server, *pypitest.Issuer) {
+	iss := pypitest.StartIssuer(pypitest.WithRun(c.run))
 	opts := []pypitest.ServerOption{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
 	if c.noOIDC {
 		opts = append(opts, pypitest.WithoutTrustedPublishing())
 	}
-	srv := pypitest.NewServer(h, opts...)
+	srv := pypitest.StartServer(opts...)
 	for _, spec := range c.publishers {
 		p, _ := c.publisherOf(spec) // checked by parseFlags
 		srv.AddPublisher(p)
