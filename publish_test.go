@@ -74,8 +74,9 @@ func TestPublishTrustedPublishing(t *testing.T) {
 	}
 }
 
-// Each file is reported done as its upload ends, not when all have: the
-// wheel goes first and alone, so it is done before the sdist is sent.
+// Each file is reported done as its upload ends, not when all have: a
+// release's sdist waits for its wheel, so the wheels are done before any
+// sdist is sent.
 func TestPublishReportsEachFileAsItEnds(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, pypitest.GitHubRun{})
@@ -107,10 +108,17 @@ func TestPublishReportsEachFileAsItEnds(t *testing.T) {
 	if len(dones) != len(results) || len(results) != 4 {
 		t.Fatalf("%d files done of %d: %+v", len(dones), len(results), dones)
 	}
-	// The wheels of 1.0.0 and 1.0.1 go one at a time, before the sdists.
-	for i, file := range []string{"sampleproject-1.0.0-py3-none-any.whl", "sampleproject-1.0.1-py3-none-any.whl"} {
-		if d := dones[i]; d.file != file || d.uploads != i+1 {
-			t.Errorf("done %d: %s after %d uploads; want %s after %d", i, d.file, d.uploads, file, i+1)
+	// The wheels of 1.0.0 and 1.0.1 go together; each release's sdist
+	// waits for its own wheel.
+	if d := dones[0]; !strings.HasSuffix(d.file, ".whl") || d.uploads > 2 {
+		t.Errorf("done 0: %s after %d uploads; want a wheel before any sdist was sent", d.file, d.uploads)
+	}
+	doneAt := func(file string) int {
+		return slices.IndexFunc(dones, func(d done) bool { return d.file == file })
+	}
+	for _, v := range []string{"1.0.0", "1.0.1"} {
+		if doneAt("sampleproject-"+v+".tar.gz") < doneAt("sampleproject-"+v+"-py3-none-any.whl") {
+			t.Errorf("%s: sdist done before its wheel: %+v", v, dones)
 		}
 	}
 	for _, d := range dones {

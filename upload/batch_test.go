@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,10 +53,15 @@ func TestUploadAllOrderAndParallelism(t *testing.T) {
 			t.Errorf("result %d: %s %v %v; want %s uploaded", i, r.File, r.Outcome, r.Err, baseName(ds[i]))
 		}
 	}
-	// The first wheel of each release goes alone, before anything else.
+	// The first wheels of both releases go together, before anything else.
 	first := []string{"pkg-1.0-py3-none-linux_x86_64.whl", "pkg-2.0-py3-none-linux_x86_64.whl"}
-	if !slices.Equal(started[:2], first) || !slices.Equal(ended[:2], first) {
-		t.Errorf("started %v, ended %v; want %v first, one at a time", started, ended, first)
+	if got := slices.Sorted(slices.Values(started[:2])); !slices.Equal(got, first) {
+		t.Errorf("started %v; want %v first", started, first)
+	}
+	for _, f := range first {
+		if i := slices.Index(ended, f); i > 1 {
+			t.Errorf("%s ended %d of %d, want it among the first 2", f, i+1, len(ended))
+		}
 	}
 	if most != 3 {
 		t.Errorf("at most %d uploads at once, want 3", most)
@@ -96,21 +103,134 @@ func TestUploadAllFailures(t *testing.T) {
 	}
 }
 
-func TestUploadOrder(t *testing.T) {
+func TestReleaseQueue(t *testing.T) {
 	t.Parallel()
 	ds := batch(t)
-	first, rest := uploadOrder(ds)
-	names := func(idx []int) (out []string) {
-		for _, i := range idx {
+	q := newReleaseQueue(ds)
+	take := func() (out []string) {
+		for i, ok := q.next(); ok; i, ok = q.next() {
 			out = append(out, baseName(ds[i]))
 		}
 		return out
 	}
-	want := []string{"pkg-1.0-py3-none-linux_x86_64.whl", "pkg-2.0-py3-none-linux_x86_64.whl"}
-	if got := names(first); !slices.Equal(got, want) {
-		t.Errorf("first = %v, want %v", got, want)
+	index := func(name string) int {
+		return slices.IndexFunc(ds, func(d *dist.Distribution) bool { return baseName(d) == name })
 	}
-	if got := names(rest); got[len(got)-1] != "pkg-2.0.tar.gz" || got[len(got)-2] != "pkg-1.0.tar.gz" || len(got) != 8 {
-		t.Errorf("rest = %v, want the 6 other wheels then the sdists", got)
+	// Other files come by rank (wheels first), whatever order their
+	// releases' first files finished in.
+	steps := []struct {
+		done []string // files reported done before taking
+		want []string
+	}{
+		{nil, []string{"pkg-1.0-py3-none-linux_x86_64.whl", "pkg-2.0-py3-none-linux_x86_64.whl"}},
+		{[]string{"pkg-2.0-py3-none-linux_x86_64.whl", "pkg-1.0-py3-none-linux_x86_64.whl"}, []string{
+			"pkg-1.0-py3-none-win_amd64.whl", "pkg-1.0-py3-none-macosx_11_0_arm64.whl", "pkg-1.0-py3-none-any.whl",
+			"pkg-2.0-py3-none-win_amd64.whl", "pkg-2.0-py3-none-macosx_11_0_arm64.whl", "pkg-2.0-py3-none-any.whl",
+			"pkg-1.0.tar.gz", "pkg-2.0.tar.gz",
+		}},
+	}
+	for _, step := range steps {
+		for _, name := range step.done {
+			q.done(index(name))
+		}
+		if got := take(); !slices.Equal(got, step.want) {
+			t.Errorf("after %v done: got %v, want %v", step.done, got, step.want)
+		}
+	}
+}
+
+// TestUploadAllReleasesOverlap uploads a wheel and an sdist of each of 6
+// projects, 4 at a time, to a server that holds each request until 4 are
+// in progress (or 2 s have passed).
+func TestUploadAllReleasesOverlap(t *testing.T) {
+	t.Parallel()
+	const parallel = 4
+	var (
+		mu       sync.Mutex
+		active   int
+		most     int
+		events   []string // "start name" and "end name", in order
+		gate     = make(chan struct{})
+		openGate sync.Once
+	)
+	ix := newIndex(t, func(w http.ResponseWriter, rec *received, n int) {
+		mu.Lock()
+		active++
+		most = max(most, active)
+		events = append(events, "start "+rec.Filename)
+		if active == parallel {
+			openGate.Do(func() { close(gate) })
+		}
+		mu.Unlock()
+		select {
+		case <-gate:
+		case <-time.After(2 * time.Second):
+		}
+		time.Sleep(10 * time.Millisecond)
+		mu.Lock()
+		active--
+		events = append(events, "end "+rec.Filename)
+		mu.Unlock()
+	})
+	var ds []*dist.Distribution
+	for p := range 6 {
+		ds = append(ds,
+			newDist(t, "", fmt.Sprintf("proj%d-1.0.tar.gz", p), []byte("sdist"), nil),
+			newDist(t, "", fmt.Sprintf("proj%d-1.0-py3-none-any.whl", p), []byte("wheel"), nil))
+	}
+	results := ix.client().UploadAll(t.Context(), ds, Options{Parallel: parallel})
+	for i, r := range results {
+		if r.Dist != ds[i] || r.Err != nil || r.Outcome != OutcomeUploaded {
+			t.Errorf("result %d: %s %v %v; want %s uploaded", i, r.File, r.Outcome, r.Err, baseName(ds[i]))
+		}
+	}
+	if most != parallel {
+		t.Errorf("at most %d uploads at once, want %d", most, parallel)
+	}
+	for i, e := range events[:parallel] {
+		if !strings.HasPrefix(e, "start ") || !strings.HasSuffix(e, ".whl") {
+			t.Errorf("event %d is %q, want the first %d to start the first wheels together", i, e, parallel)
+		}
+	}
+	for p := range 6 {
+		wheelEnd := slices.Index(events, fmt.Sprintf("end proj%d-1.0-py3-none-any.whl", p))
+		sdistStart := slices.Index(events, fmt.Sprintf("start proj%d-1.0.tar.gz", p))
+		if sdistStart < wheelEnd {
+			t.Errorf("proj%d's sdist started before its wheel ended: %v", p, events)
+		}
+	}
+}
+
+// TestUploadAllReleaseWaitsOnlyForItsFirst checks that a release's second
+// file does not wait for another release's first file: the server holds
+// b's wheel until a's sdist arrives (or 2 s have passed).
+func TestUploadAllReleaseWaitsOnlyForItsFirst(t *testing.T) {
+	t.Parallel()
+	sdistIn := make(chan struct{})
+	var heldTooLong atomic.Bool
+	ix := newIndex(t, func(w http.ResponseWriter, rec *received, n int) {
+		switch rec.Filename {
+		case "a-1.0.tar.gz":
+			close(sdistIn)
+		case "b-1.0-py3-none-any.whl":
+			select {
+			case <-sdistIn:
+			case <-time.After(2 * time.Second):
+				heldTooLong.Store(true)
+			}
+		}
+	})
+	ds := []*dist.Distribution{
+		newDist(t, "", "a-1.0-py3-none-any.whl", []byte("a wheel"), nil),
+		newDist(t, "", "a-1.0.tar.gz", []byte("a sdist"), nil),
+		newDist(t, "", "b-1.0-py3-none-any.whl", []byte("b wheel"), nil),
+	}
+	for _, r := range ix.client().UploadAll(t.Context(), ds, Options{Parallel: 2}) {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.File, r.Err)
+		}
+	}
+	if heldTooLong.Load() {
+		t.Error("a's sdist did not start while b's wheel was in progress")
 	}
 }

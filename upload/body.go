@@ -111,10 +111,16 @@ func (e *exactReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// paramEscaper is built once: building a Replacer costs more than using
+// it, and escapeParam runs for every field of every upload. It is never
+// changed after init, and a Replacer is safe for concurrent use, so this
+// is not mutable package state.
+var paramEscaper = strings.NewReplacer("\n", "%0A", "\r", "%0D", `"`, "%22")
+
 // escapeParam escapes a Content-Disposition parameter value as urllib3
 // does: only CR, LF and the double quote, percent-encoded.
 func escapeParam(s string) string {
-	return strings.NewReplacer("\n", "%0A", "\r", "%0D", `"`, "%22").Replace(s)
+	return paramEscaper.Replace(s)
 }
 
 // randomBoundary is 32 lowercase hex characters, like twine's uuid4().hex.

@@ -56,7 +56,7 @@ type Client struct {
 
 // Options are the per-call settings of Upload and UploadAll. The zero
 // value uploads each file, with attestations found beside it, 4 at a
-// time after the first file of each release.
+// time, each release's other files after its first.
 type Options struct {
 	// SkipExisting checks the index before uploading: a file listed with
 	// the same sha256 is not sent (OutcomeAlreadyPresent), one with
@@ -77,8 +77,8 @@ type Options struct {
 	AlwaysSendRequiresPython bool
 	// Attestations selects whether PEP 740 attestation files are sent.
 	Attestations Attestations
-	// Parallel is how many files UploadAll sends at once after the first
-	// file of each release; 0 means 4, 1 uploads one file at a time.
+	// Parallel is how many files UploadAll sends at once; 0 means 4, 1
+	// uploads one file at a time.
 	Parallel int
 	// FailFast stops UploadAll at the first failure: files not yet done
 	// fail with ErrAborted.

@@ -202,7 +202,7 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
-		if s.fixRedirect(e) {
+		if s.fixRedirect(e, resp.Request.URL) {
 			return s.attempt(ctx, d, mp, res) // at most once: the fix-up is made once
 		}
 		res.Err = e
@@ -298,7 +298,8 @@ func permanent(err error) error { return permanentError{err} }
 // fixRedirect follows, once, a redirect that only adds the trailing
 // slash to the URL's path on the same origin (Warehouse's /legacy →
 // /legacy/); otherwise it makes e an ErrRedirect with twine's advice.
-func (s *session) fixRedirect(e *Error) bool {
+// sent is the URL the redirected request went to.
+func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e.kind = ErrRedirect
@@ -306,6 +307,9 @@ func (s *session) fixRedirect(e *Error) bool {
 	if e.Location == "" || err != nil {
 		e.Hint = "The index answered with a redirect without a usable Location."
 		return false
+	}
+	if s.fixed && sent.String() != s.url.String() && loc.String() == s.url.String() {
+		return true // sent in parallel with the upload whose redirect fixed the URL
 	}
 	if !s.fixed && sameOrigin(loc, s.url) && loc.Path == s.url.Path+"/" && loc.RawQuery == s.url.RawQuery {
 		s.url, s.fixed = loc, true
