@@ -2,6 +2,7 @@ package pypitest
 
 import (
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -28,7 +29,10 @@ type File struct {
 	// UploadedAt is the server's time of the upload.
 	UploadedAt time.Time
 	// Content is the file's bytes; Metadata its core metadata file (PEP
-	// 658), served beside it.
+	// 658), served beside it. The index keeps stored files on disk, in a
+	// directory of its own, so that its memory stays flat whatever their
+	// size: [Server.Files] and [Server.File] read Content from there on
+	// each call, and leave it nil once the Server is closed.
 	Content, Metadata []byte
 	// Attestations is the attestations field as sent; "" if none.
 	Attestations string
@@ -36,6 +40,15 @@ type File struct {
 	Fields []FormField
 	// Uploader is who the credentials proved the uploader to be.
 	Uploader Identity
+
+	path string // the stored bytes, in the index's directory
+}
+
+// withContent returns a copy of f with its Content read from disk.
+func (f *File) withContent() File {
+	g := *f
+	g.Content, _ = os.ReadFile(f.path) // nil once the Server is closed
+	return g
 }
 
 // A FormField is one part of an upload form other than the file.
@@ -80,7 +93,8 @@ func (u *Upload) Field(name string) string {
 // handler of their paths (see register). It asks its Server to judge
 // credentials and tell the time.
 type index struct {
-	s *Server
+	s   *Server
+	dir string // temporary directory of uploads and stored files
 
 	mu          sync.Mutex
 	files       []*File          // stored, in upload order
@@ -107,10 +121,16 @@ type release struct {
 	files   []*File
 }
 
-// newIndex returns an empty index for s.
+// newIndex returns an empty index for s, with a new temporary directory
+// that close removes.
 func newIndex(s *Server) *index {
+	dir, err := os.MkdirTemp("", "pypitest-*")
+	if err != nil {
+		panic("pypitest: " + err.Error())
+	}
 	return &index{
 		s:           s,
+		dir:         dir,
 		byName:      map[string]*File{},
 		byBLAKE2:    map[string]*File{},
 		deleted:     map[string]bool{},
@@ -156,7 +176,7 @@ func (s *Server) Files() []File {
 	defer ix.mu.Unlock()
 	out := make([]File, len(ix.files))
 	for i, f := range ix.files {
-		out[i] = *f
+		out[i] = f.withContent()
 	}
 	return out
 }
@@ -167,7 +187,7 @@ func (s *Server) File(filename string) (File, bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if f, ok := ix.byName[filename]; ok {
-		return *f, true
+		return f.withContent(), true
 	}
 	return File{}, false
 }
@@ -196,6 +216,7 @@ func (s *Server) DeleteFile(filename string) bool {
 	delete(ix.byName, filename)
 	delete(ix.byBLAKE2, f.BLAKE2b256)
 	ix.deleted[filename] = true
+	os.Remove(f.path)
 	p := ix.projects[normalizeProject(f.Project)]
 	for _, r := range p.releases {
 		r.files = slices.DeleteFunc(r.files, func(g *File) bool { return g == f })

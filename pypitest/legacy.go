@@ -1,9 +1,13 @@
 package pypitest
 
 import (
-	"bytes"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +15,7 @@ import (
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/dist/pep440"
 	"github.com/trustpub/pypi/internal/pyfmt"
+	"golang.org/x/crypto/blake2b"
 )
 
 const (
@@ -42,7 +47,8 @@ func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	ix.mu.Lock()
 	fault, limit := ix.faults.take(), ix.maxFileSize
 	ix.mu.Unlock()
-	form, err := readUploadForm(r, faultyBody(r, fault), limit)
+	form, err := readUploadForm(r, faultyBody(r, fault), limit, ix.dir)
+	defer form.discard()
 	if errors.Is(err, errReset) {
 		ix.record(r, form, 0, "connection reset by the test", false)
 		closeConnection(w)
@@ -190,13 +196,31 @@ func (ix *index) fileUpload(r *http.Request, form *uploadForm) (*rejection, bool
 	return ix.store(form, d, openErr, fileProblems, display, id)
 }
 
-// openContent opens the uploaded bytes as a distribution (nil when over
-// the size limit).
+// openContent opens the uploaded file as a distribution (nil when over
+// the size limit). The one read that opens it computes the digests the
+// index compares and stores; a file that does not open is hashed apart.
 func openContent(c *contentPart) (*dist.Distribution, error) {
-	if !c.whole {
+	if c.file == nil {
 		return nil, errors.New("file too large")
 	}
-	return dist.OpenReaderAt(c.filename, bytes.NewReader(c.data), c.size)
+	d, err := dist.OpenReaderAt(c.filename, c.file, c.size)
+	if err != nil {
+		c.sha256, c.blake2, c.md5 = hashContent(c)
+		return nil, err
+	}
+	c.sha256, c.blake2, c.md5 = d.Digests.SHA256, d.Digests.BLAKE2b256, d.Digests.MD5
+	return d, nil
+}
+
+// hashContent returns the sha256, blake2b-256 and md5 of c's file, or ""
+// for all three if it cannot be read (no digest then matches).
+func hashContent(c *contentPart) (sha, b2, md string) {
+	b2h, _ := blake2b.New256(nil)
+	hs := []hash.Hash{sha256.New(), b2h, md5.New()}
+	if _, err := io.Copy(io.MultiWriter(hs[0], hs[1], hs[2]), io.NewSectionReader(c.file, 0, c.size)); err != nil {
+		return "", "", ""
+	}
+	return hex.EncodeToString(hs[0].Sum(nil)), hex.EncodeToString(hs[1].Sum(nil)), hex.EncodeToString(hs[2].Sum(nil))
 }
 
 // judgeMetadata checks the form's metadata (with the file when it could
@@ -301,9 +325,10 @@ func (ix *index) store(form *uploadForm, d *dist.Distribution, openErr error, fi
 	f := &File{
 		Project: display, Version: version, Filename: c.filename, Filetype: form.value("filetype"),
 		PythonVersion: form.value("pyversion"), Size: c.size, SHA256: c.sha256, BLAKE2b256: c.blake2, MD5: c.md5,
-		RequiresPython: form.value("requires_python"), UploadedAt: now, Content: c.data, Metadata: d.MetadataBytes,
-		Attestations: form.value("attestations"), Fields: form.fields, Uploader: *id,
+		RequiresPython: form.value("requires_python"), UploadedAt: now, Metadata: d.MetadataBytes,
+		Attestations: form.value("attestations"), Fields: form.fields, Uploader: *id, path: c.file.Name(),
 	}
+	c.kept = true
 	if p == nil {
 		p = &project{releases: map[string]*release{}}
 		ix.projects[normalizeProject(display)] = p

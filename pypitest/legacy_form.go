@@ -2,18 +2,13 @@ package pypitest
 
 import (
 	"bytes"
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"hash"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"strings"
-
-	"golang.org/x/crypto/blake2b"
 )
 
 const maxTextPart = 16 << 20 // bytes of one text field; a description is far smaller
@@ -24,14 +19,28 @@ type uploadForm struct {
 	content *contentPart // nil without a "content" file part
 }
 
-// contentPart is the uploaded file: its bytes up to the size limit, and
-// the size and digests of all of it.
+// contentPart is the uploaded file: a temporary file holding its bytes
+// when they are within the size limit, its size, and its digests once
+// judged (see openContent).
 type contentPart struct {
 	filename, contentType string
-	data                  []byte // the bytes, if whole (see whole)
-	whole                 bool   // data holds the file: it was within the limit
+	file                  *os.File // the bytes, or nil when over the limit
+	kept                  bool     // the index stored the file: keep it on disk
 	size                  int64
 	sha256, blake2, md5   string
+}
+
+// discard closes the content's temporary file, removing it unless the
+// index stored it.
+func (f *uploadForm) discard() {
+	if f == nil || f.content == nil || f.content.file == nil {
+		return
+	}
+	c := f.content
+	c.file.Close()
+	if !c.kept {
+		os.Remove(c.file.Name())
+	}
 }
 
 // values returns every value of the named text field.
@@ -54,11 +63,17 @@ func (f *uploadForm) value(name string) string {
 }
 
 // readUploadForm reads body as the request's form: multipart (as clients
-// send uploads) or URL-encoded. The content part is kept in memory up to
-// limit bytes and hashed whole.
-func readUploadForm(r *http.Request, body io.Reader, limit int64) (*uploadForm, error) {
+// send uploads) or URL-encoded. The content part is streamed to a
+// temporary file in dir, kept only when within limit bytes; on error
+// nothing is left there.
+func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string) (_ *uploadForm, err error) {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	form := &uploadForm{}
+	defer func() {
+		if err != nil {
+			form.discard()
+		}
+	}()
 	if mt != "multipart/form-data" {
 		b, err := io.ReadAll(io.LimitReader(body, maxTextPart))
 		if err != nil {
@@ -85,7 +100,7 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64) (*uploadForm, 
 			return nil, err
 		}
 		if p.FormName() == "content" && p.FileName() != "" && form.content == nil {
-			if form.content, err = readContent(p, limit); err != nil {
+			if form.content, err = readContent(p, limit, dir); err != nil {
 				return nil, err
 			}
 			continue
@@ -101,36 +116,43 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64) (*uploadForm, 
 	}
 }
 
-// readContent reads the file part, hashing all of it.
-func readContent(p *multipart.Part, limit int64) (*contentPart, error) {
+// readContent streams the file part to a temporary file in dir, counting
+// all of it but keeping it only when within limit bytes.
+func readContent(p *multipart.Part, limit int64, dir string) (*contentPart, error) {
 	c := &contentPart{filename: p.FileName(), contentType: p.Header.Get("Content-Type")}
-	hs := []hash.Hash{sha256.New(), md5.New()}
-	b2, _ := blake2b.New256(nil)
-	hs = append(hs, b2)
-	var buf bytes.Buffer
-	w := io.MultiWriter(hs[0], hs[1], hs[2], &limitedBuffer{&buf, limit})
-	n, err := io.Copy(w, p)
+	f, err := os.CreateTemp(dir, "upload-*")
 	if err != nil {
 		return nil, err
 	}
-	c.size, c.whole = n, n <= limit
-	if c.whole {
-		c.data = buf.Bytes()
+	c.file = f
+	n, err := io.Copy(&limitedWriter{w: f, room: limit}, p)
+	c.size = n
+	if err != nil || n > limit { // over the limit only the size is kept
+		f.Close()
+		os.Remove(f.Name())
+		c.file = nil
 	}
-	c.sha256, c.md5, c.blake2 = hex.EncodeToString(hs[0].Sum(nil)), hex.EncodeToString(hs[1].Sum(nil)), hex.EncodeToString(hs[2].Sum(nil))
+	if err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
-// limitedBuffer keeps the first limit bytes written and drops the rest,
-// while reporting every write as complete.
-type limitedBuffer struct {
-	b     *bytes.Buffer
-	limit int64
+// limitedWriter writes the first room bytes to w and drops the rest,
+// while reporting every write as complete, so that a body over the limit
+// is still read to its end.
+type limitedWriter struct {
+	w    io.Writer
+	room int64
 }
 
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := l.limit - int64(l.b.Len()); room > 0 {
-		l.b.Write(p[:min(int64(len(p)), room)])
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if l.room > 0 {
+		n, err := l.w.Write(p[:min(int64(len(p)), l.room)])
+		l.room -= int64(n)
+		if err != nil {
+			return n, err
+		}
 	}
 	return len(p), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -144,8 +145,12 @@ func NewServer(t testing.TB, opts ...ServerOption) *Server {
 }
 
 // Close shuts the server down; later requests see a connection refused.
-// [NewServer] calls it when the test ends; calling it again does nothing.
-func (s *Server) Close() { s.srv.Close() }
+// It removes the files the server stored (see [File]). [NewServer] calls
+// it when the test ends; calling it again does nothing.
+func (s *Server) Close() {
+	s.srv.Close()
+	os.RemoveAll(s.index.dir)
+}
 
 // Client returns an HTTP client for the server (one that trusts its
 // certificate under [WithTLS]).

@@ -5,8 +5,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -317,6 +320,22 @@ func (ix *index) serveFile(w http.ResponseWriter, r *http.Request) {
 	case wantMeta:
 		writeBody(w, http.StatusOK, "application/octet-stream", f.Metadata)
 	default:
-		writeBody(w, http.StatusOK, "application/octet-stream", f.Content)
+		serveStored(w, r, f)
+	}
+}
+
+// serveStored streams f's bytes from disk.
+func serveStored(w http.ResponseWriter, r *http.Request, f *File) {
+	file, err := os.Open(f.path)
+	if err != nil { // deleted meanwhile
+		http.NotFound(w, r)
+		return
+	}
+	defer file.Close()
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.FormatInt(f.Size, 10))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = io.Copy(w, file)
 	}
 }
