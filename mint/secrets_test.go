@@ -1,7 +1,6 @@
 package mint
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -11,26 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/trustpub/pypi/internal/testenv"
 	"github.com/trustpub/pypi/oidc"
 )
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestNoSecretInErrorsLogsOrFormatting runs the whole exchange (a GitHub
 // token endpoint, then the index) through success and every failure, with
@@ -56,7 +38,7 @@ func TestNoSecretInErrorsLogsOrFormatting(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			gh, lastJWT := fakeGitHubEndpoint(t)
-			var logs syncBuffer
+			var logs testenv.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			var masked []string
 			mask := func(s string) { masked = append(masked, s) }

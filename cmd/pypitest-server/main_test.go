@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -71,28 +70,9 @@ func TestServer(t *testing.T) {
 // proc is a running pypitest-server.
 type proc struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *testenv.Buffer
 	announcement
 	done bool
-}
-
-// syncBuffer is a bytes.Buffer safe for the writes of exec's copying
-// goroutine and the test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // launch runs the server with -json and args, and reads its announcement.
@@ -111,7 +91,7 @@ func launch(t *testing.T, bin string, args ...string) *proc {
 
 func prepare(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), stderr: &syncBuffer{}}
+	p := &proc{cmd: exec.Command(bin, args...), stderr: &testenv.Buffer{}}
 	p.cmd.Stderr = p.stderr
 	return p
 }
