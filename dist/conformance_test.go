@@ -361,23 +361,9 @@ func TestConformance(t *testing.T) {
 		for backend, project := range conformanceProjects {
 			t.Run(backend, func(t *testing.T) {
 				t.Parallel()
-				src, out := t.TempDir(), filepath.Join(dists, backend)
-				for name, body := range project {
-					p := filepath.Join(src, name)
-					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				cmd := exec.Command(py, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", out, src)
-				if b, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("python3 -m build: %v\n%s", err, b)
-				}
-				built, _ := filepath.Glob(filepath.Join(out, "*"))
-				if len(built) != 2 {
-					t.Fatalf("built %q, want a wheel and an sdist", built)
+				built, err := testenv.Build(filepath.Join(dists, backend), project)
+				if err != nil {
+					t.Fatal(err)
 				}
 				mu.Lock()
 				files = append(files, built...)

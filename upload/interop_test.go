@@ -58,25 +58,18 @@ var (
 // own wheels.
 func builtDists(t *testing.T) []string {
 	t.Helper()
-	py := testenv.NeedPython(t, "build", "setuptools", "wheel")
+	testenv.NeedPython(t, "build", "setuptools", "wheel")
 	builtOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "upload-interop-")
 		if err != nil {
 			builtErr = err.Error()
 			return
 		}
-		for name, body := range tinyProject {
-			p := filepath.Join(dir, "src", name)
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			os.WriteFile(p, []byte(body), 0o644)
-		}
-		out := filepath.Join(dir, "dist")
-		cmd := exec.Command(py, "-m", "build", "--no-isolation", "--skip-dependency-check", "--outdir", out, filepath.Join(dir, "src"))
-		if b, err := cmd.CombinedOutput(); err != nil {
-			builtErr = err.Error() + "\n" + string(b)
+		builtFiles, err = testenv.Build(dir, tinyProject)
+		if err != nil {
+			builtErr = err.Error()
 			return
 		}
-		builtFiles, _ = filepath.Glob(filepath.Join(out, "*"))
 		debian, _ := filepath.Glob("/usr/share/python-wheels/*.whl")
 		builtFiles = append(builtFiles, debian...)
 	})
