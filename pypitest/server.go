@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -57,7 +58,8 @@ type Server struct {
 	issuer   *Issuer
 	audience string
 	useTLS   bool
-	noOIDC   bool // WithoutTrustedPublishing
+	listener net.Listener // WithListener; nil means a new one on a random loopback port
+	noOIDC   bool         // WithoutTrustedPublishing
 
 	mu            sync.Mutex
 	disabled      bool // DisableTrustedPublishing
@@ -95,6 +97,10 @@ func WithClock(now func() time.Time) ServerOption { return func(s *Server) { s.n
 // which trusts it.
 func WithTLS() ServerOption { return func(s *Server) { s.useTLS = true } }
 
+// WithListener serves on l, a listener the caller opened on the address it
+// chose, instead of a new one on a random loopback port. Close closes it.
+func WithListener(l net.Listener) ServerOption { return func(s *Server) { s.listener = l } }
+
 // WithoutTrustedPublishing makes the server an index that knows nothing of
 // trusted publishing: the /_/oidc/ endpoints answer 404, as on an index
 // other than PyPI.
@@ -125,6 +131,10 @@ func StartServer(opts ...ServerOption) *Server {
 	s.index = newIndex(s)
 	s.index.register(s.mux)
 	s.srv = httptest.NewUnstartedServer(s.mux)
+	if s.listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = s.listener
+	}
 	if s.useTLS {
 		s.srv.StartTLS()
 	} else {

@@ -1,6 +1,8 @@
 package pypitest
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,5 +126,31 @@ func TestClock(t *testing.T) {
 	c.Set(testEpoch)
 	if !c.Now().Equal(testEpoch) {
 		t.Errorf("Now() = %v after Set", c.Now())
+	}
+}
+
+// WithListener serves on the caller's listener, at the address it chose.
+func TestWithListener(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewServer(t, WithListener(ln))
+	if want := "http://" + ln.Addr().String(); s.URL != want {
+		t.Errorf("URL = %q, want %q", s.URL, want)
+	}
+	resp, err := s.Client().Get(s.URL + "/_/oidc/audience")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"audience"`) {
+		t.Errorf("audience on the chosen listener: %d %s", resp.StatusCode, body)
+	}
+	s.Close()
+	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		t.Error("the listener is still open after Close")
 	}
 }

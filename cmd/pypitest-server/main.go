@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"sync"
@@ -31,21 +32,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	srv, iss := start(c)
-	stopFakes := func() {
-		srv.Close()
-		iss.Close()
-	}
-	url := srv.URL
-	var fwd *forwarder
+	var listen []pypitest.ServerOption
 	if c.addr != "127.0.0.1:0" {
-		if fwd, err = forward(c.addr, srv.URL[len("http://"):]); err != nil {
-			stopFakes()
+		ln, err := net.Listen("tcp", c.addr)
+		if err != nil {
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 			return 1
 		}
-		url = "http://" + fwd.Addr()
+		listen = append(listen, pypitest.WithListener(ln))
 	}
+	srv, iss := start(c, listen...)
+	url := srv.URL
 	if err := announce(stdout, c.json, url, iss); err != nil {
 		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 	}
@@ -58,24 +55,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	<-ctx.Done()
 	close(done)
 	watching.Wait()
-	stopFakes()
-	if fwd != nil {
-		fwd.Close()
-	}
+	srv.Close()
+	iss.Close()
 	fmt.Fprintf(stderr, "pypitest-server: stopped after %d upload requests, %d files stored\n",
 		len(srv.Uploads()), len(srv.Files()))
 	return 0
 }
 
 // start starts the issuer and the index as c describes them.
-// The caller closes both.
-func start(c *config) (*pypitest.Server, *pypitest.Issuer) {
+// The caller closes both. extra are further options for the index.
+func start(c *config, extra ...pypitest.ServerOption) (*pypitest.Server, *pypitest.Issuer) {
 	iss := pypitest.StartIssuer(pypitest.WithRun(c.run))
 	opts := []pypitest.ServerOption{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
 	if c.noOIDC {
 		opts = append(opts, pypitest.WithoutTrustedPublishing())
 	}
-	srv := pypitest.StartServer(opts...)
+	srv := pypitest.StartServer(append(opts, extra...)...)
 	for _, spec := range c.publishers {
 		p, _ := c.publisherOf(spec) // checked by parseFlags
 		srv.AddPublisher(p)
