@@ -3,7 +3,6 @@ package pypi
 import (
 	"log/slog"
 	"net/http"
-	"os"
 )
 
 // Repository names that Options.Repository accepts besides upload URLs.
@@ -158,13 +157,6 @@ func (o *Options) httpClient() *http.Client {
 		return &http.Client{}
 	}
 	return o.HTTPClient
-}
-
-func (o *Options) getenv(key string) string {
-	if o.Getenv == nil {
-		return os.Getenv(key)
-	}
-	return o.Getenv(key)
 }
 
 func (o *Options) mask(secret string) {
