@@ -35,7 +35,9 @@ func (c *Case) metadataText() string {
 }
 
 // members lists the archive's files in order: the defaults of its kind
-// (less those omitted), then the case's own files by name.
+// (less those omitted or given by the case), then the case's own files by
+// name, then a wheel's RECORD unless the case gives or omits it. Under
+// the "latin1" archive the members are encoded as Latin-1.
 func (c *Case) members() []member {
 	var ms []member
 	if c.Kind == "wheel" {
@@ -53,7 +55,8 @@ func (c *Case) members() []member {
 	}
 	ms = slices.DeleteFunc(ms, func(m member) bool {
 		_, base, _ := strings.Cut(m.name, "/")
-		return slices.Contains(c.Omit, base)
+		_, replaced := c.Files[m.name]
+		return replaced || slices.Contains(c.Omit, base)
 	})
 	names := make([]string, 0, len(c.Files))
 	for name := range c.Files {
@@ -63,7 +66,8 @@ func (c *Case) members() []member {
 	for _, name := range names {
 		ms = append(ms, member{name, c.Files[name]})
 	}
-	if c.Kind == "wheel" && !slices.Contains(c.Omit, "RECORD") {
+	_, ownRecord := c.Files[c.Root+"/RECORD"]
+	if c.Kind == "wheel" && !ownRecord && !slices.Contains(c.Omit, "RECORD") {
 		var record strings.Builder
 		for _, m := range ms {
 			sum := sha256.Sum256([]byte(m.content))
@@ -72,7 +76,21 @@ func (c *Case) members() []member {
 		record.WriteString(c.Root + "/RECORD,,\n")
 		ms = append(ms, member{c.Root + "/RECORD", record.String()})
 	}
+	if c.Archive == "latin1" {
+		for i := range ms {
+			ms[i].content = toLatin1(ms[i].content)
+		}
+	}
 	return ms
+}
+
+// toLatin1 encodes s, whose characters must be Latin-1, as Latin-1.
+func toLatin1(s string) string {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
 }
 
 // build returns the bytes of the case's file.

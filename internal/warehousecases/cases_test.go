@@ -103,6 +103,20 @@ var knownDisagreements = map[string]string{
 	"pypitest:sdist-version-mismatch": "pypitest words it with dist (see dist:sdist-version-mismatch)",
 	"dist:license-file-2.3": "PyPI refuses a License-File sent with Metadata-Version 2.3 (packaging: " +
 		"introduced in 2.4); dist only warns, assuming the uploader leaves the field out",
+	"dist:ok-wheel-version-2": "Warehouse requires a WHEEL file but never reads it (no Wheel-Version check in " +
+		"warehouse/); dist refuses Wheel-Version 2.0 because installers do",
+	"pypitest:ok-wheel-version-2":  "pypitest judges the file with dist (see dist:ok-wheel-version-2)",
+	"dist:ok-wheel-file-empty":     "Warehouse never reads WHEEL's content; dist refuses a WHEEL without Wheel-Version",
+	"pypitest:ok-wheel-file-empty": "pypitest judges the file with dist (see dist:ok-wheel-file-empty)",
+	"dist:entry-points-default-section": "Python's configparser lists a [DEFAULT] section's keys in every section, " +
+		"so Warehouse judges them as console_scripts names too; dist does not",
+	"pypitest:entry-points-default-section": "pypitest judges entry points with dist (see dist:entry-points-default-section)",
+	"dist:sdist-post-release-hyphen": "for a post-release sdist named with a hyphen in the version, Warehouse re-splits " +
+		"the name (legacy.py:1339) and then wants the normalized file name; dist answers \"Start filename\"",
+	"pypitest:sdist-post-release-hyphen": "pypitest words it with dist (see dist:sdist-post-release-hyphen)",
+	"dist:wheel-record-not-utf8": "Warehouse counts a RECORD that is not UTF-8 as missing (utils/wheel.py:219) and " +
+		"refuses the wheel; dist accepts it",
+	"pypitest:wheel-record-not-utf8": "pypitest judges the file with dist (see dist:wheel-record-not-utf8)",
 	"pypitest:license-file-2.3": "the form carries license_file with metadata_version 2.3 and Warehouse refuses it " +
 		"(packaging); pypitest judges the form with dist, which only warns",
 }
@@ -162,6 +176,7 @@ func sortLists(s string) string {
 // report prints the agreement figure.
 func (o *outcome) report(t *testing.T) {
 	t.Helper()
+	slices.Sort(o.known)
 	t.Logf("%s agrees with PyPI on %d/%d cases; %d known disagreement(s) %v", o.side, o.matched, o.total, len(o.known), o.known)
 }
 
@@ -297,12 +312,14 @@ func serverAnswer(t *testing.T, c *Case) (got, want string) {
 // latin1 is s as Warehouse puts it in a status line: encoded as Latin-1,
 // other characters replaced by "?".
 func latin1(s string) string {
-	return strings.Map(func(r rune) rune {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
 		if r > 0xff {
-			return '?'
+			r = '?'
 		}
-		return r
-	}, s)
+		b = append(b, byte(r))
+	}
+	return string(b)
 }
 
 // post uploads content as the case's file and returns the status line.

@@ -108,8 +108,22 @@ def add(name, *changes, kind="wheel", filename=None, root=None, description="",
     CASES.append((case, expect))
 
 
+FORM_NAMES = {"Classifier": "classifiers", "Project-URL": "project_urls"}
+
+
+def form_name(header):
+    """The upload form's name for a core metadata field, as twine sends it."""
+    return FORM_NAMES.get(header, header.lower().replace("-", "_"))
+
+
 def metadata_text(case):
-    text = "".join(f"{k}: {v}\n" for k, v in case["headers"])
+    """The metadata Warehouse judges: the form's, which is the file's
+    (twine sends every field) less the fields the case's form leaves out."""
+    dropped = {name for name, value in case["form"].items() if value is None}
+    replaced = {name for name, value in case["form"].items() if value is not None}
+    if any(form_name(k) in replaced for k, _ in case["headers"]):
+        raise SystemExit(f"{case['name']}: the form replaces a metadata field; not supported")
+    text = "".join(f"{k}: {v}\n" for k, v in case["headers"] if form_name(k) not in dropped)
     if case["description"]:
         text += "\n" + case["description"]
     return text
@@ -326,7 +340,10 @@ def define():
     add("license-expression-dangling", ("Metadata-Version", "2.4"), ("License-Expression", "MIT OR"))
     add("license-expression-unknown", ("Metadata-Version", "2.4"), ("License-Expression", "Not-A-License"))
     add("license-expression-lowercase", ("Metadata-Version", "2.4"), ("License-Expression", "mit"))
-    add("license-file-2.3", ("Metadata-Version", "2.3"), ("License-File", "LICENSE"),
+    # twine leaves License-File out below 2.4 (twine/package.py); sent anyway, PyPI refuses it
+    add("license-file-2.3", ("Metadata-Version", "2.3"), ("License-File", "LICENSE"), scope="server",
+        files={"sample-1.0.dist-info/licenses/LICENSE": "MIT License\n"})
+    add("license-file-2.3-left-out", ("Metadata-Version", "2.3"), ("License-File", "LICENSE"), form={"license_file": None},
         files={"sample-1.0.dist-info/licenses/LICENSE": "MIT License\n"})
     add("license-file-absolute", ("Metadata-Version", "2.4"), ("License-File", "/LICENSE"))
     add("license-file-parent", ("Metadata-Version", "2.4"), ("License-File", "../LICENSE"))
@@ -527,7 +544,7 @@ def define():
                        ("entry-points-colon-delimiter", "[console_scripts]\nsample: sample:main\n"),
                        ("entry-points-duplicate", "[console_scripts]\nsample = a:b\nsample = c:d\n"),
                        ("entry-points-duplicate-section", "[console_scripts]\na = a:b\n[console_scripts]\nb = c:d\n")):
-        add(name, files={"sample-1.0.dist-info/entry_points.txt": text}, expect=("file", cite(WHEEL, 286), 400, ep))
+        add(name, files={"sample-1.0.dist-info/entry_points.txt": text}, expect=("file", cite(LEGACY, 1578), 400, ep))
     add("wheel-license-file-missing", ("Metadata-Version", "2.4"), ("License-File", "LICENSE"),
         expect=("file", cite(LEGACY, 1536), 400, "License-File LICENSE does not exist in distribution file "
                 "sample-1.0-py3-none-any.whl at sample-1.0.dist-info/licenses/LICENSE"))
@@ -542,6 +559,61 @@ def define():
         expect=("file", cite(LEGACY, 458), 400, "Invalid distribution file. PKG-INFO not found at sample-1.0/PKG-INFO"))
     add("sdist-two-top-dirs", kind=S, files={"other-1.0/x.py": "x\n"},
         expect=("file", cite(LEGACY, 452), 400, "Invalid distribution file. Incorrect number of top-level directories in sdist"))
+
+    # -- more edges
+    add("classifier-latin1", ("Classifier", "F\u00f6\u00f6 :: B\u00e4r"))
+    add("classifier-not-latin1", ("Classifier", "Natural Language :: \u65e5\u672c\u8a9e"))
+    add("author-email-two", ("Author-email", "a@example.com, b@example"))
+    add("author-email-idn", ("Author-email", "ada@b\u00fccher.example"))
+    add("maintainer-email-no-tld", ("Maintainer-email", "Grace <grace@example>"))
+    add("ok-description-markdown-full", ("Description-Content-Type", "text/markdown; charset=UTF-8; variant=CommonMark"),
+        description="*x*\n")
+    add("ok-import-namespace", ("Metadata-Version", "2.5"), ("Import-Namespace", "sample"))
+    add("project-url-no-url", ("Project-URL", "Home,"),
+        expect=("metadata", cite(META, 219), 400, bad_meta("project-url", "Must have a URL.")))
+    add("project-url-no-label", ("Project-URL", ", https://example.com/"),
+        expect=("metadata", cite(META, 211), 400, bad_meta("project-url", "Must have a label.")))
+    add("wheel-extension-uppercase", filename="sample-1.0-py3-none-any.WHL",
+        expect=("file", cite(LEGACY, 273), 400, "Invalid file extension: Extension .WHL is invalid for filetype bdist_wheel. "
+                "See https://www.python.org/dev/peps/pep-0527 for more information."))
+    add("sdist-extension-uppercase", kind=S, filename="sample-1.0.TAR.GZ", root="sample-1.0",
+        expect=("file", cite(LEGACY, 273), 400, "Invalid file extension: Extension .TAR.GZ is invalid for filetype sdist. "
+                "See https://www.python.org/dev/peps/pep-0527 for more information."))
+    add("sdist-post-release-hyphen", ("Version", "1.0-1"), kind=S, filename="sample-1.0-1.tar.gz",
+        expect=("file", cite(LEGACY, 1391), 400, "Filename 'sample-1.0-1.tar.gz' is invalid, should be 'sample-1.0.post1.tar.gz'."))
+    add("ok-sdist-version-three-parts", ("Version", "1.0.0"), kind=S)
+    add("ok-platform-macos-universal2", filename="sample-1.0-cp312-cp312-macosx_10_15_universal2.whl")
+    add("ok-platform-macos-26", filename="sample-1.0-cp312-cp312-macosx_26_0_arm64.whl")
+    add("ok-platform-manylinux-ppc64", filename="sample-1.0-cp312-cp312-manylinux_2_28_ppc64.whl")
+    add("ok-platform-pyemscripten", filename="sample-1.0-cp313-cp313-pyemscripten_2024_0_wasm32.whl")
+    add("ok-platform-ios-simulator", filename="sample-1.0-cp313-cp313-ios_13_0_x86_64_iphonesimulator.whl")
+    for name, tag in (("macos-16", "macosx_16_0_arm64"), ("emscripten", "emscripten_3_1_58_wasm32"),
+                      ("android-armeabi", "android_21_armeabi"), ("linux-aarch64", "linux_aarch64"),
+                      ("ios-arm64e", "ios_13_0_arm64e_iphoneos"), ("macos-arch", "macosx_11_0_sparc")):
+        fn = f"sample-1.0-cp312-cp312-{tag}.whl"
+        add(f"wheel-platform-{name}", filename=fn,
+            expect=("file", cite(LEGACY, 1448), 400, f"Binary wheel '{fn}' has an unsupported platform tag '{tag}'."))
+    for name, text in (("ok-entry-points-empty", ""),
+                       ("ok-entry-points-unicode-name", "[console_scripts]\ncaf\u00e9 = sample:main\n"),
+                       ("ok-entry-points-percent", "[console_scripts]\nsample = sample:main %(x)s\n"),
+                       ("ok-entry-points-section-case", "[Console_Scripts]\nbin/sample = sample:main\n"),
+                       ("ok-entry-points-comments", "# c\n; c\n[console_scripts]\nsample = sample:main\n"),
+                       ("ok-entry-points-continuation", "[console_scripts]\nsample = sample:main\n  more\n")):
+        add(name, files={"sample-1.0.dist-info/entry_points.txt": text})
+    for name, text in (("entry-points-no-value", "[console_scripts]\nsample\n"),
+                       ("entry-points-colon-in-name", "[console_scripts]\na:b = sample:main\n"),
+                       ("entry-points-default-section", "[DEFAULT]\nbad name = x\n[console_scripts]\nsample = sample:main\n")):
+        add(name, files={"sample-1.0.dist-info/entry_points.txt": text}, expect=("file", cite(LEGACY, 1578), 400, ep))
+    add("entry-points-not-utf8", files={"sample-1.0.dist-info/entry_points.txt": "[console_scripts]\ncaf\u00e9 = sample:main\n"},
+        archive="latin1", expect=("file", cite(WHEEL, 283), 400, ep))
+    # Warehouse reads neither WHEEL's content nor RECORD's hashes: a wrong RECORD only sends an email
+    add("ok-record-wrong-hash", files={"sample-1.0.dist-info/RECORD": "sample/__init__.py,sha256=AAAA,1\n"})
+    add("ok-wheel-version-2", files={"sample-1.0.dist-info/WHEEL": "Wheel-Version: 2.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"})
+    add("ok-wheel-file-empty", files={"sample-1.0.dist-info/WHEEL": ""})
+    # a RECORD that does not decode as UTF-8 counts as missing (utils/wheel.py:219)
+    add("wheel-record-not-utf8", files={"sample-1.0.dist-info/RECORD": "sample/caf\u00e9.py,,\n"}, archive="latin1",
+        expect=("file", cite(LEGACY, 1552), 400, "Wheel 'sample-1.0-py3-none-any.whl' does not contain the required "
+                "RECORD file: sample-1.0.dist-info/RECORD"))
 
 
 def main():
