@@ -117,6 +117,12 @@ var knownDisagreements = map[string]string{
 	"dist:wheel-record-not-utf8": "Warehouse counts a RECORD that is not UTF-8 as missing (utils/wheel.py:219) and " +
 		"refuses the wheel; dist accepts it",
 	"pypitest:wheel-record-not-utf8": "pypitest judges the file with dist (see dist:wheel-record-not-utf8)",
+	"dist:sdist-no-pkg-info-one-member": "Warehouse takes an sdist's top directory as the common path of its " +
+		"members (legacy.py:556), which for one member is the member itself; dist names the first directory",
+	"pypitest:sdist-no-pkg-info-one-member": "pypitest judges the file with dist (see dist:sdist-no-pkg-info-one-member)",
+	"dist:sdist-only-pkg-info": "an sdist holding only PKG-INFO has that file as its common path, so Warehouse looks " +
+		"for .../PKG-INFO/PKG-INFO and refuses it (legacy.py:454-458); dist accepts it",
+	"pypitest:sdist-only-pkg-info": "pypitest judges the file with dist (see dist:sdist-only-pkg-info)",
 	"pypitest:license-file-2.3": "the form carries license_file with metadata_version 2.3 and Warehouse refuses it " +
 		"(packaging); pypitest judges the form with dist, which only warns",
 }

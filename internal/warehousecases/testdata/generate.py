@@ -555,8 +555,14 @@ def define():
     add("sdist-license-file-missing", ("Metadata-Version", "2.4"), ("License-File", "LICENSE.txt"), kind=S,
         expect=("file", cite(LEGACY, 1420), 400, "License-File LICENSE.txt does not exist in distribution file "
                 "sample-1.0.tar.gz at sample-1.0/LICENSE.txt"))
-    add("sdist-no-pkg-info", kind=S, omit=["PKG-INFO"],
+    add("sdist-no-pkg-info", kind=S, omit=["PKG-INFO"], files={"sample-1.0/setup.py": "\n"},
         expect=("file", cite(LEGACY, 458), 400, "Invalid distribution file. PKG-INFO not found at sample-1.0/PKG-INFO"))
+    # the top directory is the members' common path: of one member, the member itself (legacy.py:556)
+    add("sdist-no-pkg-info-one-member", kind=S, omit=["PKG-INFO"],
+        expect=("file", cite(LEGACY, 458), 400,
+                "Invalid distribution file. PKG-INFO not found at sample-1.0/pyproject.toml/PKG-INFO"))
+    add("sdist-only-pkg-info", kind=S, omit=["pyproject.toml"],
+        expect=("file", cite(LEGACY, 458), 400, "Invalid distribution file. PKG-INFO not found at sample-1.0/PKG-INFO/PKG-INFO"))
     add("sdist-two-top-dirs", kind=S, files={"other-1.0/x.py": "x\n"},
         expect=("file", cite(LEGACY, 452), 400, "Invalid distribution file. Incorrect number of top-level directories in sdist"))
 
