@@ -612,6 +612,18 @@ def define():
         add(name, files={"sample-1.0.dist-info/entry_points.txt": text}, expect=("file", cite(LEGACY, 1578), 400, ep))
     add("entry-points-not-utf8", files={"sample-1.0.dist-info/entry_points.txt": "[console_scripts]\ncaf\u00e9 = sample:main\n"},
         archive="latin1", expect=("file", cite(WHEEL, 283), 400, ep))
+    long_name = "a" * 70 + "_"
+    add("form-name-long-invalid", ("Name", long_name), filename="a-1.0-py3-none-any.whl",
+        expect=("form", cite(LEGACY, 674), 400, f"'{'a' * 30}...{'a' * 29}_' is an invalid value for Name. Error: Start and end "
+                f"with a letter or numeral containing only ASCII numeric and '.', '_' and '-'. See {CORE_HELP} for more information."))
+    add("form-name-non-ascii", ("Name", "s\u00e4mple"), filename="s\u00e4mple-1.0-py3-none-any.whl",
+        expect=("form", cite(FORMS, 38), 400, "'s\u00e4mple' is an invalid value for Name. Error: Start and end with a letter "
+                f"or numeral containing only ASCII numeric and '.', '_' and '-'. See {CORE_HELP} for more information."))
+    add("ok-version-v-prefix", ("Version", "v1.0"), filename="sample-1.0-py3-none-any.whl")
+    add("ok-sdist-version-v-prefix", ("Version", "v1.0"), kind=S, filename="sample-1.0.tar.gz", root="sample-1.0")
+    add("ok-summary-512-non-ascii", ("Summary", "\u00e9" * 512))
+    add("summary-513-non-ascii", ("Summary", "\u00e9" * 513),
+        expect=("metadata", cite(META, 135), 400, bad_meta("summary", "'summary' field must be 512 characters or less.")))
     # Warehouse reads neither WHEEL's content nor RECORD's hashes: a wrong RECORD only sends an email
     add("ok-record-wrong-hash", files={"sample-1.0.dist-info/RECORD": "sample/__init__.py,sha256=AAAA,1\n"})
     add("ok-wheel-version-2", files={"sample-1.0.dist-info/WHEEL": "Wheel-Version: 2.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"})
