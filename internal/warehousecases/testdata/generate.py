@@ -86,8 +86,9 @@ def add(name, *changes, kind="wheel", filename=None, root=None, description="",
         expect=None, base=BASE, any_order=False):
     """Adds a case. expect is (stage, cite, status, reason) for an answer
     written by hand from Warehouse; stage is "form" (before the metadata
-    is parsed), "metadata" (Warehouse's own metadata rules) or "file"
-    (after the metadata and description pass)."""
+    is parsed), "metadata" (Warehouse's own metadata rules), "readme45"
+    (the description, as readme_renderer 45.0 renders it where 44.0
+    differs) or "file" (after the metadata and description pass)."""
     hs = headers(*changes, base=base)
     meta = dict(hs)
     project = meta.get("Name", "sample")
@@ -235,6 +236,13 @@ def answer(case, expect):
             raise SystemExit(f"{case['name']}: a library refuses it first: {errors}")
         source = "trove-classifiers" if pick_field(errors)[0] == "classifier" else "email-validator"
         return (source, cite(META, 158 if source == "email-validator" else 164), 400, metadata_reply(errors))
+    if expect and expect[0] == "readme45":
+        # PyPI runs readme_renderer 45.0, which renders what 44.0 refuses
+        # here; the answer is written for 45.0 and the difference checked.
+        refused = render_error(meta) is not None
+        if refused != (_version("readme-renderer") == "44.0"):
+            raise SystemExit(f"{case['name']}: readme_renderer {_version('readme-renderer')} no longer shows the 44/45 difference")
+        return ("readme_renderer 45.0", expect[1], expect[2], expect[3])
     if reason := render_error(meta):
         if expect:
             raise SystemExit(f"{case['name']}: the description does not render: {reason}")
@@ -624,6 +632,8 @@ def define():
     add("ok-summary-512-non-ascii", ("Summary", "\u00e9" * 512))
     add("summary-513-non-ascii", ("Summary", "\u00e9" * 513),
         expect=("metadata", cite(META, 135), 400, bad_meta("summary", "'summary' field must be 512 characters or less.")))
+    add("ok-description-rst-scale-image", description="Title\n=====\n\n.. image:: https://example.com/x.png\n   :scale: 50%\n",
+        expect=("readme45", cite(LEGACY, 906), 200, "OK"))
     # Warehouse reads neither WHEEL's content nor RECORD's hashes: a wrong RECORD only sends an email
     add("ok-record-wrong-hash", files={"sample-1.0.dist-info/RECORD": "sample/__init__.py,sha256=AAAA,1\n"})
     add("ok-wheel-version-2", files={"sample-1.0.dist-info/WHEEL": "Wheel-Version: 2.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"})
