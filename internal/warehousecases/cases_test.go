@@ -191,6 +191,9 @@ func (o *outcome) report(t *testing.T) {
 func TestTableShape(t *testing.T) {
 	t.Parallel()
 	tb := table(t)
+	if len(tb.Warehouse) != 40 {
+		t.Fatalf("warehouse commit %q, want 40 hex digits", tb.Warehouse)
+	}
 	if len(tb.Cases) < 100 {
 		t.Errorf("%d cases, want at least 100", len(tb.Cases))
 	}
