@@ -24,7 +24,7 @@ import (
 )
 
 // demoWheel is a valid wheel of project benchpkg_000 1.0 with Metadata-Version
-// 2.1 (which twine 4 reads), made by the benchmarks' generator (bench/gen.go).
+// 2.1 (which twine 4 reads), made by the benchmarks' generator (internal/cmd/bench/gen.go).
 var demoWheel = filepath.Join("testdata", "benchpkg_000-1.0-py3-none-any.whl")
 
 // demoProject is its project's normalized name.

@@ -23,7 +23,7 @@ var goBenchRuns = []goBenchRun{
 	{"./upload", "^BenchmarkThroughput$"},
 }
 
-var phasesRun = goBenchRun{"./bench", "^BenchmarkPhases$"}
+var phasesRun = goBenchRun{"./internal/cmd/bench", "^BenchmarkPhases$"}
 
 // goBenchArgs returns the go test command line of r.
 func goBenchArgs(r goBenchRun, smoke bool) []string {
@@ -93,7 +93,8 @@ type limit struct {
 	Found    bool
 }
 
-// limits computes figures 5-7 of issue 6 from the benchmarks' medians.
+// limits computes the Go-benchmark figures (5-7 in BENCHMARKS.md) from the
+// benchmarks' medians.
 func limits(b benchValues) []limit {
 	var out []limit
 	// 5: one pass computing all digests vs the slowest digest alone.

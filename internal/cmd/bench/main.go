@@ -1,6 +1,6 @@
 // Command bench compares the pypi-publish CLI with twine upload against
 // pypitest-server, and runs the Go benchmarks that measure the SDK's
-// limits (issue 6). Run it as bench/run (or go run ./bench) from the
+// limits. Run it as bench/run (or go run ./internal/cmd/bench) from the
 // repository; -smoke runs every scenario once at tiny sizes.
 //
 // It writes bench/out/results.md (the Markdown it prints), results.json
@@ -39,7 +39,7 @@ func main() {
 	}
 	command := os.Getenv("BENCH_COMMAND")
 	if command == "" {
-		command = strings.Join(append([]string{"go run ./bench"}, os.Args[1:]...), " ")
+		command = strings.Join(append([]string{"go run ./internal/cmd/bench"}, os.Args[1:]...), " ")
 	}
 	rep := &report{command: command, smoke: *smoke, runs: *runs, sink: !*noSink, oursArgs: strings.Fields(*oursArgs), started: time.Now()}
 	if err := rep.run(*only, *noGo); err != nil {

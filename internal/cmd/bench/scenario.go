@@ -18,7 +18,7 @@ type scenario struct {
 	maxRuns    int           // caps the runs of a long scenario; 0 for no cap
 }
 
-// scenarios returns the four scenarios of issue 6, at tiny sizes for a
+// scenarios returns the four side-by-side scenarios, at tiny sizes for a
 // smoke run.
 func scenarios(smoke bool) []scenario {
 	wheels, wheelSize, latency := 24, int64(8<<20), 50*time.Millisecond

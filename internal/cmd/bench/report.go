@@ -107,7 +107,7 @@ func (rep *report) markdown(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nGo benchmarks:\n\n```\n$ %s\n%s```\n", strings.Join(rep.goBench, "\n$ "), rep.goOut)
 	if rep.profileText != "" {
-		fmt.Fprintf(w, "\nCPU profiles of BenchmarkPhases (bench/phases_test.go):\n%s", rep.profileText)
+		fmt.Fprintf(w, "\nCPU profiles of BenchmarkPhases (internal/cmd/bench/phases_test.go):\n%s", rep.profileText)
 	}
 	if len(rep.errors) > 0 {
 		fmt.Fprintf(w, "\nErrors:\n\n")

@@ -31,7 +31,7 @@ func (rep *report) profiles(root, out string) string {
 		prof := filepath.Join(out, p.name+".prof")
 		bin := filepath.Join(out, "bench.test")
 		argv := []string{"go", "test", "-run", "^$", "-bench", p.bench, "-benchtime", "4x",
-			"-cpuprofile", prof, "-o", bin, "./bench"}
+			"-cpuprofile", prof, "-o", bin, "./internal/cmd/bench"}
 		fmt.Fprintf(os.Stderr, "bench: %s\n", strings.Join(argv, " "))
 		text, err := runGoBench(root, argv)
 		if err != nil {
