@@ -69,18 +69,21 @@ func isTerminal(f *os.File) bool {
 // stderr when terminal is set.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, terminal bool) int {
 	inActions := getenv("GITHUB_ACTIONS") == "true"
-	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), stderr)
+	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), gha.New(stderr, getenv, false).Writer())
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case err != nil:
 		return 2
 	}
-	out := stdout // the log: human lines and workflow commands
+	logTo := stdout // the log: human lines and workflow commands
 	if c.json {
-		out = stderr
+		logTo = stderr
 	}
-	r := gha.New(out, getenv, inActions)
+	r := gha.New(logTo, getenv, inActions)
+	// Everything but the runner's own commands goes through r.Writer,
+	// which makes the text of indexes and files safe to print.
+	out := r.Writer()
 	bars := terminal && !inActions && !c.json
 	prog := newProgress(out, false)
 	if bars {
@@ -99,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 type publisher struct {
 	c      *config
 	r      *gha.Runner
-	out    io.Writer // the log
+	out    io.Writer // the log, through the runner's sanitising Writer
 	stdout io.Writer // for --json
 	act    *action
 	prog   *progress
@@ -163,9 +166,9 @@ func (p *publisher) writeActionFiles(results []pypi.Result) {
 	var files, urls []string
 	for _, r := range results {
 		if r.Outcome.OK() {
-			files = append(files, r.File)
-			if !slices.Contains(urls, r.URL) {
-				urls = append(urls, r.URL)
+			files = append(files, gha.Line(r.File))
+			if u := gha.Line(r.URL); !slices.Contains(urls, u) {
+				urls = append(urls, u)
 			}
 		}
 	}

@@ -34,6 +34,8 @@ func TestCLI(t *testing.T) {
 		"PasswordInURL":                       e2ePasswordInURL,
 		"ActionAttestationsIgnored":           e2eActionAttestationsIgnored,
 		"ActionIndexWithoutTrustedPublishing": e2eActionIndexWithoutTrustedPublishing,
+		"HostileUploadError":                  e2eHostileUploadError,
+		"HostileMintError":                    e2eHostileMintError,
 	} {
 		t.Run(name, test)
 	}

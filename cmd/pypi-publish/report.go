@@ -10,6 +10,7 @@ import (
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/gha"
 )
 
 // checkLine is twine check's verdict on a file.
@@ -54,17 +55,23 @@ func summary(results []pypi.Result, repository string, dryRun bool) string {
 	for _, r := range results {
 		outcome := r.Outcome.String()
 		if r.URL != "" {
-			outcome = fmt.Sprintf("[%s](%s)", outcome, r.URL)
+			outcome = fmt.Sprintf("[%s](%s)", outcome, mdURL(r.URL))
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` | `%s` |\n", r.File, size(r.Size), outcome, r.Digests.SHA256, r.Digests.BLAKE2b256)
+		fmt.Fprintf(&b, "| %s | %s | %s | `%s` | `%s` |\n", gha.CodeSpan(r.File), size(r.Size), outcome, r.Digests.SHA256, r.Digests.BLAKE2b256)
 	}
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(&b, "\n**%s**\n\n```\n%s\n```\n", r.File, r.Err)
+			fmt.Fprintf(&b, "\n%s\n\n%s", gha.CodeSpan(r.File), gha.CodeBlock(r.Err.Error()))
 		}
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// mdURL makes a URL safe as a Markdown link's destination: on one line,
+// without the spaces, parentheses and angle brackets that would end it.
+func mdURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(gha.Line(u))
 }
 
 // mdEscape keeps a URL or name from being read as Markdown.
@@ -107,7 +114,8 @@ type jsonField struct {
 	Value string `json:"value"`
 }
 
-// writeJSON writes the --json document.
+// writeJSON writes the --json document, escaped by gha.JSON so that no
+// text in it can run a workflow command or drive a terminal.
 func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun bool, err error) error {
 	doc := struct {
 		Repository string     `json:"repository"`
@@ -141,7 +149,10 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 		}
 		doc.Files = append(doc.Files, f)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(gha.JSON(b), '\n'))
+	return err
 }

@@ -161,6 +161,21 @@ func (w *textWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// MarkdownText returns s as Markdown text that shows as s does and means
+// nothing more: on one line, control characters dropped, every ASCII
+// punctuation character backslash-escaped, so that it makes no link,
+// image, HTML, emphasis or code.
+func MarkdownText(s string) string {
+	var b strings.Builder
+	for _, r := range Line(s) {
+		if r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // CodeSpan returns s as a Markdown code span that fits in a table cell:
 // on one line, control characters dropped, '|' escaped, between backtick
 // runs longer than any in s.

@@ -186,6 +186,15 @@ func TestCodeSpan(t *testing.T) {
 	}
 }
 
+func TestMarkdownText(t *testing.T) {
+	t.Parallel()
+	got := MarkdownText("see [x](https://evil.example/) <img src=x> *b*\n`c`")
+	want := `see \[x\]\(https\:\/\/evil\.example\/\) \<img src\=x\> \*b\* \` + "`c\\`"
+	if got != want {
+		t.Errorf("MarkdownText = %q, want %q", got, want)
+	}
+}
+
 func TestJSON(t *testing.T) {
 	t.Parallel()
 	in := map[string]string{"code": "##[stop-commands]x \u009b2J \u202e \x7f", "plain": "a[b] #[c]"}
@@ -230,6 +239,17 @@ func FuzzText(f *testing.F) {
 			t.Errorf("Line(%q) = %q spans lines", s, l)
 		}
 		checkFence(t, s, CodeBlock(s))
+		md := MarkdownText(s)
+		for i := 0; i < len(md); i++ {
+			if c := md[i]; c == '\\' {
+				i++ // an escape and what it escapes
+			} else if c < utf8.RuneSelf && (unicode.IsPunct(rune(c)) || unicode.IsSymbol(rune(c))) {
+				t.Fatalf("MarkdownText(%q) = %q: %q at %d is not escaped", s, md, c, i)
+			}
+		}
+		if strings.ContainsAny(md, "\r\n") {
+			t.Errorf("MarkdownText(%q) = %q spans lines", s, md)
+		}
 		span := CodeSpan(s)
 		if strings.ContainsAny(span, "\r\n") || len(controls(span)) > 0 || strings.Contains(strings.ReplaceAll(span, `\|`, ""), "|") {
 			t.Errorf("CodeSpan(%q) = %q", s, span)
