@@ -1,6 +1,7 @@
 package pypi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -19,21 +20,32 @@ type checked struct {
 
 // checkFiles opens and checks every file, a few at a time (each Open
 // hashes its file in one read). It never stops at the first bad file, so
-// that every problem is reported at once.
-func checkFiles(paths []string, profile dist.Profile, verify bool) []*checked {
+// that every problem is reported at once; but when ctx is done (the
+// program is interrupted) it starts no other file and returns
+// "pypi: interrupted" wrapping ctx's cause.
+func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verify bool) ([]*checked, error) {
 	out := make([]*checked, len(paths))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, p := range paths {
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			out[i] = checkFile(p, profile, verify)
 		})
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("pypi: interrupted while checking the files: %w", context.Cause(ctx))
+	}
 	flagDuplicates(out)
-	return out
+	return out, nil
 }
 
 func checkFile(path string, profile dist.Profile, verify bool) *checked {

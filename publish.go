@@ -34,7 +34,10 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return nil, err
 	}
 	profile, verify := t.profile(opts.Checks)
-	files := checkFiles(paths, profile, verify)
+	files, err := checkFiles(ctx, paths, profile, verify)
+	if err != nil {
+		return nil, err
+	}
 	var bad []error
 	for _, c := range files {
 		if c.err != nil {

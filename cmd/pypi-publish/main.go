@@ -30,7 +30,8 @@
 // creates a trusted publisher.
 //
 // The exit status is 0 on success, 1 on failure and 2 for a bad command
-// line.
+// line. SIGINT or SIGTERM stops the run (a second one ends it at once):
+// the exit status is then 130 or 143, as a shell reports it.
 package main
 
 import (
@@ -46,6 +47,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
@@ -53,9 +55,41 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr)))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := (<-sigs).(syscall.Signal)
+		signal.Stop(sigs) // a second signal ends the program at once
+		cancel(interrupted{sig})
+		fmt.Fprintf(os.Stderr, "pypi-publish: %s: stopping\n", signalName(sig))
+		// Uploads end as soon as ctx is cancelled; a read that cannot be
+		// cancelled gets a moment, not forever.
+		time.AfterFunc(gracePeriod, func() { os.Exit(128 + int(sig)) })
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr))
+	var in interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		code = 128 + int(in.sig) // as a shell reports a program a signal ended
+	}
+	os.Exit(code)
+}
+
+// gracePeriod is how long the program may take to stop after SIGINT or
+// SIGTERM.
+const gracePeriod = 5 * time.Second
+
+// interrupted is the cause of the cancellation when a signal arrives.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// signalName names SIGINT and SIGTERM as shells do.
+func signalName(sig syscall.Signal) string {
+	if sig == syscall.SIGINT {
+		return "SIGINT"
+	}
+	return "SIGTERM"
 }
 
 // isTerminal reports whether f is a character device: a terminal, which
@@ -134,6 +168,10 @@ func (p *publisher) run(ctx context.Context) int {
 		for i := range results {
 			printForm(p.out, &results[i], p.c.displayURL())
 		}
+	}
+	if err == nil && ctx.Err() != nil {
+		// Interrupted after the last check or upload: never a success.
+		err = fmt.Errorf("pypi-publish: %w", context.Cause(ctx))
 	}
 	p.report(results, err)
 	if p.r.Enabled() {

@@ -39,7 +39,15 @@ func TestCLI(t *testing.T) {
 	} {
 		t.Run(name, test)
 	}
+	for name, test := range platformScenarios {
+		t.Run(name, test)
+	}
 }
+
+// platformScenarios are more end-to-end scenarios for TestCLI, those that
+// need features of some systems (named pipes, signals), added by the files
+// built for them.
+var platformScenarios = map[string]func(*testing.T){}
 
 // The action's way: no arguments, gh-action-pypi-publish's inputs in
 // INPUT_* (kebab and snake names), Trusted Publishing.
