@@ -36,6 +36,7 @@ func TestCLI(t *testing.T) {
 		"ActionIndexWithoutTrustedPublishing": e2eActionIndexWithoutTrustedPublishing,
 		"HostileUploadError":                  e2eHostileUploadError,
 		"HostileMintError":                    e2eHostileMintError,
+		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
 	} {
 		t.Run(name, test)
 	}
