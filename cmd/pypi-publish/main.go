@@ -15,7 +15,9 @@
 // auto|always|never, --skip-existing, --verify-metadata=false,
 // --attestations, --concurrency, --print-hash, --dry-run (check the files
 // and print the exact form fields, without credentials or upload), --json
-// (one JSON document on stdout) and -v. Flags may follow the paths.
+// (one JSON document on stdout), --timeout SECONDS (how long a network
+// request may connect or go without progress; default 60, or
+// UV_HTTP_TIMEOUT) and -v. Flags may follow the paths.
 //
 // It is also a GitHub Action (see examples/action): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,

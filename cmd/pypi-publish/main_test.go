@@ -375,7 +375,7 @@ func e2eUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
 		}
 	}
-	if r := runCLI(t, nil, "-h"); r.code != 0 || !strings.Contains(r.stderr, "Usage: pypi-publish") {
+	if r := runCLI(t, nil, "-h"); r.code != 0 || !strings.Contains(r.stderr, "Usage: pypi-publish") || !strings.Contains(r.stderr, "-timeout SECONDS") {
 		t.Errorf("-h: exit %d\n%s", r.code, r.stderr)
 	}
 }
