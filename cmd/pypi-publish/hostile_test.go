@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/pypitest"
 )
 
@@ -72,6 +74,14 @@ func outsideFences(md string) []string {
 		}
 	}
 	return out
+}
+
+// writeHostile writes a file that is no distribution at path.
+func writeHostile(t *testing.T, path string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("not a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // An index whose upload errors are hostile text: the log (in and out of
@@ -149,4 +159,26 @@ func e2eHostileMintError(t *testing.T) {
 	}
 	noInjection(t, r)
 	noSecrets(t, r, env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+}
+
+// A file whose name is hostile (a newline and a workflow command, escape
+// sequences, Markdown) is named safely in the log, the annotations and
+// the job summary.
+func e2eHostileFileName(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, pypitest.GitHubRun{})
+	name := "x\n::warning title=PWNED::y ##[stop-commands]t \x1b[2J `|` [PWNED](https:evil.example)-1.0-py3-none-any.whl"
+	writeHostile(t, filepath.Join(f.dir, name))
+	env := f.actionsEnv(t, nil)
+	env["GITHUB_STEP_SUMMARY"] = filepath.Join(t.TempDir(), "summary")
+	r := runCLI(t, env, "--dry-run", "--repository-url", f.uploadURL(), f.dir)
+	if r.code != 1 || !strings.Contains(r.stdout, ": FAILED") {
+		t.Fatalf("exit %d, want 1 and the file FAILED\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	noInjection(t, r)
+	// In the summary's table, the name is one code span, which the
+	// sanitiser's fuzz test shows nothing in the name can end.
+	if !strings.Contains(r.summary, "\n| "+gha.CodeSpan(name)+" | FAILED |") {
+		t.Errorf("the summary does not show the name as code:\n%s", r.summary)
+	}
 }

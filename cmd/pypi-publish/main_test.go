@@ -37,6 +37,7 @@ func TestCLI(t *testing.T) {
 		"HostileUploadError":                  e2eHostileUploadError,
 		"HostileMintError":                    e2eHostileMintError,
 		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
+		"HostileFileName":                     e2eHostileFileName,
 	} {
 		t.Run(name, test)
 	}
