@@ -1,6 +1,8 @@
 // Package gha speaks to the GitHub Actions runner: workflow commands
 // (::add-mask::, ::group::, annotations), the job summary and step outputs
-// files, and the INPUT_* variables an action receives.
+// files, and the INPUT_* variables an action receives. It also makes
+// untrusted text (an index's answers, file names, metadata) safe to print
+// in the log, on a terminal, in Markdown and in JSON.
 package gha
 
 import (
