@@ -38,10 +38,10 @@ func e2eNamedPipe(t *testing.T) {
 	}
 }
 
-// SIGINT stops a dry run that has not finished, with status 130 and no
-// word of success. The program's output is far more than a pipe holds,
-// and the test reads only its first line before the signal, so the run
-// cannot end before the signal arrives.
+// SIGINT or SIGTERM stops a dry run that has not finished, with status
+// 130 or 143 and no word of success. The program's output is far more
+// than a pipe holds, and the test reads only its first line before the
+// signal, so the run cannot end before the signal arrives.
 func e2eInterruptedDryRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -49,7 +49,30 @@ func e2eInterruptedDryRun(t *testing.T) {
 	if _, err := p.Build(dir); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, "--dry-run", "--checks", "lenient", "--repository-url", "http://127.0.0.1:9/legacy/", dir)
+	for _, tc := range []struct {
+		sig  os.Signal
+		name string
+		code int
+	}{
+		{os.Interrupt, "SIGINT", 130},
+		{syscall.SIGTERM, "SIGTERM", 143},
+	} {
+		code, out := interruptCLI(t, tc.sig, "--dry-run", "--checks", "lenient", "--repository-url", "http://127.0.0.1:9/legacy/", dir)
+		if code != tc.code {
+			t.Errorf("%s: exit status %d, want %d", tc.name, code, tc.code)
+		}
+		if strings.Contains(out, "Dry run:") || !strings.Contains(out, "error: pypi-publish: interrupted by "+tc.name) {
+			t.Errorf("%s: output of the interrupted run (last 300 bytes): %q", tc.name, out[max(0, len(out)-300):])
+		}
+	}
+}
+
+// interruptCLI runs the program with args, sends it sig once it has
+// printed its first line, and returns its exit status and output. The
+// program must still be writing by then.
+func interruptCLI(t *testing.T, sig os.Signal, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	stdoutPipe, err := cmd.StdoutPipe()
 	if err != nil {
@@ -67,12 +90,12 @@ func e2eInterruptedDryRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first line %q: %v", first, err)
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	// The program says it stops once its context is cancelled.
 	stopping, err := stderr.ReadString('\n')
-	if err != nil || stopping != "pypi-publish: SIGINT: stopping\n" {
+	if err != nil || !strings.HasPrefix(stopping, "pypi-publish: SIG") || !strings.HasSuffix(stopping, ": stopping\n") {
 		t.Fatalf("stderr %q, %v; want the stopping line", stopping, err)
 	}
 	rest, err := io.ReadAll(stdout)
@@ -84,11 +107,8 @@ func e2eInterruptedDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ee *exec.ExitError
-	if err := cmd.Wait(); !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Errorf("exit: %v, want status 130", err)
+	if err := cmd.Wait(); !errors.As(err, &ee) {
+		t.Fatalf("exit: %v, want a failure", err)
 	}
-	out := first + string(rest) + string(restErr)
-	if strings.Contains(out, "Dry run:") || !strings.Contains(out, "error: pypi-publish: interrupted by SIGINT") {
-		t.Errorf("output of the interrupted run (last 300 bytes): %q", out[max(0, len(out)-300):])
-	}
+	return ee.ExitCode(), first + string(rest) + string(restErr)
 }
