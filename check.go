@@ -1,13 +1,16 @@
 package pypi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/upload"
 )
 
 // checked is one file after opening and checking.
@@ -17,26 +20,58 @@ type checked struct {
 	err    error              // the file's error-severity problems or I/O error
 }
 
+// formField and formRule name the problem of a file whose upload form
+// cannot be made (a field the metadata parser could not read, a field
+// newer than the Metadata-Version, a bad attestation file): the upload
+// would refuse it, so the check does.
+const (
+	formField = "upload form"
+	formRule  = "upload-form"
+)
+
 // checkFiles opens and checks every file, a few at a time (each Open
-// hashes its file in one read). It never stops at the first bad file, so
-// that every problem is reported at once.
-func checkFiles(paths []string, profile dist.Profile, verify bool) []*checked {
+// hashes its file in one read), and makes its upload form with uo, so
+// that a file passes its check only if it can be sent. It never stops at
+// the first bad file, so that every problem is reported at once; but
+// when ctx is done (the program is interrupted) it starts no other file
+// and returns "pypi: interrupted" wrapping ctx's cause.
+func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verify bool, uo upload.Options) ([]*checked, error) {
 	out := make([]*checked, len(paths))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, p := range paths {
-		sem <- struct{}{}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			out[i] = checkFile(p, profile, verify)
+			out[i] = checkFile(p, profile, verify, uo)
 		})
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("pypi: interrupted while checking the files: %w", context.Cause(ctx))
+	}
 	flagDuplicates(out)
-	return out
+	for _, c := range out {
+		switch {
+		case c.err != nil:
+			c.result.Verdict = VerdictFailed
+		case len(c.result.Problems) > 0:
+			c.result.Verdict = VerdictWarnings
+		}
+	}
+	return out, nil
 }
 
-func checkFile(path string, profile dist.Profile, verify bool) *checked {
+// checkFile opens, checks (if verify) and makes the form of one file.
+// The form's problem is an error even without verify: the file could not
+// be sent.
+func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options) *checked {
 	c := &checked{result: &Result{File: filepath.Base(path), Path: path}}
 	d, err := dist.Open(path)
 	if err != nil {
@@ -47,11 +82,17 @@ func checkFile(path string, profile dist.Profile, verify bool) *checked {
 	r := c.result
 	r.Kind, r.Size, r.Digests = d.Kind(), d.Size, d.Digests
 	r.Name, r.Version = d.Metadata.Name, d.Metadata.Version
-	if !verify {
-		return c
+	var problems []*dist.Problem
+	if verify {
+		problems = d.Check(profile)
+	}
+	if r.Form, err = upload.Form(d, uo); err != nil {
+		// The form's errors start "upload: <file>: ", which the problem says.
+		msg := strings.TrimPrefix(err.Error(), "upload: "+r.File+": ")
+		problems = append(problems, &dist.Problem{File: r.File, Field: formField, Rule: formRule, Message: msg})
 	}
 	var errs []*dist.Problem
-	for _, p := range d.Check(profile) {
+	for _, p := range problems {
 		r.Problems = append(r.Problems, p)
 		if p.Severity == dist.Error {
 			errs = append(errs, p)

@@ -5,9 +5,10 @@ type EventKind int
 
 // The kinds of events, in the order Publish reports them.
 const (
-	// EventChecked: a file was opened, hashed and checked. Result holds its
-	// size, digests and problems; Outcome is not final yet. Reported for
-	// every file, in the order of the files, before anything is sent.
+	// EventChecked: a file was opened, hashed and checked, and its upload
+	// form made. Result holds its size, digests, problems and final
+	// Verdict; Outcome is not final yet. Reported for every file, in the
+	// order of the files, before anything is sent.
 	EventChecked EventKind = iota + 1
 	// EventWarning: something the user should know; Title and Message say
 	// what (e.g. the job runs in a reusable workflow).

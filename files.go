@@ -18,6 +18,9 @@ import (
 // The paths are in the order of the patterns (sorted within each) without
 // duplicates. No patterns means "dist". A pattern that matches nothing is
 // an error; matching only non-distributions gives ErrNoDistributions.
+// A distribution that is not a regular file (a named pipe, a device, a
+// socket; symbolic links are followed) is an error naming it, found
+// before anything opens it: reading a named pipe could wait forever.
 func FindFiles(patterns ...string) ([]string, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"dist"}
@@ -58,13 +61,19 @@ func expand(pat string) ([]string, error) {
 		var out []string
 		for _, e := range entries {
 			if !e.IsDir() && isDistName(e.Name()) {
-				out = append(out, filepath.Join(pat, e.Name()))
+				out, err = appendRegular(out, filepath.Join(pat, e.Name()))
+				if err != nil {
+					return nil, err
+				}
 			}
 		}
 		return out, nil
 	case err == nil:
 		if isCompanion(pat) {
 			return nil, nil
+		}
+		if !fi.Mode().IsRegular() {
+			return nil, notRegular(pat, fi.Mode())
 		}
 		return []string{pat}, nil
 	case !errors.Is(err, fs.ErrNotExist):
@@ -80,11 +89,44 @@ func expand(pat string) ([]string, error) {
 	slices.Sort(matches)
 	var out []string
 	for _, m := range matches {
-		if fi, err := os.Stat(m); err == nil && fi.Mode().IsRegular() && !isCompanion(m) {
-			out = append(out, m)
+		if !isCompanion(m) {
+			if out, err = appendRegular(out, m); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
+}
+
+// appendRegular appends path to paths if it is a regular file (after
+// symbolic links); a directory is left out, anything else is an error.
+func appendRegular(paths []string, path string) ([]string, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("pypi: %w", err)
+	case fi.IsDir():
+		return paths, nil
+	case !fi.Mode().IsRegular():
+		return nil, notRegular(path, fi.Mode())
+	}
+	return append(paths, path), nil
+}
+
+// notRegular is the error for a distribution that is not a regular file.
+func notRegular(path string, mode fs.FileMode) error {
+	kind := "not a regular file"
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return fmt.Errorf("pypi: %s: %s, not a regular file: a distribution must be a regular file", path, kind)
 }
 
 // isDistName reports whether a file in a directory is a distribution by

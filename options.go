@@ -3,6 +3,7 @@ package pypi
 import (
 	"log/slog"
 	"net/http"
+	"time"
 )
 
 // Repository names that Options.Repository accepts besides upload URLs.
@@ -143,6 +144,10 @@ type Options struct {
 	// HTTPClient makes every request (identity provider, index); nil
 	// means a client with http.DefaultTransport.
 	HTTPClient *http.Client
+	// Timeout bounds every network wait: connecting, and any stretch
+	// without progress in a request. 0 means UV_HTTP_TIMEOUT seconds when
+	// that is set, else 60 seconds.
+	Timeout time.Duration
 }
 
 func (o *Options) logger() *slog.Logger {

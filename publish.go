@@ -34,7 +34,15 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return nil, err
 	}
 	profile, verify := t.profile(opts.Checks)
-	files := checkFiles(paths, profile, verify)
+	// The forms are made with the checks, with the attestations the
+	// upload will send: Trusted Publishing is tried exactly when no
+	// credentials are given, and failing it sends nothing to PyPI.
+	trusted := explicitCredentials(&opts) == nil && opts.TrustedPublishing != TrustedPublishingNever
+	uo := upload.Options{Attestations: attestationMode(&opts, t, trusted, false)}
+	files, err := checkFiles(ctx, paths, profile, verify, uo)
+	if err != nil {
+		return nil, err
+	}
 	var bad []error
 	for _, c := range files {
 		if c.err != nil {
@@ -47,9 +55,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return results(files), &FilesError{Kind: ErrChecksFailed, Errs: bad}
 	}
 	if opts.DryRun {
-		trusted := explicitCredentials(&opts) == nil && opts.TrustedPublishing != TrustedPublishingNever
-		err := fillForms(files, upload.Options{Attestations: attestationMode(&opts, t, trusted, false)})
-		return results(files), err
+		return results(files), nil
 	}
 
 	creds, err := getCredentials(ctx, &opts, t)

@@ -53,6 +53,38 @@ func (o Outcome) OK() bool {
 	return o == OutcomeUploaded || o == OutcomeAlreadyPresent || o == OutcomeSkipped
 }
 
+// Verdict is the checks' judgement of one file. A file is sent only if
+// every file's verdict is VerdictPassed or VerdictWarnings.
+type Verdict int
+
+// The verdicts, as twine check words them.
+const (
+	// VerdictPassed: no problem was found.
+	VerdictPassed Verdict = iota
+	// VerdictWarnings: only warnings were found; the file can be sent.
+	VerdictWarnings
+	// VerdictFailed: the file cannot be sent: it could not be read, its
+	// upload form could not be made, it has an error-severity problem or
+	// another file has its name. Result.Err says why.
+	VerdictFailed
+)
+
+var verdictNames = []string{"PASSED", "PASSED with warnings", "FAILED"}
+
+// String returns "PASSED", "PASSED with warnings" or "FAILED".
+func (v Verdict) String() string {
+	if v < 0 || int(v) >= len(verdictNames) {
+		return fmt.Sprintf("Verdict(%d)", int(v))
+	}
+	return verdictNames[v]
+}
+
+// MarshalText returns String in lower case, with "_" for spaces:
+// "passed_with_warnings".
+func (v Verdict) MarshalText() ([]byte, error) {
+	return []byte(strings.ReplaceAll(strings.ToLower(v.String()), " ", "_")), nil
+}
+
 // Result is what Publish did with one file.
 type Result struct {
 	File    string       // base name of the file
@@ -69,6 +101,9 @@ type Result struct {
 	URL string
 	// Problems are what the checks found, warnings included.
 	Problems []*dist.Problem
+	// Verdict is the checks' judgement, final when EventChecked reports
+	// the file.
+	Verdict Verdict
 	// Form is the upload form the file is sent with, or in a dry run
 	// would be (the file itself follows it).
 	Form     []upload.Field

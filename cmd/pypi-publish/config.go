@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/internal/gha"
@@ -27,6 +30,7 @@ type config struct {
 	verify        bool
 	attestations  bool
 	concurrency   int
+	timeout       time.Duration // 0: the library's default
 	printHash     bool
 	dryRun        bool
 	json          bool
@@ -79,6 +83,15 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	fs.BoolVar(&c.verify, "verify-metadata", true, "check the files' metadata before uploading")
 	fs.BoolVar(&c.attestations, "attestations", false, "upload the PEP 740 attestation files beside each distribution (required for each)")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "how many files to upload at once after the first of each release")
+	fs.Func("timeout", "give up a network request after `SECONDS` without progress, or when connecting takes longer "+
+		"(default 60, or UV_HTTP_TIMEOUT)", func(v string) error {
+		secs, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(secs > 0) || secs > math.MaxInt64/float64(time.Second) {
+			return errors.New("want a number of seconds above 0")
+		}
+		c.timeout = time.Duration(secs * float64(time.Second))
+		return nil
+	})
 	fs.BoolVar(&c.printHash, "print-hash", false, "print the SHA256, MD5 and BLAKE2-256 of each file")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "check the files and print the upload forms, without fetching credentials or uploading")
 	fs.BoolVar(&c.json, "json", false, "print one JSON document describing each file on stdout")
@@ -229,6 +242,7 @@ func (c *config) options() pypi.Options {
 		SkipExisting: c.skipExisting,
 		Concurrency:  c.concurrency,
 		DryRun:       c.dryRun,
+		Timeout:      c.timeout,
 	}
 	switch {
 	case c.trusted == "always":

@@ -15,7 +15,9 @@
 // auto|always|never, --skip-existing, --verify-metadata=false,
 // --attestations, --concurrency, --print-hash, --dry-run (check the files
 // and print the exact form fields, without credentials or upload), --json
-// (one JSON document on stdout) and -v. Flags may follow the paths.
+// (one JSON document on stdout), --timeout SECONDS (how long a network
+// request may connect or go without progress; default 60, or
+// UV_HTTP_TIMEOUT) and -v. Flags may follow the paths.
 //
 // It is also a GitHub Action (see examples/action): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,
@@ -30,7 +32,8 @@
 // creates a trusted publisher.
 //
 // The exit status is 0 on success, 1 on failure and 2 for a bad command
-// line.
+// line. SIGINT or SIGTERM stops the run (a second one ends it at once):
+// the exit status is then 130 or 143, as a shell reports it.
 package main
 
 import (
@@ -46,6 +49,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
@@ -53,9 +57,41 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr)))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := (<-sigs).(syscall.Signal)
+		signal.Stop(sigs) // a second signal ends the program at once
+		cancel(interrupted{sig})
+		fmt.Fprintf(os.Stderr, "pypi-publish: %s: stopping\n", signalName(sig))
+		// Uploads end as soon as ctx is cancelled; a read that cannot be
+		// cancelled gets a moment, not forever.
+		time.AfterFunc(gracePeriod, func() { os.Exit(128 + int(sig)) })
+	}()
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv, isTerminal(os.Stderr))
+	var in interrupted
+	if errors.As(context.Cause(ctx), &in) {
+		code = 128 + int(in.sig) // as a shell reports a program a signal ended
+	}
+	os.Exit(code)
+}
+
+// gracePeriod is how long the program may take to stop after SIGINT or
+// SIGTERM.
+const gracePeriod = 5 * time.Second
+
+// interrupted is the cause of the cancellation when a signal arrives.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string { return "interrupted by " + signalName(e.sig) }
+
+// signalName names SIGINT and SIGTERM as shells do.
+func signalName(sig syscall.Signal) string {
+	if sig == syscall.SIGINT {
+		return "SIGINT"
+	}
+	return "SIGTERM"
 }
 
 // isTerminal reports whether f is a character device: a terminal, which
@@ -69,18 +105,21 @@ func isTerminal(f *os.File) bool {
 // stderr when terminal is set.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, terminal bool) int {
 	inActions := getenv("GITHUB_ACTIONS") == "true"
-	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), stderr)
+	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), gha.New(stderr, getenv, false).Writer())
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case err != nil:
 		return 2
 	}
-	out := stdout // the log: human lines and workflow commands
+	logTo := stdout // the log: human lines and workflow commands
 	if c.json {
-		out = stderr
+		logTo = stderr
 	}
-	r := gha.New(out, getenv, inActions)
+	r := gha.New(logTo, getenv, inActions)
+	// Everything but the runner's own commands goes through r.Writer,
+	// which makes the text of indexes and files safe to print.
+	out := r.Writer()
 	bars := terminal && !inActions && !c.json
 	prog := newProgress(out, false)
 	if bars {
@@ -99,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 type publisher struct {
 	c      *config
 	r      *gha.Runner
-	out    io.Writer // the log
+	out    io.Writer // the log, through the runner's sanitising Writer
 	stdout io.Writer // for --json
 	act    *action
 	prog   *progress
@@ -132,6 +171,10 @@ func (p *publisher) run(ctx context.Context) int {
 			printForm(p.out, &results[i], p.c.displayURL())
 		}
 	}
+	if err == nil && ctx.Err() != nil {
+		// Interrupted after the last check or upload: never a success.
+		err = fmt.Errorf("pypi-publish: %w", context.Cause(ctx))
+	}
 	p.report(results, err)
 	if p.r.Enabled() {
 		p.writeActionFiles(results)
@@ -163,9 +206,9 @@ func (p *publisher) writeActionFiles(results []pypi.Result) {
 	var files, urls []string
 	for _, r := range results {
 		if r.Outcome.OK() {
-			files = append(files, r.File)
-			if !slices.Contains(urls, r.URL) {
-				urls = append(urls, r.URL)
+			files = append(files, gha.Line(r.File))
+			if u := gha.Line(r.URL); !slices.Contains(urls, u) {
+				urls = append(urls, u)
 			}
 		}
 	}

@@ -34,10 +34,22 @@ func TestCLI(t *testing.T) {
 		"PasswordInURL":                       e2ePasswordInURL,
 		"ActionAttestationsIgnored":           e2eActionAttestationsIgnored,
 		"ActionIndexWithoutTrustedPublishing": e2eActionIndexWithoutTrustedPublishing,
+		"HostileUploadError":                  e2eHostileUploadError,
+		"HostileMintError":                    e2eHostileMintError,
+		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
+		"HostileFileName":                     e2eHostileFileName,
 	} {
 		t.Run(name, test)
 	}
+	for name, test := range platformScenarios {
+		t.Run(name, test)
+	}
 }
+
+// platformScenarios are more end-to-end scenarios for TestCLI, those that
+// need features of some systems (named pipes, signals), added by the files
+// built for them.
+var platformScenarios = map[string]func(*testing.T){}
 
 // The action's way: no arguments, gh-action-pypi-publish's inputs in
 // INPUT_* (kebab and snake names), Trusted Publishing.
@@ -364,7 +376,7 @@ func e2eUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
 		}
 	}
-	if r := runCLI(t, nil, "-h"); r.code != 0 || !strings.Contains(r.stderr, "Usage: pypi-publish") {
+	if r := runCLI(t, nil, "-h"); r.code != 0 || !strings.Contains(r.stderr, "Usage: pypi-publish") || !strings.Contains(r.stderr, "-timeout SECONDS") {
 		t.Errorf("-h: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -6,10 +6,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/trustpub/pypi/internal/gha"
 )
 
 // progress shows uploads as they go: a bar per file on a terminal, one
-// line per file started in a log (CI logs do not redraw lines).
+// line per file started in a log (CI logs do not redraw lines). The log
+// writer must make file names safe (gha.Runner.Writer); on a terminal,
+// the bars write their own escape sequences and make names safe with
+// gha.Line.
 type progress struct {
 	w        io.Writer
 	terminal bool
@@ -85,7 +90,7 @@ func (p *progress) redraw() {
 		if state == "" {
 			state = fmt.Sprintf("%s/%s", size(b.sent), size(b.total))
 		}
-		fmt.Fprintf(&s, "\x1b[2K%-44s [%s%s] %3d%% %s\n", f, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pct, state)
+		fmt.Fprintf(&s, "\x1b[2K%-44s [%s%s] %3d%% %s\n", gha.Line(f), strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pct, state)
 	}
 	p.drawn = len(p.order)
 	p.lastRun = time.Now()

@@ -10,18 +10,12 @@ import (
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/gha"
 )
 
-// checkLine is twine check's verdict on a file.
+// checkLine is twine check's line for a file: its verdict.
 func checkLine(r *pypi.Result) string {
-	verdict := "PASSED"
-	switch {
-	case r.Err != nil:
-		verdict = "FAILED"
-	case len(r.Problems) > 0:
-		verdict = "PASSED with warnings"
-	}
-	return "Checking " + r.File + ": " + verdict
+	return "Checking " + r.File + ": " + r.Verdict.String()
 }
 
 // printHash prints a file's digests as the action's print-hash.py does.
@@ -50,21 +44,27 @@ func summary(results []pypi.Result, repository string, dryRun bool) string {
 	if dryRun {
 		title = "Dry run for " + repository + ": nothing was uploaded"
 	}
-	fmt.Fprintf(&b, "## %s\n\n| File | Size | Outcome | SHA256 | BLAKE2-256 |\n|---|---:|---|---|---|\n", mdEscape(title))
+	fmt.Fprintf(&b, "## %s\n\n| File | Check | Size | Outcome | SHA256 | BLAKE2-256 |\n|---|---|---:|---|---|---|\n", mdEscape(title))
 	for _, r := range results {
 		outcome := r.Outcome.String()
 		if r.URL != "" {
-			outcome = fmt.Sprintf("[%s](%s)", outcome, r.URL)
+			outcome = fmt.Sprintf("[%s](%s)", outcome, mdURL(r.URL))
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` | `%s` |\n", r.File, size(r.Size), outcome, r.Digests.SHA256, r.Digests.BLAKE2b256)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | `%s` |\n", gha.CodeSpan(r.File), r.Verdict, size(r.Size), outcome, r.Digests.SHA256, r.Digests.BLAKE2b256)
 	}
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(&b, "\n**%s**\n\n```\n%s\n```\n", r.File, r.Err)
+			fmt.Fprintf(&b, "\n%s\n\n%s", gha.CodeSpan(r.File), gha.CodeBlock(r.Err.Error()))
 		}
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// mdURL makes a URL safe as a Markdown link's destination: on one line,
+// without the spaces, parentheses and angle brackets that would end it.
+func mdURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(gha.Line(u))
 }
 
 // mdEscape keeps a URL or name from being read as Markdown.
@@ -81,6 +81,7 @@ type jsonFile struct {
 	Version  string        `json:"version,omitempty"`
 	Size     int64         `json:"size"`
 	Digests  jsonDigests   `json:"digests"`
+	Verdict  pypi.Verdict  `json:"verdict"`
 	Outcome  pypi.Outcome  `json:"outcome"`
 	URL      string        `json:"url,omitempty"`
 	Attempts int           `json:"attempts"`
@@ -107,7 +108,8 @@ type jsonField struct {
 	Value string `json:"value"`
 }
 
-// writeJSON writes the --json document.
+// writeJSON writes the --json document, escaped by gha.JSON so that no
+// text in it can run a workflow command or drive a terminal.
 func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun bool, err error) error {
 	doc := struct {
 		Repository string     `json:"repository"`
@@ -122,7 +124,7 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 	for _, r := range results {
 		f := jsonFile{File: r.File, Path: r.Path, Name: r.Name, Version: r.Version, Size: r.Size,
 			Digests: jsonDigests{r.Digests.SHA256, r.Digests.BLAKE2b256, r.Digests.MD5},
-			Outcome: r.Outcome, URL: r.URL, Attempts: r.Attempts, Problems: []jsonProblem{}, Fields: []jsonField{}}
+			Verdict: r.Verdict, Outcome: r.Outcome, URL: r.URL, Attempts: r.Attempts, Problems: []jsonProblem{}, Fields: []jsonField{}}
 		if r.Kind != 0 {
 			f.Kind = r.Kind.String()
 		}
@@ -141,7 +143,10 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 		}
 		doc.Files = append(doc.Files, f)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(gha.JSON(b), '\n'))
+	return err
 }

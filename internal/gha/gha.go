@@ -1,6 +1,8 @@
 // Package gha speaks to the GitHub Actions runner: workflow commands
 // (::add-mask::, ::group::, annotations), the job summary and step outputs
-// files, and the INPUT_* variables an action receives.
+// files, and the INPUT_* variables an action receives. It also makes
+// untrusted text (an index's answers, file names, metadata) safe to print
+// in the log, on a terminal, in Markdown and in JSON.
 package gha
 
 import (
@@ -39,8 +41,18 @@ func FromEnv(w io.Writer) *Runner {
 // Enabled reports whether the step runs under GitHub Actions.
 func (r *Runner) Enabled() bool { return r.enabled }
 
-// command writes "::name props::message" with the runner's escaping.
+// command writes "::name props::message" with the runner's escaping,
+// after dropping control characters from the message and the properties.
 func (r *Runner) command(name string, props map[string]string, message string) {
+	for k, v := range props {
+		props[k] = dropControls(v)
+	}
+	r.rawCommand(name, props, dropControls(message))
+}
+
+// rawCommand writes "::name props::message" with the runner's escaping
+// alone.
+func (r *Runner) rawCommand(name string, props map[string]string, message string) {
 	if !r.enabled {
 		return
 	}
@@ -88,7 +100,7 @@ func (r *Runner) Mask(secret string) {
 	if secret == "" {
 		return
 	}
-	r.command("add-mask", nil, secret)
+	r.rawCommand("add-mask", nil, secret) // the secret exactly as it will be printed
 }
 
 // Group starts a collapsible group of log lines; EndGroup ends it.

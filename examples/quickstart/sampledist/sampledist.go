@@ -27,6 +27,9 @@ type Project struct {
 	Name    string // e.g. "sampleproject"
 	Version string // e.g. "1.0.0"
 	Summary string // one line; "" gives a default
+	// Extra holds more metadata header lines, each ending in "\n"
+	// (e.g. "Foo: bar\n"), written after the others.
+	Extra string
 }
 
 // modTime dates every archive member, so that builds are reproducible.
@@ -51,6 +54,7 @@ func (p Project) Metadata() []byte {
 		"Requires-Python: >=3.9\n" +
 		"Classifier: Programming Language :: Python :: 3\n" +
 		"Description-Content-Type: text/markdown\n" +
+		p.Extra +
 		"\n" +
 		"# " + p.Name + "\n\n" + summary + ".\n")
 }
