@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/redact"
 )
 
 // Upload URLs of the public indexes.
@@ -44,6 +45,12 @@ type Client struct {
 	// Username and Password are used when Token is nil (for indexes that
 	// take passwords; PyPI does not).
 	Username, Password string
+	// Secrets, if set, returns more secrets to keep out of errors: those
+	// the index may have seen and echo back, such as the CI identity
+	// token traded for Token's tokens. It is called whenever an answer is
+	// read, and must be safe for concurrent use. The Client's own
+	// credentials are always kept out.
+	Secrets func() []string
 	// UserAgent is the User-Agent header; "" means DefaultUserAgent().
 	UserAgent string
 	// Retry bounds the retries of failed attempts; the zero value is
@@ -182,10 +189,10 @@ func (o *Options) finish(r *Result) {
 func (c Client) String() string {
 	pass, token := "", "nil"
 	if c.Password != "" {
-		pass = "[redacted]"
+		pass = redact.Placeholder
 	}
 	if c.Token != nil {
-		token = "[redacted]"
+		token = redact.Placeholder
 	}
 	return fmt.Sprintf("upload.Client{URL:%q IndexURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
 		c.URL, c.IndexURL, c.Username, pass, token, c.UserAgent)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/redact"
 )
 
 const acceptErrors = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
@@ -30,9 +31,9 @@ type session struct {
 	legacy bool
 
 	mu       sync.Mutex
-	url      *url.URL // the upload URL, perhaps fixed up to end in "/"
-	fixed    bool     // the URL was fixed up already
-	secrets  []string // tokens and passwords seen, to redact
+	url      *url.URL   // the upload URL, perhaps fixed up to end in "/"
+	fixed    bool       // the URL was fixed up already
+	secrets  redact.Set // tokens and passwords seen, to redact
 	user     *url.Userinfo
 	listings map[string]*listing // SkipExisting pre-checks, by normalised name
 }
@@ -64,7 +65,7 @@ func (c *Client) newSession(opts Options) (*session, error) {
 		s.agent = DefaultUserAgent()
 	}
 	if p, ok := user.Password(); ok {
-		s.addSecret(p)
+		s.secrets.Add(p)
 	}
 	base := c.HTTPClient
 	if base == nil {
@@ -88,28 +89,13 @@ func (s *session) uploadURL() *url.URL {
 	return s.url
 }
 
-func (s *session) addSecret(v string) {
-	if v == "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, have := range s.secrets {
-		if have == v {
-			return
-		}
-	}
-	s.secrets = append(s.secrets, v)
-}
-
-// redact removes every secret seen from text taken from an answer.
+// redact removes every secret seen, and those of Client.Secrets, from
+// text taken from an answer.
 func (s *session) redact(text string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, v := range s.secrets {
-		text = strings.ReplaceAll(text, v, "[redacted]")
+	if s.c.Secrets != nil {
+		s.secrets.Add(s.c.Secrets()...)
 	}
-	return text
+	return s.secrets.String(text)
 }
 
 // authorization returns the Authorization header value, or "".
@@ -128,8 +114,7 @@ func (s *session) authorization() (string, error) {
 		return "", nil
 	}
 	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-	s.addSecret(pass)
-	s.addSecret(basic)
+	s.secrets.Add(pass, basic)
 	return "Basic " + basic, nil
 }
 
