@@ -20,6 +20,9 @@ const (
 	TestPyPIURL = "https://test.pypi.org/legacy/"
 )
 
+// DefaultTimeout is a Client's Timeout when it is 0.
+const DefaultTimeout = 60 * time.Second
+
 // Client uploads distributions to one index. Its zero value uploads to
 // PyPI without credentials (which PyPI refuses); set Token. A Client is
 // safe for concurrent use and is not changed by its methods.
@@ -38,6 +41,13 @@ type Client struct {
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
 	// is never redirected with its credentials (see Upload).
 	HTTPClient *http.Client
+	// Timeout bounds connecting to the index and any silence on a
+	// connection: when no byte moves either way for that long, the
+	// attempt fails as a transport error, and is retried like one. A
+	// large upload is never cut off while it moves. 0 means
+	// DefaultTimeout; a negative value means none. It applies when
+	// HTTPClient's Transport is nil or an *http.Transport.
+	Timeout time.Duration
 	// Token supplies the index's API token, sent as HTTP Basic
 	// "__token__:<token>"; it is asked for each request, so a re-minting
 	// source (mint.TokenSource) keeps long batches authorised.

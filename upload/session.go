@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/deadline"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
@@ -67,10 +68,11 @@ func (c *Client) newSession(opts Options) (*session, error) {
 	if p, ok := user.Password(); ok {
 		s.secrets.Add(p)
 	}
-	base := c.HTTPClient
-	if base == nil {
-		base = &http.Client{}
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
 	}
+	base := deadline.Client(c.HTTPClient, timeout)
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
