@@ -85,7 +85,7 @@ func anonymous(t *target) (*credentials, error) {
 // the exchange of one for the other. The returned source mints again
 // before the token expires.
 func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credentials, error) {
-	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger}
 	if oc.Provider() == "" {
 		return nil, &TrustedPublishingError{Err: oidc.ErrNoAmbientCredential}
 	}
@@ -94,7 +94,7 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credenti
 		return nil, &TrustedPublishingError{Err: err}
 	}
 	idx.InsecureHTTP = upload.IsLoopbackHTTP(t.upload.String()) // a fake index in a test
-	mc := mint.Config{Index: idx, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+	mc := mint.Config{Index: idx, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger}
 	audience, err := mc.Audience(ctx)
 	if err != nil {
 		return nil, &TrustedPublishingError{Err: err}
