@@ -89,11 +89,6 @@ func indexRoot(upload *url.URL) *url.URL {
 	return &root
 }
 
-// sameOrigin reports whether a and b have the same scheme, host and port.
-func sameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && strings.EqualFold(a.Host, b.Host)
-}
-
 // baseName is the file name errors and results use.
 func baseName(d *dist.Distribution) string {
 	return filepath.Base(d.Path)

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/origin"
 )
 
 const (
@@ -127,7 +128,7 @@ func (s *session) getJSON(ctx context.Context, u *url.URL, accept string, v any)
 	req.Header.Set("Accept", accept)
 	req.Header.Set("Cache-Control", "no-cache") // a file just uploaded must show
 	req.Header.Set("User-Agent", s.agent)
-	if sameOrigin(u, s.uploadURL()) {
+	if origin.Same(u, s.uploadURL()) {
 		auth, err := s.authorization()
 		if err != nil {
 			return err

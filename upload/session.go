@@ -14,6 +14,7 @@ import (
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/deadline"
+	"github.com/trustpub/pypi/internal/origin"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
@@ -76,7 +77,7 @@ func (c *Client) newSession(opts Options) (*session, error) {
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 || !sameOrigin(req.URL, via[0].URL) {
+		if len(via) >= 5 || !origin.Same(req.URL, via[0].URL) {
 			return http.ErrUseLastResponse
 		}
 		return nil
@@ -298,7 +299,7 @@ func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	if s.fixed && sent.String() != s.url.String() && loc.String() == s.url.String() {
 		return true // sent in parallel with the upload whose redirect fixed the URL
 	}
-	if !s.fixed && sameOrigin(loc, s.url) && loc.Path == s.url.Path+"/" && loc.RawQuery == s.url.RawQuery {
+	if !s.fixed && origin.Same(loc, s.url) && loc.Path == s.url.Path+"/" && loc.RawQuery == s.url.RawQuery {
 		s.url, s.fixed = loc, true
 		return true
 	}
