@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/trustpub/pypi/internal/origin"
 	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/oidc"
 )
@@ -39,7 +40,9 @@ type Config struct {
 	Identity oauth2.TokenSource
 
 	// HTTPClient makes the requests; nil means a client with
-	// [http.DefaultTransport]. Each request is also bounded to 5 s.
+	// [http.DefaultTransport]. Each request is also bounded to 5 s, and
+	// a redirect to another origin is never followed (its redirect
+	// policy is replaced).
 	HTTPClient *http.Client
 
 	// Now is the clock that dates minted tokens and decides when to mint
@@ -57,11 +60,10 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// client is HTTPClient following redirects only within the index's
+// origin: the mint request carries the identity token.
 func (c *Config) client() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return &http.Client{Transport: http.DefaultTransport}
+	return origin.Client(c.HTTPClient)
 }
 
 func (c *Config) now() time.Time {

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/trustpub/pypi/internal/origin"
 )
 
 const (
@@ -27,14 +29,15 @@ type response struct {
 	body   []byte
 }
 
-// do sends the request that newReq builds, retrying transport errors and
-// 5xx responses with exponential backoff. The request is rebuilt for each
+// do sends the request that newReq builds, retrying transport errors
+// (but for a refused redirect) and 5xx responses with exponential backoff. The request is rebuilt for each
 // attempt, so that headers are never duplicated.
 func (c *Config) do(ctx context.Context, newReq func(ctx context.Context) (*http.Request, error)) (*response, error) {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, newReq)
-		retry := err != nil || resp.status >= 500
+		var redirect *origin.RedirectError
+		retry := err != nil && !errors.As(err, &redirect) || err == nil && resp.status >= 500
 		if !retry || attempt == maxAttempts || ctx.Err() != nil {
 			return resp, err
 		}
