@@ -4,7 +4,8 @@
 // Every byte read or written pushes the deadline forward, so a large
 // upload on a slow link is never cut off while it moves, and a server that
 // accepts and never answers, answers a byte at a time slower than the
-// timeout, or stalls in the middle of a body, is given up on.
+// timeout, or stalls in the middle of a body, is given up on. The name
+// localhost is dialled as a loopback address, never looked up.
 package deadline
 
 import (
@@ -14,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -31,19 +33,17 @@ const (
 
 // Client returns a copy of base (nil means a zero http.Client) whose
 // transport dials within timeout and closes connections idle for
-// timeout. The transport must be nil (http.DefaultTransport) or an
+// timeout, and dials the name localhost as 127.0.0.1, then ::1, without
+// asking DNS. The transport must be nil (http.DefaultTransport) or an
 // *http.Transport, which is cloned, never changed; any other
 // RoundTripper is kept as it is, with whatever timeouts it has. The
 // copy speaks HTTP/1.1 only: an HTTP/2 connection carries several
 // requests, and one moving would hide another that stalls. A timeout of
-// zero or less returns base unchanged.
+// zero or less sets no timeout.
 func Client(base *http.Client, timeout time.Duration) *http.Client {
 	c := &http.Client{}
 	if base != nil {
 		*c = *base
-	}
-	if timeout <= 0 {
-		return c
 	}
 	rt := c.Transport
 	if rt == nil {
@@ -54,11 +54,19 @@ func Client(base *http.Client, timeout time.Duration) *http.Client {
 		return c
 	}
 	t = t.Clone()
+	c.Transport = t
 	dial := t.DialContext
 	if dial == nil {
 		dial = (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext
 	}
-	t.DialContext = wrap(dial, timeout)
+	t.DialContext = localhost(dial)
+	if t.DialTLSContext != nil {
+		t.DialTLSContext = localhost(t.DialTLSContext)
+	}
+	if timeout <= 0 {
+		return c
+	}
+	t.DialContext = wrap(t.DialContext, timeout)
 	if t.DialTLSContext != nil {
 		t.DialTLSContext = wrap(t.DialTLSContext, timeout)
 	}
@@ -70,8 +78,26 @@ func Client(base *http.Client, timeout time.Duration) *http.Client {
 	if t.IdleConnTimeout == 0 || t.IdleConnTimeout > timeout/2 {
 		t.IdleConnTimeout = timeout / 2
 	}
-	c.Transport = t
 	return c
+}
+
+// localhost makes dial take the name localhost to the loopback
+// addresses themselves (RFC 6761): DNS, or a hosts file, may say
+// otherwise, and plain http is allowed there.
+func localhost(dial dialFunc) dialFunc {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil || !strings.EqualFold(host, "localhost") {
+			return dial(ctx, network, addr)
+		}
+		nc, err := dial(ctx, network, net.JoinHostPort("127.0.0.1", port))
+		if err != nil && ctx.Err() == nil {
+			if nc6, err6 := dial(ctx, network, net.JoinHostPort("::1", port)); err6 == nil {
+				return nc6, nil
+			}
+		}
+		return nc, err
+	}
 }
 
 type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)

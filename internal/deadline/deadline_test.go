@@ -178,8 +178,8 @@ func TestOtherTransportsAndZeroKept(t *testing.T) {
 	} else if _, err := c.Get("http://example.com/"); err == nil || !strings.Contains(err.Error(), "mine") {
 		t.Errorf("err = %v; want the custom RoundTripper's", err)
 	}
-	if c := Client(nil, 0); c.Transport != nil {
-		t.Error("a zero timeout changed the transport")
+	if c := Client(nil, 0).Transport.(*http.Transport); !c.ForceAttemptHTTP2 || c.IdleConnTimeout != http.DefaultTransport.(*http.Transport).IdleConnTimeout {
+		t.Error("a zero timeout set timeouts")
 	}
 	base := http.DefaultTransport.(*http.Transport)
 	c := Client(nil, idle).Transport.(*http.Transport)
@@ -191,3 +191,30 @@ func TestOtherTransportsAndZeroKept(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestLocalhostWithoutDNS(t *testing.T) {
+	t.Parallel()
+	u := serve(t, func(c *net.TCPConn) {
+		readRequest(c, bufio.NewReader(c), nil)
+		fmt.Fprint(c, "HTTP/1.1 204 No Content\r\n\r\n")
+	})
+	_, port, _ := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/"))
+	for _, timeout := range []time.Duration{0, idle} {
+		var asked []string
+		var d net.Dialer
+		c := Client(&http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				asked = append(asked, addr)
+				return d.DialContext(ctx, network, addr)
+			},
+		}}, timeout)
+		resp, err := c.Get("http://LocalHost:" + port + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := "127.0.0.1:" + port; len(asked) != 1 || asked[0] != want {
+			t.Errorf("timeout %v: dialled %q; want %q alone", timeout, asked, want)
+		}
+	}
+}
