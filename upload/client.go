@@ -133,7 +133,7 @@ type Outcome int
 // The outcomes of an upload.
 const (
 	OutcomeFailed         Outcome = iota // not on the index; Result.Err says why
-	OutcomeUploaded                      // the index accepted it (any 2xx)
+	OutcomeUploaded                      // the index accepted it (a 2xx; see Upload)
 	OutcomeAlreadyPresent                // the index lists the same file (same name and sha256)
 	OutcomeSkipped                       // SkipExisting, and the index said the file exists
 )
@@ -168,7 +168,10 @@ type Result struct {
 // Upload sends d to the index and returns its result; err is Result.Err
 // and the Result is never nil.
 //
-// Any 2xx answer is success. A transport error, a 5xx or a 429 is
+// A 2xx answer is success, except an HTML page (Warehouse answers 200
+// with an empty body; a sign-in page answered 200 is no upload): then the
+// index's listing must show the file with its sha256, or the upload
+// fails with ErrNotStored. A transport error, a 5xx or a 429 is
 // retried with backoff (Client.Retry), re-reading the file; before each
 // retry, and on any "file exists" answer, the index is asked whether it
 // has the file: with the same sha256 the upload is done

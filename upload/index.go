@@ -35,6 +35,13 @@ type listing struct {
 // sha256, and false when the file is not listed or the index cannot
 // tell. cached reuses this session's earlier listing of the project.
 func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached bool) (bool, error) {
+	found, _, err := s.lookup(ctx, d, cached)
+	return found, err
+}
+
+// lookup is findFile, returning also the listing asked, whose err says
+// why the index could not tell.
+func (s *session) lookup(ctx context.Context, d *dist.Distribution, cached bool) (bool, *listing, error) {
 	name := dist.NormalizeName(d.Metadata.Name)
 	var l *listing
 	if cached {
@@ -50,16 +57,16 @@ func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached boo
 	}
 	l.once.Do(func() { l.files, l.source, l.err = s.list(ctx, name) })
 	if l.err != nil {
-		return false, nil // the index cannot tell: upload and let it judge
+		return false, l, nil // the index cannot tell: upload and let it judge
 	}
 	sha, ok := l.files[baseName(d)]
 	switch {
 	case !ok || sha == "":
-		return false, nil
+		return false, l, nil
 	case strings.EqualFold(sha, d.Digests.SHA256):
-		return true, nil
+		return true, l, nil
 	}
-	return false, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
+	return false, l, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
 }
 
 // list fetches the project's files from the simple API (PEP 691 JSON),
@@ -147,7 +154,7 @@ func (s *session) getJSON(ctx context.Context, u *url.URL, accept string, v any)
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(mt, "json") {
-		return fmt.Errorf("upload: %s: %s (%s)", u, resp.Status, mt)
+		return fmt.Errorf("%s answered %d (%s)", u, resp.StatusCode, mt)
 	}
 	return json.NewDecoder(io.LimitReader(resp.Body, maxListingBytes)).Decode(v)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -182,8 +183,7 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	}
 	res.Status = resp.StatusCode
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		res.Outcome = OutcomeUploaded
-		drain(resp)
+		s.accepted(ctx, d, res, resp)
 		return 0, nil
 	}
 	e := readError(resp, res.File, s.uploadURL().String(), s.legacy, s.redact)
@@ -202,6 +202,45 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 		res.Err = e
 	}
 	return 0, nil
+}
+
+// accepted settles an upload the index answered with a 2xx. Warehouse's
+// success answer is 200 with an empty body; twine and uv take any 2xx.
+// An HTML page instead (a sign-in page, or the page Warehouse shows for
+// a form without its action) is not taken on trust: the index listing
+// must show the file, with its sha256.
+func (s *session) accepted(ctx context.Context, d *dist.Distribution, res *Result, resp *http.Response) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	text := strings.TrimSpace(string(body))
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if text == "" || mt != "text/html" && !strings.HasPrefix(text, "<") {
+		res.Outcome = OutcomeUploaded
+		return
+	}
+	found, l, err := s.lookup(ctx, d, false)
+	switch {
+	case err != nil:
+		res.Err = err
+	case found:
+		res.Outcome = OutcomeUploaded
+	default:
+		e := &Error{File: res.File, URL: s.uploadURL().String(), StatusCode: resp.StatusCode, kind: ErrNotStored,
+			Message: fmt.Sprintf("the index answered %d but the file is not there", resp.StatusCode),
+			Body:    []byte(s.redact(string(body)))}
+		page := s.redact(htmlMessage(string(body)))
+		if len([]rune(page)) > maxMessageText/4 {
+			page = string([]rune(page)[:maxMessageText/4]) + "…"
+		}
+		why := l.source + " does not list it"
+		if l.err != nil {
+			e.Message = fmt.Sprintf("the index answered %d with a page, and cannot confirm that it has the file", resp.StatusCode)
+			why = fmt.Sprintf("asking the index for the file failed (%v)", l.err)
+		}
+		e.Hint = s.redact(fmt.Sprintf("The answer was a page (%q), not the index's answer to an upload (200 with an empty body), and %s. "+
+			"Check that the URL is the index's upload endpoint and that the credentials are accepted.", page, why))
+		res.Err = e
+	}
 }
 
 // backoff prepares the retry of a failed attempt: it gives up after the
