@@ -181,7 +181,7 @@ type Result struct {
 // the same host is followed.
 func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
 	var r *Result
-	if s, err := c.newSession(opts); err != nil {
+	if s, err := c.newSession(opts, d); err != nil {
 		r = failed(d, err)
 	} else {
 		r = s.upload(ctx, d)

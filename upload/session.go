@@ -39,9 +39,11 @@ type session struct {
 	secrets  redact.Set // tokens and passwords seen, to redact
 	user     *url.Userinfo
 	listings map[string]*listing // SkipExisting pre-checks, by normalised name
+	files    map[string]bool     // base names of the files to upload
 }
 
-func (c *Client) newSession(opts Options) (*session, error) {
+// newSession starts a session that uploads ds.
+func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, error) {
 	raw := c.URL
 	if raw == "" {
 		raw = PyPIURL
@@ -63,7 +65,10 @@ func (c *Client) newSession(opts Options) (*session, error) {
 		user = url.UserPassword(c.Username, c.Password)
 	}
 	s := &session{c: c, opts: opts, url: u, index: index, user: user, agent: c.UserAgent,
-		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}}
+		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}, files: map[string]bool{}}
+	for _, d := range ds {
+		s.files[baseName(d)] = true
+	}
 	if s.agent == "" {
 		s.agent = DefaultUserAgent()
 	}
@@ -86,6 +91,10 @@ func (c *Client) newSession(opts Options) (*session, error) {
 	s.post, s.get = &post, &get
 	return s, nil
 }
+
+// wanted reports whether filename is one of the session's files: the
+// only ones kept from index listings.
+func (s *session) wanted(filename string) bool { return s.files[filename] }
 
 func (s *session) uploadURL() *url.URL {
 	s.mu.Lock()
