@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/trustpub/pypi/internal/bounded"
 	"github.com/trustpub/pypi/internal/origin"
 	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/oidc"
@@ -23,7 +23,8 @@ const (
 	// tokenLifetime is how long PyPI's tokens live, assumed when the
 	// response has no "expires".
 	tokenLifetime = 900 * time.Second
-	// maxBody bounds what is read of a response.
+	// maxBody bounds what is read of a response; a longer one is an
+	// error.
 	maxBody = 1 << 20
 )
 
@@ -195,7 +196,7 @@ func (c *Config) send(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := bounded.ReadAll(resp, maxBody)
 	if err != nil {
 		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Status: resp.StatusCode, Err: err}
 	}

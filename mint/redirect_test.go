@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/trustpub/pypi/internal/bounded"
 	"github.com/trustpub/pypi/internal/origin"
 )
 
@@ -37,5 +38,23 @@ func TestMintNeverRedirectsTheToken(t *testing.T) {
 	}
 	if _, err := c.Audience(t.Context()); !errors.As(err, &re) || stolen.Load() != 0 {
 		t.Errorf("Audience = %v; want the redirect refused", err)
+	}
+}
+
+// TestAnswerOverCap: an endless answer is cut at 1 MiB with an error
+// naming the URL and the cap.
+func TestAnswerOverCap(t *testing.T) {
+	t.Parallel()
+	c, srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"audience": "`)
+		for range 3 << 10 {
+			io.WriteString(w, strings.Repeat("a", 1<<10))
+		}
+	})
+	_, err := c.Audience(t.Context())
+	var be *bounded.Error
+	if !errors.Is(err, ErrUnreachable) || !errors.As(err, &be) || !strings.Contains(err.Error(), srv.URL+"/_/oidc/audience: the answer is longer than the 1 MiB cap") {
+		t.Errorf("err = %v; want the cap named", err)
 	}
 }
