@@ -57,7 +57,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return results(files), err
 	}
 
-	creds, err := getCredentials(ctx, &opts, t)
+	creds, err := getCredentials(ctx, &opts, t, secrets)
 	if err != nil {
 		return results(files), err
 	}

@@ -59,6 +59,11 @@ type Config struct {
 	// Logger receives debug messages; nil means no logging. Tokens are
 	// never logged.
 	Logger *slog.Logger
+
+	// Secrets, if set, returns more secrets to keep out of errors besides
+	// the identity token, such as the CI's token request token: the
+	// index's reasons are cleared of them all.
+	Secrets func() []string
 }
 
 // client is HTTPClient following redirects only within the index's
@@ -160,7 +165,7 @@ func (c *Config) mintResult(status int, body []byte, jwt string) (*oauth2.Token,
 			break
 		}
 		e.Kind = ErrMintRejected
-		e.Reasons = redactReasons(reasons, jwt)
+		e.Reasons = c.redactReasons(reasons, jwt)
 		e.Claims, _ = oidc.ParseUnverified(jwt) // nil claims render as MISSING
 	default:
 		token, ok := payload.Token.(string)
@@ -203,12 +208,18 @@ func (c *Config) send(ctx context.Context, method, target string, body []byte) (
 	return resp.StatusCode, data, nil
 }
 
-// redactReasons removes the identity token from the index's reasons, which
-// may quote the request (pydantic's validation errors do).
-func redactReasons(reasons []Reason, jwt string) []Reason {
+// redactReasons removes the identity token, and Secrets, from the
+// index's reasons, which may quote the request (pydantic's validation
+// errors do).
+func (c *Config) redactReasons(reasons []Reason, jwt string) []Reason {
+	var set redact.Set
+	set.Add(jwt)
+	if c.Secrets != nil {
+		set.Add(c.Secrets()...)
+	}
 	out := make([]Reason, len(reasons))
 	for i, r := range reasons {
-		out[i] = Reason{Code: redact.String(r.Code, jwt), Description: redact.String(r.Description, jwt)}
+		out[i] = Reason{Code: set.String(r.Code), Description: set.String(r.Description)}
 	}
 	return out
 }
