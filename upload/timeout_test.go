@@ -31,44 +31,40 @@ func stallingIndex(t *testing.T, stalls int, store bool) *index {
 	return ix
 }
 
-func TestStalledAttemptIsRetried(t *testing.T) {
+// TestStalledAttempts: an attempt on which nothing moves for the
+// timeout fails as a transport error, and goes through the retry path:
+// the index is asked for the file, then the file is sent again.
+func TestStalledAttempts(t *testing.T) {
 	t.Parallel()
-	ix := stallingIndex(t, 1, false)
-	c := ix.client()
-	c.Timeout = testTimeout
-	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
-	res, err := c.Upload(t.Context(), d, Options{})
-	if err != nil || res.Outcome != OutcomeUploaded || res.Attempts != 2 {
-		t.Fatalf("Upload = %v, %+v; want uploaded at the second attempt", err, res)
-	}
-	if ix.simpleCount() == 0 {
-		t.Error("the index was not asked for the file before the retry")
-	}
-}
-
-func TestStalledAttemptFoundOnIndex(t *testing.T) {
-	t.Parallel()
-	ix := stallingIndex(t, 4, true)
-	c := ix.client()
-	c.Timeout = testTimeout
-	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
-	res, err := c.Upload(t.Context(), d, Options{})
-	if err != nil || res.Outcome != OutcomeAlreadyPresent || res.Attempts != 1 {
-		t.Fatalf("Upload = %v, %+v; want the file found on the index after the stalled attempt", err, res)
-	}
-}
-
-func TestStalledEveryTimeFails(t *testing.T) {
-	t.Parallel()
-	ix := stallingIndex(t, 10, false)
-	c := ix.client()
-	c.Timeout = testTimeout
-	c.Retry.Attempts = 2
-	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
-	res, err := c.Upload(t.Context(), d, Options{})
-	var de *deadline.Error
-	var ne net.Error
-	if !errors.As(err, &de) || !errors.As(err, &ne) || !ne.Timeout() || res.Attempts != 2 {
-		t.Fatalf("Upload = %v, %+v; want a timeout after 2 attempts", err, res)
+	for _, tt := range []struct {
+		name     string
+		stalls   int
+		store    bool // the stalled attempts stored the file all the same
+		outcome  Outcome
+		attempts int
+	}{
+		{"retried", 1, false, OutcomeUploaded, 2},
+		{"found on the index", 4, true, OutcomeAlreadyPresent, 1},
+		{"stalled every time", 10, false, OutcomeFailed, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ix := stallingIndex(t, tt.stalls, tt.store)
+			c := ix.client()
+			c.Timeout, c.Retry.Attempts = testTimeout, 2
+			d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
+			res, err := c.Upload(t.Context(), d, Options{})
+			if res.Outcome != tt.outcome || res.Attempts != tt.attempts {
+				t.Fatalf("Upload = %v, %+v; want %v after %d attempts", err, res, tt.outcome, tt.attempts)
+			}
+			if ix.simpleCount() == 0 {
+				t.Error("the index was not asked for the file after the stalled attempt")
+			}
+			var de *deadline.Error
+			var ne net.Error
+			if tt.outcome == OutcomeFailed && (!errors.As(err, &de) || !errors.As(err, &ne) || !ne.Timeout()) {
+				t.Errorf("err = %v; want the inactivity timeout", err)
+			}
+		})
 	}
 }
