@@ -39,6 +39,10 @@ func FuzzReadUploadForm(f *testing.F) {
 		}
 		r.Header.Set("Content-Type", ctype)
 		dir := t.TempDir()
+		skimmed, err := readUploadForm(r.Clone(r.Context()), bytes.NewReader(body), 64, dir, false)
+		if err == nil && (skimmed.content != nil || len(skimmed.fields) > 1 || len(skimmed.fields) == 1 && len(skimmed.value(":action")) > maxAction) {
+			t.Errorf("a refused request's form kept %+v", skimmed)
+		}
 		form, err := readUploadForm(r, r.Body, 64, dir, true)
 		if c := contentOf(form); c != nil {
 			kept := int64(-1)
