@@ -36,7 +36,11 @@
 //
 // # Security
 //
-// Credentials go only over https (or to loopback), never follow a
-// redirect to another URL, and never appear in errors: anything the index
-// echoes back is redacted.
+// Credentials go only over https (or plain http to a literal loopback
+// address or the name localhost, which is dialled without DNS), never
+// follow a redirect to another URL, and never appear in errors: anything
+// the index echoes back is redacted, whole or in pieces, raw,
+// percent-encoded, base64-encoded or split by HTML tags, before it is cut
+// short. A connection on which no byte moves for [Client].Timeout fails
+// and is retried; listings are streamed, and refused past 64 MiB.
 package upload
