@@ -10,7 +10,9 @@ import (
 	"github.com/trustpub/pypi/internal/deadline"
 )
 
-const testTimeout = 200 * time.Millisecond
+// testTimeout is short, yet long enough for a busy machine not to stall a
+// healthy upload for that long.
+const testTimeout = 500 * time.Millisecond
 
 // stallingIndex is an index whose first uploads stall: the handler
 // never answers. store says whether a stalled upload is kept all the same.

@@ -105,12 +105,13 @@ type dialFunc = func(ctx context.Context, network, addr string) (net.Conn, error
 // wrap bounds dial to timeout and wraps the connections it makes.
 func wrap(dial dialFunc, timeout time.Duration) dialFunc {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
+		tooLong := &Error{Op: "connect to " + addr, Idle: timeout}
+		ctx, cancel := context.WithTimeoutCause(ctx, timeout, tooLong)
 		defer cancel()
 		nc, err := dial(ctx, network, addr)
 		if err != nil {
-			if ctx.Err() != nil && context.Cause(ctx) == context.DeadlineExceeded {
-				return nil, &Error{Op: "connect to " + addr, Idle: timeout}
+			if context.Cause(ctx) == tooLong { // not the caller's own deadline
+				return nil, tooLong
 			}
 			return nil, err
 		}

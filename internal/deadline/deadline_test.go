@@ -102,20 +102,24 @@ func TestStalledBodyTimesOut(t *testing.T) {
 	wantTimeout(t, err)
 }
 
-// TestTrickleWithinTimeoutIsKept: an answer taking ten times the timeout
-// in all, a byte at a time, each well within it, is read whole.
+// TestTrickleWithinTimeoutIsKept: an answer taking twice the timeout in
+// all, a byte at a time, each well within it, is read whole. The
+// timeout leaves room for a busy machine's scheduling delays.
 func TestTrickleWithinTimeoutIsKept(t *testing.T) {
 	t.Parallel()
-	const body = "0123456789abcdefghij"
+	const (
+		timeout = 2 * time.Second
+		body    = "0123456789abcdefghij"
+	)
 	u := serve(t, func(c *net.TCPConn) {
 		readRequest(c, bufio.NewReader(c), nil)
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))
 		for i := range len(body) {
-			time.Sleep(idle / 4)
+			time.Sleep(timeout / 10)
 			c.Write([]byte{body[i]})
 		}
 	})
-	resp, err := Client(nil, idle).Get(u)
+	resp, err := Client(nil, timeout).Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,14 +134,17 @@ func TestTrickleWithinTimeoutIsKept(t *testing.T) {
 // timeout allows for the whole, but steadily, gets through.
 func TestSlowUploadIsKept(t *testing.T) {
 	t.Parallel()
-	const size = 8 << 20 // at 16 MB/s: twice the timeout, and more
+	const (
+		timeout = 2 * time.Second // the send buffer must drain well within it, on a busy machine too
+		size    = 32 << 20        // at 8 MB/s at most: four seconds, twice the timeout
+	)
 	u := serve(t, func(c *net.TCPConn) {
 		c.SetReadBuffer(32 << 10) // a slow link: little in flight
 		r := bufio.NewReaderSize(c, 1024)
 		got := 0
 		err := readRequest(c, r, func(b []byte) {
 			got += len(b)
-			time.Sleep(time.Millisecond) // after each 16 KiB at most
+			time.Sleep(2 * time.Millisecond) // after each 16 KiB at most
 		})
 		if err != nil || got != size {
 			fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
@@ -145,7 +152,7 @@ func TestSlowUploadIsKept(t *testing.T) {
 		}
 		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 	})
-	resp, err := Client(nil, idle).Post(u, "application/octet-stream", bytes.NewReader(make([]byte, size)))
+	resp, err := Client(nil, timeout).Post(u, "application/octet-stream", bytes.NewReader(make([]byte, size)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +174,13 @@ func TestConnectTimeout(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Error(), "could not connect to 192.0.2.1:80 within 200ms") {
 		t.Errorf("err = %v; want the connect timeout", err)
+	}
+	// The caller's own, shorter, deadline is not reported as this timeout.
+	ctx, cancel := context.WithTimeout(t.Context(), idle/4)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://192.0.2.1/", nil)
+	if _, err := c.Do(req); errors.As(err, &e) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v; want the caller's deadline", err)
 	}
 }
 
