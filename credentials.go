@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/mint"
 	"github.com/trustpub/pypi/oidc"
 	"github.com/trustpub/pypi/upload"
@@ -46,7 +47,7 @@ func explicitCredentials(opts *Options) *credentials {
 // getCredentials decides how to authenticate, by opts.TrustedPublishing
 // with uv's meanings, and fetches the first token when that is by
 // Trusted Publishing, so that a failure shows before any upload.
-func getCredentials(ctx context.Context, opts *Options, t *target) (*credentials, error) {
+func getCredentials(ctx context.Context, opts *Options, t *target, secrets *redact.Set) (*credentials, error) {
 	opts.mask(opts.Token)
 	opts.mask(opts.Password)
 	given := explicitCredentials(opts)
@@ -57,13 +58,13 @@ func getCredentials(ctx context.Context, opts *Options, t *target) (*credentials
 	case opts.TrustedPublishing == TrustedPublishingAlways && given != nil:
 		return nil, errors.New(`pypi: a token, username or password is not allowed when Trusted Publishing is "always"`)
 	case opts.TrustedPublishing == TrustedPublishingAlways:
-		return trustedPublishing(ctx, opts, t)
+		return trustedPublishing(ctx, opts, t, secrets)
 	case given != nil:
 		return given, nil
 	case opts.TrustedPublishing == TrustedPublishingNever:
 		return anonymous(t)
 	}
-	c, err := trustedPublishing(ctx, opts, t)
+	c, err := trustedPublishing(ctx, opts, t, secrets)
 	if errors.Is(err, oidc.ErrNoAmbientCredential) || errors.Is(err, mint.ErrAudienceNotFound) {
 		opts.logger().Debug("pypi: no trusted publishing", "reason", err)
 		return anonymous(t)
@@ -84,8 +85,8 @@ func anonymous(t *target) (*credentials, error) {
 // does: the index's audience, an identity token for it from the CI, and
 // the exchange of one for the other. The returned source mints again
 // before the token expires.
-func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credentials, error) {
-	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *redact.Set) (*credentials, error) {
+	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger}
 	if oc.Provider() == "" {
 		return nil, &TrustedPublishingError{Err: oidc.ErrNoAmbientCredential}
 	}
@@ -94,7 +95,7 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target) (*credenti
 		return nil, &TrustedPublishingError{Err: err}
 	}
 	idx.InsecureHTTP = upload.IsLoopbackHTTP(t.upload.String()) // a fake index in a test
-	mc := mint.Config{Index: idx, HTTPClient: opts.HTTPClient, Masker: opts.Masker, Logger: opts.Logger}
+	mc := mint.Config{Index: idx, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
 	audience, err := mc.Audience(ctx)
 	if err != nil {
 		return nil, &TrustedPublishingError{Err: err}

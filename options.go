@@ -1,9 +1,17 @@
 package pypi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/trustpub/pypi/internal/deadline"
+	"github.com/trustpub/pypi/internal/redact"
+	"github.com/trustpub/pypi/upload"
 )
 
 // Repository names that Options.Repository accepts besides upload URLs.
@@ -144,10 +152,67 @@ type Options struct {
 	// HTTPClient makes every request (identity provider, index); nil
 	// means a client with http.DefaultTransport.
 	HTTPClient *http.Client
-	// Timeout bounds every network wait: connecting, and any stretch
-	// without progress in a request. 0 means UV_HTTP_TIMEOUT seconds when
-	// that is set, else 60 seconds.
+	// Timeout bounds connecting to a server and any silence on a
+	// connection: when no byte moves either way for that long, the
+	// request fails (an upload is then retried, after asking the index
+	// whether the file arrived). An upload is never cut off while it
+	// moves. 0 means the environment variable UV_HTTP_TIMEOUT, read
+	// through Getenv as uv reads it (a whole number of seconds), and 60
+	// seconds without it; a negative value means no timeout. It applies
+	// when HTTPClient's Transport is nil or an *http.Transport.
 	Timeout time.Duration
+}
+
+// timeoutEnv is the environment variable Options.Timeout defaults to.
+const timeoutEnv = "UV_HTTP_TIMEOUT"
+
+// resolveTimeout sets Timeout from UV_HTTP_TIMEOUT or the default when
+// it is 0. Like uv, an empty value counts as unset and another value
+// must be a whole number of seconds (uv parses it as a Rust u64: digits,
+// perhaps after a "+"); uv stops on an invalid value, and so does this.
+// uv would take 0 as a timeout that expires at once: it is refused too.
+func (o *Options) resolveTimeout() error {
+	if o.Timeout != 0 {
+		return nil
+	}
+	v := o.getenv(timeoutEnv)
+	if v == "" {
+		o.Timeout = upload.DefaultTimeout
+		return nil
+	}
+	digits := strings.TrimPrefix(v, "+")
+	n, err := strconv.ParseUint(digits, 10, 32)
+	if err != nil || digits == "" || digits[0] == '+' || n == 0 {
+		return fmt.Errorf("pypi: invalid %s %q: want a whole number of seconds, at least 1", timeoutEnv, v)
+	}
+	o.Timeout = time.Duration(n) * time.Second
+	return nil
+}
+
+func (o *Options) getenv(key string) string {
+	if o.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return o.Getenv(key)
+}
+
+// protect makes every secret the run sees (the credentials given, the
+// CI's identity token request token, and, through Masker, identity and
+// upload tokens) redacted from the log, and returns the set of them.
+func (o *Options) protect() *redact.Set {
+	set := &redact.Set{}
+	set.Add(o.Token, o.Password, o.getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+	masker := o.Masker
+	o.Masker = func(secret string) {
+		set.Add(secret)
+		if masker != nil {
+			masker(secret)
+		}
+	}
+	if o.Logger != nil {
+		o.Logger = slog.New(redact.Handler(o.Logger.Handler(), set))
+	}
+	return set
 }
 
 func (o *Options) logger() *slog.Logger {
@@ -157,11 +222,10 @@ func (o *Options) logger() *slog.Logger {
 	return o.Logger
 }
 
+// httpClient is HTTPClient with the Timeout, for the identity provider
+// and the mint (upload.Client applies the Timeout itself).
 func (o *Options) httpClient() *http.Client {
-	if o.HTTPClient == nil {
-		return &http.Client{}
-	}
-	return o.HTTPClient
+	return deadline.Client(o.HTTPClient, o.Timeout)
 }
 
 func (o *Options) mask(secret string) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/upload"
 )
 
@@ -29,6 +30,10 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := opts.resolveTimeout(); err != nil {
+		return nil, err
+	}
+	secrets := opts.protect()
 	paths, err := FindFiles(opts.Files...)
 	if err != nil {
 		return nil, err
@@ -58,23 +63,26 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return results(files), nil
 	}
 
-	creds, err := getCredentials(ctx, &opts, t)
+	creds, err := getCredentials(ctx, &opts, t, secrets)
 	if err != nil {
 		return results(files), err
 	}
 	opts.emit(Event{Kind: EventAuthenticated, Message: creds.how})
-	return send(ctx, &opts, t, creds, files)
+	return send(ctx, &opts, t, creds, files, secrets)
 }
 
-// send uploads the checked files with creds.
-func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked) ([]Result, error) {
+// send uploads the checked files with creds; the index's answers are
+// cleared of secrets.
+func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked, secrets *redact.Set) ([]Result, error) {
 	client := &upload.Client{
 		URL:        t.upload.String(),
 		IndexURL:   opts.IndexURL,
-		HTTPClient: opts.httpClient(),
+		HTTPClient: opts.HTTPClient,
+		Timeout:    opts.Timeout,
 		Token:      creds.token,
 		Username:   creds.username,
 		Password:   creds.password,
+		Secrets:    secrets.Secrets,
 	}
 	uo := upload.Options{
 		SkipExisting: opts.SkipExisting,

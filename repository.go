@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/upload"
 )
 
@@ -28,7 +29,7 @@ func resolveTarget(repository, indexURL string) (*target, error) {
 	}
 	root, err := upload.IndexURL(raw) // which also checks raw
 	if err != nil {
-		return nil, fmt.Errorf("pypi: repository %q: want %q, %q or an upload URL such as %s", repository, PyPI, TestPyPI, upload.PyPIURL)
+		return nil, fmt.Errorf("pypi: repository %q: want %q, %q or an upload URL such as %s", withoutUserinfo(repository), PyPI, TestPyPI, upload.PyPIURL)
 	}
 	u, _ := url.Parse(raw) // parsed by IndexURL already
 	t := &target{upload: u}
@@ -44,6 +45,21 @@ func resolveTarget(repository, indexURL string) (*target, error) {
 	}
 	t.index.User = nil
 	return t, nil
+}
+
+// withoutUserinfo is raw with the user info of its authority, if any,
+// replaced: a URL that does not parse may still carry a password.
+func withoutUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if !ok || at < 0 {
+		return raw
+	}
+	return scheme + "://" + redact.Placeholder + rest[at:]
 }
 
 // profile returns the rules to check files by, and false for no checks.

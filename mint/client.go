@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/trustpub/pypi/internal/bounded"
+	"github.com/trustpub/pypi/internal/origin"
 	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/oidc"
 )
@@ -22,7 +23,8 @@ const (
 	// tokenLifetime is how long PyPI's tokens live, assumed when the
 	// response has no "expires".
 	tokenLifetime = 900 * time.Second
-	// maxBody bounds what is read of a response.
+	// maxBody bounds what is read of a response; a longer one is an
+	// error.
 	maxBody = 1 << 20
 )
 
@@ -39,7 +41,9 @@ type Config struct {
 	Identity oauth2.TokenSource
 
 	// HTTPClient makes the requests; nil means a client with
-	// [http.DefaultTransport]. Each request is also bounded to 5 s.
+	// [http.DefaultTransport]. Each request is also bounded to 5 s, and
+	// a redirect to another origin is never followed (its redirect
+	// policy is replaced).
 	HTTPClient *http.Client
 
 	// Now is the clock that dates minted tokens and decides when to mint
@@ -55,13 +59,17 @@ type Config struct {
 	// Logger receives debug messages; nil means no logging. Tokens are
 	// never logged.
 	Logger *slog.Logger
+
+	// Secrets, if set, returns more secrets to keep out of errors besides
+	// the identity token, such as the CI's token request token: the
+	// index's reasons are cleared of them all.
+	Secrets func() []string
 }
 
+// client is HTTPClient following redirects only within the index's
+// origin: the mint request carries the identity token.
 func (c *Config) client() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return &http.Client{Transport: http.DefaultTransport}
+	return origin.Client(c.HTTPClient)
 }
 
 func (c *Config) now() time.Time {
@@ -157,7 +165,7 @@ func (c *Config) mintResult(status int, body []byte, jwt string) (*oauth2.Token,
 			break
 		}
 		e.Kind = ErrMintRejected
-		e.Reasons = redactReasons(reasons, jwt)
+		e.Reasons = c.redactReasons(reasons, jwt)
 		e.Claims, _ = oidc.ParseUnverified(jwt) // nil claims render as MISSING
 	default:
 		token, ok := payload.Token.(string)
@@ -193,19 +201,25 @@ func (c *Config) send(ctx context.Context, method, target string, body []byte) (
 		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	data, err := bounded.ReadAll(resp, maxBody)
 	if err != nil {
 		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Status: resp.StatusCode, Err: err}
 	}
 	return resp.StatusCode, data, nil
 }
 
-// redactReasons removes the identity token from the index's reasons, which
-// may quote the request (pydantic's validation errors do).
-func redactReasons(reasons []Reason, jwt string) []Reason {
+// redactReasons removes the identity token, and Secrets, from the
+// index's reasons, which may quote the request (pydantic's validation
+// errors do).
+func (c *Config) redactReasons(reasons []Reason, jwt string) []Reason {
+	var set redact.Set
+	set.Add(jwt)
+	if c.Secrets != nil {
+		set.Add(c.Secrets()...)
+	}
 	out := make([]Reason, len(reasons))
 	for i, r := range reasons {
-		out[i] = Reason{Code: redact.String(r.Code, jwt), Description: redact.String(r.Description, jwt)}
+		out[i] = Reason{Code: set.String(r.Code), Description: set.String(r.Description)}
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+
+	"github.com/trustpub/pypi/internal/origin"
 )
 
 // Config says how to look for ambient credentials. The zero value reads the
@@ -18,7 +20,9 @@ type Config struct {
 	Getenv func(key string) string
 
 	// HTTPClient makes the requests to GitHub's token endpoint and Google's
-	// metadata server; nil means a client with [http.DefaultTransport].
+	// metadata server; nil means a client with [http.DefaultTransport]. Its
+	// redirect policy is replaced: a redirect to another origin is never
+	// followed.
 	HTTPClient *http.Client
 
 	// Command builds the command that runs a CI tool (buildkite-agent,
@@ -49,11 +53,10 @@ func (c *Config) getenv(key string) string {
 	return os.Getenv(key)
 }
 
+// client is HTTPClient following redirects only within a request's
+// origin: the requests carry the CI's request token or access token.
 func (c *Config) client() *http.Client {
-	if c.HTTPClient != nil {
-		return c.HTTPClient
-	}
-	return &http.Client{Transport: http.DefaultTransport}
+	return origin.Client(c.HTTPClient)
 }
 
 func (c *Config) command(ctx context.Context, path string, args ...string) *exec.Cmd {

@@ -3,10 +3,12 @@ package oidc
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/trustpub/pypi/internal/bounded"
+	"github.com/trustpub/pypi/internal/origin"
 )
 
 const (
@@ -17,7 +19,8 @@ const (
 	maxAttempts = 5
 	// firstBackoff is the wait before the first retry; it doubles each time.
 	firstBackoff = 250 * time.Millisecond
-	// maxBody bounds what is read of a response.
+	// maxBody bounds what is read of a response; a longer one is an
+	// error, not retried.
 	maxBody = 1 << 20
 )
 
@@ -27,14 +30,15 @@ type response struct {
 	body   []byte
 }
 
-// do sends the request that newReq builds, retrying transport errors and
-// 5xx responses with exponential backoff. The request is rebuilt for each
+// do sends the request that newReq builds, retrying transport errors
+// (but for a refused redirect or an answer over the cap) and 5xx
+// responses with exponential backoff. The request is rebuilt for each
 // attempt, so that headers are never duplicated.
 func (c *Config) do(ctx context.Context, newReq func(ctx context.Context) (*http.Request, error)) (*response, error) {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, newReq)
-		retry := err != nil || resp.status >= 500
+		retry := err != nil && !final(err) || err == nil && resp.status >= 500
 		if !retry || attempt == maxAttempts || ctx.Err() != nil {
 			return resp, err
 		}
@@ -60,11 +64,18 @@ func (c *Config) attempt(ctx context.Context, newReq func(ctx context.Context) (
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := bounded.ReadAll(resp, maxBody)
 	if err != nil {
 		return nil, err
 	}
 	return &response{status: resp.StatusCode, body: body}, nil
+}
+
+// final reports whether err is one a retry would meet again.
+func final(err error) bool {
+	var redirect *origin.RedirectError
+	var long *bounded.Error
+	return errors.As(err, &redirect) || errors.As(err, &long)
 }
 
 // isTimeout reports whether err is a timeout of a request or of its context.

@@ -38,7 +38,9 @@ func badRequest(format string, args ...any) *rejection {
 
 // serveLegacy is the upload endpoint (spec upload.md §11). The body is
 // read whole before any answer, as Warehouse's WSGI stack does, so a
-// client always gets to read the answer.
+// client always gets to read the answer. The credentials are judged
+// first, from the headers: the body of a request they do not authorise
+// is read only for its :action, and dropped.
 func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeBody(w, http.StatusOK, "text/html; charset=utf-8", []byte(uploadPage))
@@ -47,7 +49,8 @@ func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	ix.mu.Lock()
 	fault, limit := ix.faults.take(), ix.maxFileSize
 	ix.mu.Unlock()
-	form, err := readUploadForm(r, faultyBody(r, fault), limit, ix.dir)
+	id, authErr := ix.s.authorize(r)
+	form, err := readUploadForm(r, faultyBody(r, fault), limit, ix.dir, authErr == nil)
 	defer form.discard()
 	if errors.Is(err, errReset) {
 		ix.record(r, form, 0, "connection reset by the test", false)
@@ -55,6 +58,7 @@ func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		io.Copy(io.Discard, r.Body) // the rest, read and dropped, so that the client reads the answer
 		ix.answer(w, r, form, &rejection{http.StatusBadRequest, "Invalid form: " + err.Error()}, false)
 		return
 	}
@@ -66,7 +70,7 @@ func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 	if !ix.routeAction(w, r, form) {
 		return
 	}
-	rej, stored := ix.fileUpload(r, form)
+	rej, stored := ix.fileUpload(form, id, authErr)
 	if fault.loseResponse {
 		ix.record(r, form, 0, "response lost by the test", stored)
 		closeConnection(w)
@@ -133,16 +137,16 @@ func (ix *index) record(r *http.Request, form *uploadForm, status int, message s
 }
 
 // fileUpload judges a file_upload in Warehouse's order (spec upload.md
-// §6.3) and stores the file; nil means success.
-func (ix *index) fileUpload(r *http.Request, form *uploadForm) (*rejection, bool) {
+// §6.3), given the identity authorize found in its headers (or why it
+// found none), and stores the file; nil means success.
+func (ix *index) fileUpload(form *uploadForm, id *Identity, authErr error) (*rejection, bool) {
+	var ae *authError
+	if errors.As(authErr, &ae) {
+		return &rejection{ae.status, ae.message}, false
+	}
 	received := form.fields
 	form.fields = append([]FormField(nil), received...)
 	defer func() { form.fields = received }() // the log keeps what was sent
-	id, err := ix.s.authorize(r)
-	var ae *authError
-	if errors.As(err, &ae) {
-		return &rejection{ae.status, ae.message}, false
-	}
 	form.sanitize()
 	for _, f := range form.fields {
 		if f.IsFile && f.Name != "gpg_signature" {

@@ -11,7 +11,12 @@ import (
 	"strings"
 )
 
-const maxTextPart = 16 << 20 // bytes of one text field; a description is far smaller
+const (
+	maxTextPart = 16 << 20 // bytes of one text field; a description is far smaller
+	maxFormText = 32 << 20 // bytes of all the text fields of one request
+	maxParts    = 1000     // parts of one request; an upload has a few dozen
+	maxAction   = 64       // bytes of the :action kept from a refused request
+)
 
 // uploadForm is an upload request's form, read in full.
 type uploadForm struct {
@@ -65,8 +70,11 @@ func (f *uploadForm) value(name string) string {
 // readUploadForm reads body as the request's form: multipart (as clients
 // send uploads) or URL-encoded. The content part is streamed to a
 // temporary file in dir, kept only when within limit bytes; on error
-// nothing is left there.
-func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string) (_ *uploadForm, err error) {
+// nothing is left there. The text fields are bounded in size and number.
+// Unless keep is set (the request's credentials were refused), nothing
+// is kept but a multipart form's :action, for routing: the rest is read
+// and dropped, so that requests without credentials cost no memory.
+func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string, keep bool) (_ *uploadForm, err error) {
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	form := &uploadForm{}
 	defer func() {
@@ -74,6 +82,10 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string) (_
 			form.discard()
 		}
 	}()
+	if mt != "multipart/form-data" && !keep {
+		_, err := io.Copy(io.Discard, body)
+		return form, err
+	}
 	if mt != "multipart/form-data" {
 		b, err := io.ReadAll(io.LimitReader(body, maxTextPart))
 		if err != nil {
@@ -91,13 +103,23 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string) (_
 		return form, nil
 	}
 	mr := multipart.NewReader(body, params["boundary"])
-	for {
+	text := 0
+	for parts := 1; ; parts++ {
 		p, err := mr.NextPart()
 		if err == io.EOF {
 			return form, nil
 		}
 		if err != nil {
 			return nil, err
+		}
+		if parts > maxParts {
+			return nil, errors.New("too many form fields")
+		}
+		if !keep {
+			if err := form.skim(p); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if p.FormName() == "content" && p.FileName() != "" && form.content == nil {
 			if form.content, err = readContent(p, limit, dir); err != nil {
@@ -109,11 +131,24 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string) (_
 		if err != nil {
 			return nil, err
 		}
-		if len(b) > maxTextPart {
+		if text += len(b); len(b) > maxTextPart || text > maxFormText {
 			return nil, errors.New("form field too large")
 		}
 		form.fields = append(form.fields, FormField{Name: p.FormName(), Value: string(b), IsFile: p.FileName() != ""})
 	}
+}
+
+// skim keeps p if it is the first :action, a short text field, and drops
+// anything else (the next part's reading skips the rest of p).
+func (f *uploadForm) skim(p *multipart.Part) error {
+	if p.FormName() != ":action" || p.FileName() != "" || f.value(":action") != "" {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(p, maxAction+1))
+	if err == nil && len(b) <= maxAction {
+		f.fields = append(f.fields, FormField{Name: ":action", Value: string(b)})
+	}
+	return err
 }
 
 // readContent streams the file part to a temporary file in dir, counting

@@ -39,7 +39,11 @@ func FuzzReadUploadForm(f *testing.F) {
 		}
 		r.Header.Set("Content-Type", ctype)
 		dir := t.TempDir()
-		form, err := readUploadForm(r, r.Body, 64, dir)
+		skimmed, err := readUploadForm(r.Clone(r.Context()), bytes.NewReader(body), 64, dir, false)
+		if err == nil && (skimmed.content != nil || len(skimmed.fields) > 1 || len(skimmed.fields) == 1 && len(skimmed.value(":action")) > maxAction) {
+			t.Errorf("a refused request's form kept %+v", skimmed)
+		}
+		form, err := readUploadForm(r, r.Body, 64, dir, true)
 		if c := contentOf(form); c != nil {
 			kept := int64(-1)
 			if c.file != nil {
@@ -88,7 +92,7 @@ func TestFormSeeds(t *testing.T) {
 		ctype, body, _ := strings.Cut(string(b), "\n")
 		r, _ := http.NewRequest(http.MethodPost, "/legacy/", strings.NewReader(body))
 		r.Header.Set("Content-Type", ctype)
-		form, err := readUploadForm(r, r.Body, 1<<20, t.TempDir())
+		form, err := readUploadForm(r, r.Body, 1<<20, t.TempDir(), true)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -131,6 +131,9 @@ func StartServer(opts ...ServerOption) *Server {
 	s.index = newIndex(s)
 	s.index.register(s.mux)
 	s.srv = httptest.NewUnstartedServer(s.mux)
+	// A client that connects and sends nothing, or idles, is dropped; a
+	// body may take its time (the faults slow it down on purpose).
+	s.srv.Config.ReadHeaderTimeout, s.srv.Config.IdleTimeout = headerTimeout, 2*headerTimeout
 	if s.listener != nil {
 		s.srv.Listener.Close()
 		s.srv.Listener = s.listener
@@ -143,6 +146,9 @@ func StartServer(opts ...ServerOption) *Server {
 	s.URL = s.srv.URL
 	return s
 }
+
+// headerTimeout bounds the wait for a request's headers.
+const headerTimeout = 30 * time.Second
 
 // NewServer starts a Server, as [StartServer] does, and closes it when t
 // and its subtests finish. Of t it uses only the Helper and Cleanup

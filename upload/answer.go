@@ -17,25 +17,36 @@ const (
 )
 
 // readError turns a non-2xx answer into an *Error; redact removes
-// secrets from everything taken from the answer.
+// secrets from everything taken from the answer: the whole body is
+// redacted before anything is taken from it or cut short, so that a
+// secret cannot survive in pieces.
 func readError(resp *http.Response, file, url string, legacyExists bool, redact func(string) string) *Error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	body := []byte(redact(string(raw)))
 	e := &Error{
 		File:       file,
 		URL:        url,
 		StatusCode: resp.StatusCode,
-		Body:       []byte(redact(string(body))),
-		Location:   resp.Header.Get("Location"),
+		Body:       body,
+		Location:   redact(resp.Header.Get("Location")),
 	}
 	e.Message = redact(serverMessage(resp, body))
 	e.classify(legacyExists)
 	return e
 }
 
-// serverMessage finds the index's message (spec §6.2): the JSON "code"
-// (Warehouse) or "detail" (RFC 9457), else the reason phrase, else the
-// text of an HTML or plain body.
+// serverMessage finds the index's message: the JSON "code" (Warehouse)
+// or "detail" (RFC 9457), else the reason phrase, else the text of an
+// HTML or plain body; at most maxMessageText characters of it.
 func serverMessage(resp *http.Response, body []byte) string {
+	text := []rune(findMessage(resp, body))
+	if len(text) > maxMessageText {
+		return string(text[:maxMessageText]) + "…"
+	}
+	return string(text)
+}
+
+func findMessage(resp *http.Response, body []byte) string {
 	code := strconv.Itoa(resp.StatusCode)
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if strings.HasSuffix(mt, "json") {
@@ -53,11 +64,7 @@ func serverMessage(resp *http.Response, body []byte) string {
 		text = firstLine(string(body))
 	}
 	text = strings.TrimSpace(strings.TrimPrefix(text, resp.Status))
-	text = strings.TrimSpace(strings.TrimPrefix(text, code+" "))
-	if len(text) > maxMessageText {
-		text = text[:maxMessageText] + "…"
-	}
-	return text
+	return strings.TrimSpace(strings.TrimPrefix(text, code+" "))
 }
 
 func jsonMessage(body []byte, code string) string {

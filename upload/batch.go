@@ -23,7 +23,7 @@ func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Op
 		results[i] = r
 		opts.finish(r)
 	}
-	s, err := c.newSession(opts)
+	s, err := c.newSession(opts, ds...)
 	if err != nil {
 		for i, d := range ds {
 			done(i, failed(d, err))

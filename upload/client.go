@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/redact"
 )
 
 // Upload URLs of the public indexes.
@@ -18,6 +19,9 @@ const (
 	PyPIURL     = "https://upload.pypi.org/legacy/"
 	TestPyPIURL = "https://test.pypi.org/legacy/"
 )
+
+// DefaultTimeout is a Client's Timeout when it is 0.
+const DefaultTimeout = 60 * time.Second
 
 // Client uploads distributions to one index. Its zero value uploads to
 // PyPI without credentials (which PyPI refuses); set Token. A Client is
@@ -37,6 +41,13 @@ type Client struct {
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
 	// is never redirected with its credentials (see Upload).
 	HTTPClient *http.Client
+	// Timeout bounds connecting to the index and any silence on a
+	// connection: when no byte moves either way for that long, the
+	// attempt fails as a transport error, and is retried like one. A
+	// large upload is never cut off while it moves. 0 means
+	// DefaultTimeout; a negative value means none. It applies when
+	// HTTPClient's Transport is nil or an *http.Transport.
+	Timeout time.Duration
 	// Token supplies the index's API token, sent as HTTP Basic
 	// "__token__:<token>"; it is asked for each request, so a re-minting
 	// source (mint.TokenSource) keeps long batches authorised.
@@ -44,6 +55,12 @@ type Client struct {
 	// Username and Password are used when Token is nil (for indexes that
 	// take passwords; PyPI does not).
 	Username, Password string
+	// Secrets, if set, returns more secrets to keep out of errors: those
+	// the index may have seen and echo back, such as the CI identity
+	// token traded for Token's tokens. It is called whenever an answer is
+	// read, and must be safe for concurrent use. The Client's own
+	// credentials are always kept out.
+	Secrets func() []string
 	// UserAgent is the User-Agent header; "" means DefaultUserAgent().
 	UserAgent string
 	// Retry bounds the retries of failed attempts; the zero value is
@@ -116,7 +133,7 @@ type Outcome int
 // The outcomes of an upload.
 const (
 	OutcomeFailed         Outcome = iota // not on the index; Result.Err says why
-	OutcomeUploaded                      // the index accepted it (any 2xx)
+	OutcomeUploaded                      // the index accepted it (a 2xx; see Upload)
 	OutcomeAlreadyPresent                // the index lists the same file (same name and sha256)
 	OutcomeSkipped                       // SkipExisting, and the index said the file exists
 )
@@ -151,7 +168,10 @@ type Result struct {
 // Upload sends d to the index and returns its result; err is Result.Err
 // and the Result is never nil.
 //
-// Any 2xx answer is success. A transport error, a 5xx or a 429 is
+// A 2xx answer is success, except an HTML page (Warehouse answers 200
+// with an empty body; a sign-in page answered 200 is no upload): then the
+// index's listing must show the file with its sha256, or the upload
+// fails with ErrNotStored. A transport error, a 5xx or a 429 is
 // retried with backoff (Client.Retry), re-reading the file; before each
 // retry, and on any "file exists" answer, the index is asked whether it
 // has the file: with the same sha256 the upload is done
@@ -161,7 +181,7 @@ type Result struct {
 // the same host is followed.
 func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
 	var r *Result
-	if s, err := c.newSession(opts); err != nil {
+	if s, err := c.newSession(opts, d); err != nil {
 		r = failed(d, err)
 	} else {
 		r = s.upload(ctx, d)
@@ -182,10 +202,10 @@ func (o *Options) finish(r *Result) {
 func (c Client) String() string {
 	pass, token := "", "nil"
 	if c.Password != "" {
-		pass = "[redacted]"
+		pass = redact.Placeholder
 	}
 	if c.Token != nil {
-		token = "[redacted]"
+		token = redact.Placeholder
 	}
 	return fmt.Sprintf("upload.Client{URL:%q IndexURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
 		c.URL, c.IndexURL, c.Username, pass, token, c.UserAgent)

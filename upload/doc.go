@@ -23,7 +23,9 @@
 //
 // # Answers, retries and existing files
 //
-// Any 2xx answer is success. Other answers are an [*Error] carrying the
+// A 2xx answer is success, unless it is an HTML page rather than the
+// index's empty success answer: then the index listing must show the
+// file, or the upload fails with [ErrNotStored]. Other answers are an [*Error] carrying the
 // status, the index's message (from JSON, the reason phrase or the page)
 // and a hint; errors.Is tells the common cases apart ([ErrFileExists],
 // [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with
@@ -34,7 +36,11 @@
 //
 // # Security
 //
-// Credentials go only over https (or to loopback), never follow a
-// redirect to another URL, and never appear in errors: anything the index
-// echoes back is redacted.
+// Credentials go only over https (or plain http to a literal loopback
+// address or the name localhost, which is dialled without DNS), never
+// follow a redirect to another URL, and never appear in errors: anything
+// the index echoes back is redacted, whole or in pieces, raw,
+// percent-encoded, base64-encoded or split by HTML tags, before it is cut
+// short. A connection on which no byte moves for [Client].Timeout fails
+// and is retried; listings are streamed, and refused past 64 MiB.
 package upload

@@ -43,16 +43,19 @@ func parseURL(raw string) (*url.URL, *url.Userinfo, error) {
 }
 
 // IsLoopbackHTTP reports whether rawURL is a plain-http URL to this
-// machine (localhost, a name under .localhost, a loopback address), as
-// fake indexes in tests are: the only plain-http URLs a Client takes
-// without InsecureAllowHTTP.
+// machine: a literal loopback address (127.0.0.0/8, ::1) or the exact
+// name localhost, which the Client dials as 127.0.0.1 or ::1 without
+// asking DNS. Fake indexes in tests are there, and these are the only
+// plain-http URLs a Client takes without InsecureAllowHTTP. Other names,
+// those under .localhost included, are resolved by DNS, which may send
+// them anywhere.
 func IsLoopbackHTTP(rawURL string) bool {
 	u, err := url.Parse(rawURL)
 	return err == nil && u.Scheme == "http" && isLoopback(u.Hostname())
 }
 
 func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -87,11 +90,6 @@ func indexRoot(upload *url.URL) *url.URL {
 	}
 	root.Path = strings.TrimSuffix(strings.TrimSuffix(root.Path, "/"), "/legacy") + "/"
 	return &root
-}
-
-// sameOrigin reports whether a and b have the same scheme, host and port.
-func sameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && strings.EqualFold(a.Host, b.Host)
 }
 
 // baseName is the file name errors and results use.

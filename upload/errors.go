@@ -26,6 +26,9 @@ var (
 	ErrRedirect = errors.New("upload: redirected")
 	// ErrInsecureURL: the URL is plain http to a host other than loopback.
 	ErrInsecureURL = errors.New("upload: plain http refused")
+	// ErrNotStored: the index answered success with a page that is not
+	// its success answer, and its listing does not show the file.
+	ErrNotStored = errors.New("upload: success answered, file not stored")
 	// ErrAborted: the file was not uploaded because an earlier one failed
 	// and Options.FailFast was set.
 	ErrAborted = errors.New("upload: not attempted after an earlier failure")

@@ -136,3 +136,17 @@ func FuzzIndexURL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseListing feeds project listings to the streaming parser, as
+// both APIs. Seeds are testdata/listings files.
+func FuzzParseListing(f *testing.F) {
+	seeds(f, "listings", func(b []byte) { f.Add(b) })
+	f.Fuzz(func(t *testing.T, page []byte) {
+		for _, api := range []listingAPI{simpleAPI, jsonAPI} {
+			files, err := parseListing(bytes.NewReader(page), api, func(string) bool { return true })
+			if err != nil && files != nil {
+				t.Fatalf("files %v with error %v", files, err)
+			}
+		}
+	})
+}

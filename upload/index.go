@@ -2,10 +2,8 @@ package upload
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -13,11 +11,13 @@ import (
 	"sync"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/bounded"
+	"github.com/trustpub/pypi/internal/origin"
 )
 
 const (
 	simpleJSON      = "application/vnd.pypi.simple.v1+json"
-	maxListingBytes = 64 << 20 // a big project's listing is a few MiB
+	maxListingBytes = 64 << 20 // a big project's listing is a few MiB; it is streamed
 )
 
 // listing is what an index lists for one project: file name → sha256
@@ -34,6 +34,13 @@ type listing struct {
 // sha256, and false when the file is not listed or the index cannot
 // tell. cached reuses this session's earlier listing of the project.
 func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached bool) (bool, error) {
+	found, _, err := s.lookup(ctx, d, cached)
+	return found, err
+}
+
+// lookup is findFile, returning also the listing asked, whose err says
+// why the index could not tell.
+func (s *session) lookup(ctx context.Context, d *dist.Distribution, cached bool) (bool, *listing, error) {
 	name := dist.NormalizeName(d.Metadata.Name)
 	var l *listing
 	if cached {
@@ -49,16 +56,16 @@ func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached boo
 	}
 	l.once.Do(func() { l.files, l.source, l.err = s.list(ctx, name) })
 	if l.err != nil {
-		return false, nil // the index cannot tell: upload and let it judge
+		return false, l, nil // the index cannot tell: upload and let it judge
 	}
 	sha, ok := l.files[baseName(d)]
 	switch {
 	case !ok || sha == "":
-		return false, nil
+		return false, l, nil
 	case strings.EqualFold(sha, d.Digests.SHA256):
-		return true, nil
+		return true, l, nil
 	}
-	return false, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
+	return false, l, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
 }
 
 // list fetches the project's files from the simple API (PEP 691 JSON),
@@ -66,71 +73,38 @@ func (s *session) findFile(ctx context.Context, d *dist.Distribution, cached boo
 func (s *session) list(ctx context.Context, name string) (map[string]string, string, error) {
 	simple := s.index.JoinPath("simple", name) // JoinPath drops the trailing slash
 	simple.Path += "/"
-	var page struct {
-		Files []struct {
-			Filename string            `json:"filename"`
-			Hashes   map[string]string `json:"hashes"`
-		} `json:"files"`
-	}
-	if err := s.getJSON(ctx, simple, simpleJSON, &page); err == nil {
-		files := make(map[string]string, len(page.Files))
-		for _, f := range page.Files {
-			files[f.Filename] = f.Hashes["sha256"]
-		}
+	files, err := s.getListing(ctx, simple, simpleJSON, simpleAPI)
+	if err == nil {
 		return files, simple.String(), nil
 	}
 	api := s.index.JoinPath("pypi", name, "json")
-	var project struct {
-		Releases map[string][]jsonFile `json:"releases"`
-		URLs     []jsonFile            `json:"urls"`
-	}
-	err := s.getJSON(ctx, api, "application/json", &project)
+	files, err = s.getListing(ctx, api, "application/json", jsonAPI)
 	if errors.Is(err, errNotFound) {
 		return map[string]string{}, api.String(), nil
 	}
 	if err != nil {
 		return nil, "", err
 	}
-	files := map[string]string{}
-	for _, list := range append([][]jsonFile{project.URLs}, valuesOf(project.Releases)...) {
-		for _, f := range list {
-			files[f.Filename] = f.Digests.SHA256
-		}
-	}
 	return files, api.String(), nil
-}
-
-type jsonFile struct {
-	Filename string `json:"filename"`
-	Digests  struct {
-		SHA256 string `json:"sha256"`
-	} `json:"digests"`
-}
-
-func valuesOf[K comparable, V any](m map[K]V) []V {
-	out := make([]V, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
 }
 
 var errNotFound = errors.New("upload: not found on the index")
 
-// getJSON GETs u, wanting the media type accept, and decodes it into v.
-// Credentials go only to the upload URL's origin.
-func (s *session) getJSON(ctx context.Context, u *url.URL, accept string, v any) error {
+// getListing GETs u, wanting the media type accept, and reads the
+// listing of the api it holds, keeping the session's files. Credentials
+// go only to the upload URL's origin.
+func (s *session) getListing(ctx context.Context, u *url.URL, accept string, api listingAPI) (map[string]string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("Cache-Control", "no-cache") // a file just uploaded must show
 	req.Header.Set("User-Agent", s.agent)
-	if sameOrigin(u, s.uploadURL()) {
+	if origin.Same(u, s.uploadURL()) {
 		auth, err := s.authorization()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
@@ -138,15 +112,20 @@ func (s *session) getJSON(ctx context.Context, u *url.URL, accept string, v any)
 	}
 	resp, err := s.get.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer drain(resp)
 	if resp.StatusCode == http.StatusNotFound {
-		return errNotFound
+		return nil, errNotFound
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(mt, "json") {
-		return fmt.Errorf("upload: %s: %s (%s)", u, resp.Status, mt)
+		return nil, fmt.Errorf("%s answered %d (%s)", u, resp.StatusCode, mt)
 	}
-	return json.NewDecoder(io.LimitReader(resp.Body, maxListingBytes)).Decode(v)
+	files, err := parseListing(bounded.Body(resp, maxListingBytes), api, s.wanted)
+	var be *bounded.Error
+	if err != nil && !errors.As(err, &be) {
+		err = fmt.Errorf("%s: %w", u, err)
+	}
+	return files, err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/deadline"
+	"github.com/trustpub/pypi/internal/origin"
+	"github.com/trustpub/pypi/internal/redact"
 )
 
 const acceptErrors = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
@@ -30,14 +34,16 @@ type session struct {
 	legacy bool
 
 	mu       sync.Mutex
-	url      *url.URL // the upload URL, perhaps fixed up to end in "/"
-	fixed    bool     // the URL was fixed up already
-	secrets  []string // tokens and passwords seen, to redact
+	url      *url.URL   // the upload URL, perhaps fixed up to end in "/"
+	fixed    bool       // the URL was fixed up already
+	secrets  redact.Set // tokens and passwords seen, to redact
 	user     *url.Userinfo
 	listings map[string]*listing // SkipExisting pre-checks, by normalised name
+	files    map[string]bool     // base names of the files to upload
 }
 
-func (c *Client) newSession(opts Options) (*session, error) {
+// newSession starts a session that uploads ds.
+func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, error) {
 	raw := c.URL
 	if raw == "" {
 		raw = PyPIURL
@@ -59,21 +65,25 @@ func (c *Client) newSession(opts Options) (*session, error) {
 		user = url.UserPassword(c.Username, c.Password)
 	}
 	s := &session{c: c, opts: opts, url: u, index: index, user: user, agent: c.UserAgent,
-		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}}
+		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}, files: map[string]bool{}}
+	for _, d := range ds {
+		s.files[baseName(d)] = true
+	}
 	if s.agent == "" {
 		s.agent = DefaultUserAgent()
 	}
 	if p, ok := user.Password(); ok {
-		s.addSecret(p)
+		s.secrets.Add(p)
 	}
-	base := c.HTTPClient
-	if base == nil {
-		base = &http.Client{}
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
 	}
+	base := deadline.Client(c.HTTPClient, timeout)
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 || !sameOrigin(req.URL, via[0].URL) {
+		if len(via) >= 5 || !origin.Same(req.URL, via[0].URL) {
 			return http.ErrUseLastResponse
 		}
 		return nil
@@ -82,34 +92,23 @@ func (c *Client) newSession(opts Options) (*session, error) {
 	return s, nil
 }
 
+// wanted reports whether filename is one of the session's files: the
+// only ones kept from index listings.
+func (s *session) wanted(filename string) bool { return s.files[filename] }
+
 func (s *session) uploadURL() *url.URL {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.url
 }
 
-func (s *session) addSecret(v string) {
-	if v == "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, have := range s.secrets {
-		if have == v {
-			return
-		}
-	}
-	s.secrets = append(s.secrets, v)
-}
-
-// redact removes every secret seen from text taken from an answer.
+// redact removes every secret seen, and those of Client.Secrets, from
+// text taken from an answer.
 func (s *session) redact(text string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, v := range s.secrets {
-		text = strings.ReplaceAll(text, v, "[redacted]")
+	if s.c.Secrets != nil {
+		s.secrets.Add(s.c.Secrets()...)
 	}
-	return text
+	return s.secrets.String(text)
 }
 
 // authorization returns the Authorization header value, or "".
@@ -128,8 +127,7 @@ func (s *session) authorization() (string, error) {
 		return "", nil
 	}
 	basic := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-	s.addSecret(pass)
-	s.addSecret(basic)
+	s.secrets.Add(pass, basic)
 	return "Basic " + basic, nil
 }
 
@@ -194,8 +192,7 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	}
 	res.Status = resp.StatusCode
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		res.Outcome = OutcomeUploaded
-		drain(resp)
+		s.accepted(ctx, d, res, resp)
 		return 0, nil
 	}
 	e := readError(resp, res.File, s.uploadURL().String(), s.legacy, s.redact)
@@ -214,6 +211,45 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 		res.Err = e
 	}
 	return 0, nil
+}
+
+// accepted settles an upload the index answered with a 2xx. Warehouse's
+// success answer is 200 with an empty body; twine and uv take any 2xx.
+// An HTML page instead (a sign-in page, or the page Warehouse shows for
+// a form without its action) is not taken on trust: the index listing
+// must show the file, with its sha256.
+func (s *session) accepted(ctx context.Context, d *dist.Distribution, res *Result, resp *http.Response) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	text := strings.TrimSpace(string(body))
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if text == "" || mt != "text/html" && !strings.HasPrefix(text, "<") {
+		res.Outcome = OutcomeUploaded
+		return
+	}
+	found, l, err := s.lookup(ctx, d, false)
+	switch {
+	case err != nil:
+		res.Err = err
+	case found:
+		res.Outcome = OutcomeUploaded
+	default:
+		e := &Error{File: res.File, URL: s.uploadURL().String(), StatusCode: resp.StatusCode, kind: ErrNotStored,
+			Message: fmt.Sprintf("the index answered %d but the file is not there", resp.StatusCode),
+			Body:    []byte(s.redact(string(body)))}
+		page := s.redact(htmlMessage(string(body)))
+		if len([]rune(page)) > maxMessageText/4 {
+			page = string([]rune(page)[:maxMessageText/4]) + "…"
+		}
+		why := l.source + " does not list it"
+		if l.err != nil {
+			e.Message = fmt.Sprintf("the index answered %d with a page, and cannot confirm that it has the file", resp.StatusCode)
+			why = fmt.Sprintf("asking the index for the file failed (%v)", l.err)
+		}
+		e.Hint = s.redact(fmt.Sprintf("The answer was a page (%q), not the index's answer to an upload (200 with an empty body), and %s. "+
+			"Check that the URL is the index's upload endpoint and that the credentials are accepted.", page, why))
+		res.Err = e
+	}
 }
 
 // backoff prepares the retry of a failed attempt: it gives up after the
@@ -311,7 +347,7 @@ func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	if s.fixed && sent.String() != s.url.String() && loc.String() == s.url.String() {
 		return true // sent in parallel with the upload whose redirect fixed the URL
 	}
-	if !s.fixed && sameOrigin(loc, s.url) && loc.Path == s.url.Path+"/" && loc.RawQuery == s.url.RawQuery {
+	if !s.fixed && origin.Same(loc, s.url) && loc.Path == s.url.Path+"/" && loc.RawQuery == s.url.RawQuery {
 		s.url, s.fixed = loc, true
 		return true
 	}

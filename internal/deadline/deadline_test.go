@@ -1,0 +1,234 @@
+package deadline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+const idle = 200 * time.Millisecond
+
+// serve accepts connections on a loopback port and hands each to handle.
+func serve(t *testing.T, handle func(c *net.TCPConn)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				handle(c.(*net.TCPConn))
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/"
+}
+
+// readRequest reads a request's head and its body of Content-Length.
+func readRequest(c net.Conn, r *bufio.Reader, bodyRate func([]byte)) error {
+	req, err := http.ReadRequest(r)
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := req.Body.Read(buf)
+		if n > 0 && bodyRate != nil {
+			bodyRate(buf[:n])
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func wantTimeout(t *testing.T, err error) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) || e.Idle != idle {
+		t.Fatalf("err = %v; want a deadline *Error after %v", err, idle)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("err = %v; want a net.Error that is a timeout", err)
+	}
+}
+
+func TestSilentServerTimesOut(t *testing.T) {
+	t.Parallel()
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	u := serve(t, func(c *net.TCPConn) { <-hold }) // accepts, never answers
+	_, err := Client(nil, idle).Get(u)
+	wantTimeout(t, err)
+}
+
+func TestStalledBodyTimesOut(t *testing.T) {
+	t.Parallel()
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	u := serve(t, func(c *net.TCPConn) {
+		readRequest(c, bufio.NewReader(c), nil)
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst bytes")
+		<-hold
+	})
+	resp, err := Client(nil, idle).Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if string(body) != "first bytes" {
+		t.Errorf("body = %q", body)
+	}
+	wantTimeout(t, err)
+}
+
+// TestTrickleWithinTimeoutIsKept: an answer taking twice the timeout in
+// all, a byte at a time, each well within it, is read whole. The
+// timeout leaves room for a busy machine's scheduling delays.
+func TestTrickleWithinTimeoutIsKept(t *testing.T) {
+	t.Parallel()
+	const (
+		timeout = 2 * time.Second
+		body    = "0123456789abcdefghij"
+	)
+	u := serve(t, func(c *net.TCPConn) {
+		readRequest(c, bufio.NewReader(c), nil)
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", len(body))
+		for i := range len(body) {
+			time.Sleep(timeout / 10)
+			c.Write([]byte{body[i]})
+		}
+	})
+	resp, err := Client(nil, timeout).Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || string(got) != body {
+		t.Errorf("body = %q, %v; want %q", got, err, body)
+	}
+}
+
+// TestSlowUploadIsKept: a request body the server reads slower than the
+// timeout allows for the whole, but steadily, gets through.
+func TestSlowUploadIsKept(t *testing.T) {
+	t.Parallel()
+	const (
+		timeout = 2 * time.Second // the send buffer must drain well within it, on a busy machine too
+		size    = 32 << 20        // at 8 MB/s at most: four seconds, twice the timeout
+	)
+	u := serve(t, func(c *net.TCPConn) {
+		c.SetReadBuffer(32 << 10) // a slow link: little in flight
+		r := bufio.NewReaderSize(c, 1024)
+		got := 0
+		err := readRequest(c, r, func(b []byte) {
+			got += len(b)
+			time.Sleep(2 * time.Millisecond) // after each 16 KiB at most
+		})
+		if err != nil || got != size {
+			fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+			return
+		}
+		fmt.Fprint(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	})
+	resp, err := Client(nil, timeout).Post(u, "application/octet-stream", bytes.NewReader(make([]byte, size)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d; want the whole body received", resp.StatusCode)
+	}
+}
+
+func TestConnectTimeout(t *testing.T) {
+	t.Parallel()
+	c := Client(&http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			<-ctx.Done() // a SYN into the void
+			return nil, ctx.Err()
+		},
+	}}, idle)
+	_, err := c.Get("http://192.0.2.1/")
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Error(), "could not connect to 192.0.2.1:80 within 200ms") {
+		t.Errorf("err = %v; want the connect timeout", err)
+	}
+	// The caller's own, shorter, deadline is not reported as this timeout.
+	ctx, cancel := context.WithTimeout(t.Context(), idle/4)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://192.0.2.1/", nil)
+	if _, err := c.Do(req); errors.As(err, &e) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v; want the caller's deadline", err)
+	}
+}
+
+func TestOtherTransportsAndZeroKept(t *testing.T) {
+	t.Parallel()
+	rt := roundTripper(func(*http.Request) (*http.Response, error) { return nil, errors.New("mine") })
+	if c := Client(&http.Client{Transport: rt}, idle); c.Transport == nil {
+		t.Error("a custom RoundTripper was dropped")
+	} else if _, err := c.Get("http://example.com/"); err == nil || !strings.Contains(err.Error(), "mine") {
+		t.Errorf("err = %v; want the custom RoundTripper's", err)
+	}
+	if c := Client(nil, 0).Transport.(*http.Transport); !c.ForceAttemptHTTP2 || c.IdleConnTimeout != http.DefaultTransport.(*http.Transport).IdleConnTimeout {
+		t.Error("a zero timeout set timeouts")
+	}
+	base := http.DefaultTransport.(*http.Transport)
+	c := Client(nil, idle).Transport.(*http.Transport)
+	if c == base || base.DialContext == nil || c.ForceAttemptHTTP2 || c.IdleConnTimeout != idle/2 {
+		t.Errorf("transport %+v; want a clone, HTTP/1.1 only, idle connections dropped at half the timeout", c)
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestLocalhostWithoutDNS(t *testing.T) {
+	t.Parallel()
+	u := serve(t, func(c *net.TCPConn) {
+		readRequest(c, bufio.NewReader(c), nil)
+		fmt.Fprint(c, "HTTP/1.1 204 No Content\r\n\r\n")
+	})
+	_, port, _ := net.SplitHostPort(strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/"))
+	for _, timeout := range []time.Duration{0, idle} {
+		var asked []string
+		var d net.Dialer
+		c := Client(&http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				asked = append(asked, addr)
+				return d.DialContext(ctx, network, addr)
+			},
+		}}, timeout)
+		resp, err := c.Get("http://LocalHost:" + port + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := "127.0.0.1:" + port; len(asked) != 1 || asked[0] != want {
+			t.Errorf("timeout %v: dialled %q; want %q alone", timeout, asked, want)
+		}
+	}
+}
