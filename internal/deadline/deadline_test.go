@@ -135,8 +135,8 @@ func TestTrickleWithinTimeoutIsKept(t *testing.T) {
 func TestSlowUploadIsKept(t *testing.T) {
 	t.Parallel()
 	const (
-		timeout = 2 * time.Second // the send buffer must drain well within it, on a busy machine too
-		size    = 32 << 20        // at 8 MB/s at most: four seconds, twice the timeout
+		timeout = 5 * time.Second // far above one 16 KiB write's wait, on a busy machine too
+		size    = 6 << 20         // at 0.8 MB/s at most: 7.7 seconds, well over the timeout
 	)
 	u := serve(t, func(c *net.TCPConn) {
 		c.SetReadBuffer(32 << 10) // a slow link: little in flight
@@ -144,7 +144,7 @@ func TestSlowUploadIsKept(t *testing.T) {
 		got := 0
 		err := readRequest(c, r, func(b []byte) {
 			got += len(b)
-			time.Sleep(2 * time.Millisecond) // after each 16 KiB at most
+			time.Sleep(20 * time.Millisecond) // after each 16 KiB at most
 		})
 		if err != nil || got != size {
 			fmt.Fprintf(c, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
@@ -164,22 +164,22 @@ func TestSlowUploadIsKept(t *testing.T) {
 
 func TestConnectTimeout(t *testing.T) {
 	t.Parallel()
-	c := Client(&http.Client{Transport: &http.Transport{
+	blackHole := &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			<-ctx.Done() // a SYN into the void
+			<-ctx.Done() // a SYN that is never answered
 			return nil, ctx.Err()
 		},
-	}}, idle)
-	_, err := c.Get("http://192.0.2.1/")
+	}}
+	_, err := Client(blackHole, idle).Get("http://127.0.0.1:9/")
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Error(), "could not connect to 192.0.2.1:80 within 200ms") {
+	if !errors.As(err, &e) || !strings.Contains(e.Error(), "could not connect to 127.0.0.1:9 within 200ms") {
 		t.Errorf("err = %v; want the connect timeout", err)
 	}
 	// The caller's own, shorter, deadline is not reported as this timeout.
 	ctx, cancel := context.WithTimeout(t.Context(), idle/4)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://192.0.2.1/", nil)
-	if _, err := c.Do(req); errors.As(err, &e) || !errors.Is(err, context.DeadlineExceeded) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:9/", nil)
+	if _, err := Client(blackHole, time.Hour).Do(req); errors.As(err, &e) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v; want the caller's deadline", err)
 	}
 }
