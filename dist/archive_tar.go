@@ -88,8 +88,9 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 	cr := &countingReader{r: zr, limit: max(ratioMinSize, ratioMax*size)}
 	tr := tar.NewReader(cr)
 	var (
-		c      sdistContents
-		layout sdistLayout
+		c         sdistContents
+		layout    sdistLayout
+		nameBytes int
 	)
 	for {
 		h, err := tr.Next()
@@ -109,6 +110,10 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		}
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			continue // pax global header: attributes, not a member
+		}
+		if msg := tarNameLimit(h.Name, len(c.names), &nameBytes); msg != "" {
+			is.add("archive-limit", msg, false)
+			return nil, is
 		}
 		c.names = append(c.names, h.Name)
 		if !checkTarMember(h, &is) {
@@ -141,6 +146,21 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		return nil, is
 	}
 	return &c, is
+}
+
+// tarNameLimit applies the caps on names to the next member name, given
+// how many names are kept and their total length so far (which it
+// updates); it returns the message of the cap exceeded, or "".
+func tarNameLimit(name string, kept int, total *int) string {
+	switch *total += len(name); {
+	case len(name) > maxMemberName:
+		return nameTooLong(name)
+	case kept == maxMembers:
+		return tooManyMembers()
+	case *total > maxNameBytes:
+		return namesTooLong()
+	}
+	return ""
 }
 
 // checkTarMember rejects what PEP 721 says an unpacker must not extract

@@ -392,6 +392,12 @@ var badCases = map[string]badCase{
 	"zip-prepended-data": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Unknown record signature. See https://docs.pypi.org/archives for more information",
 	}},
+	"zip64-size-overflow": {open: []string{
+		"Invalid distribution file. File exceeds compression ratio of 50",
+	}},
+	"sdist-name-too-long": {open: []string{
+		"member name 'demo-1.0/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... is 5009 bytes long; the limit is 4096 (PATH_MAX), as no installer could extract it",
+	}},
 	"zip-record-count": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Mismatched central directory records. See https://docs.pypi.org/archives for more information",
 	}},

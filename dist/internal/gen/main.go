@@ -173,7 +173,7 @@ func badCases() []genCase {
 	}
 	const mdir = "demo-1.0.dist-info/"
 	init := "demo/__init__.py"
-	return []genCase{
+	return append([]genCase{
 		// ZIP framing
 		{"zip-not-zip", wheelName, []byte("this is not a zip file at all, just text\n")},
 		{"zip-empty-file", wheelName, nil},
@@ -293,5 +293,5 @@ func badCases() []genCase {
 		{"sdist-version-mismatch", "demo-1.0.tar.gz", gz(buildTar(sdist("demo-1.0", meta("Version: 2.0"))))},
 		withPKGInfo("sdist-license-file-missing", meta("License-File: LICENSE")),
 		{"sdist-local-version", "demo-1.0+local.tar.gz", gz(buildTar(sdist("demo-1.0+local", meta("Version: 1.0+local"))))},
-	}
+	}, hostileCases()...)
 }

@@ -1,0 +1,122 @@
+package dist
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestExceedsRatio checks Warehouse's zip-bomb rule at its edges: more
+// than 64 MiB inflated and inflated/size > 50 exactly (Python divides
+// exactly), with sizes that overflow 64 bits in a sum or a product.
+func TestExceedsRatio(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		inflated uint64
+		size     int64
+		want     bool
+	}{
+		{ratioMinSize, 1, false},
+		{ratioMinSize + 1, 1, true},
+		{50 * (2 << 20), 2 << 20, false},
+		{50*(2<<20) + 1, 2 << 20, true},
+		{satAdd(1<<63, 1<<63), 1000, true},
+		{math.MaxUint64, math.MaxInt64, false},
+		{ratioMinSize + 1, 0, true},
+	} {
+		if got := exceedsRatio(tc.inflated, tc.size); got != tc.want {
+			t.Errorf("exceedsRatio(%d, %d) = %v, want %v", tc.inflated, tc.size, got, tc.want)
+		}
+	}
+	if got := satAdd(1<<63, 1<<63); got != math.MaxUint64 {
+		t.Errorf("satAdd(2^63, 2^63) = %d, want the largest uint64", got)
+	}
+}
+
+// zipBytes builds a ZIP archive in memory with fn writing its members;
+// tarGzBytes an sdist of empty members with the given names.
+func zipBytes(t *testing.T, fn func(*zip.Writer) error) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	if err := fn(zw); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func tarGzBytes(t *testing.T, names []string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	tw := tar.NewWriter(zw)
+	for _, n := range names {
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// openProblems returns the messages of OpenReaderAt's *ValidationError.
+func openProblems(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	_, err := OpenReaderAt(name, bytes.NewReader(data), int64(len(data)))
+	if err == nil {
+		t.Fatalf("OpenReaderAt(%s) succeeded", name)
+	}
+	return err.Error()
+}
+
+// TestArchiveMemberCaps checks the caps on the members of an archive:
+// their number, the length of one name and of all names, each refused
+// with a message naming the file and the limit.
+func TestArchiveMemberCaps(t *testing.T) {
+	t.Parallel()
+	manyZip := zipBytes(t, func(zw *zip.Writer) error {
+		for i := range maxMembers + 1 {
+			if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("demo/%d", i), Method: zip.Store}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	longZip := zipBytes(t, func(zw *zip.Writer) error {
+		_, err := zw.Create("demo/" + strings.Repeat("n", maxMemberName))
+		return err
+	})
+	var names []string
+	for i, total := 0, 0; total <= maxNameBytes; i++ {
+		names = append(names, fmt.Sprintf("demo-1.0/%d/%s", i, strings.Repeat("n", maxMemberName-20)))
+		total += len(names[i])
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{wheelFixture, manyZip, fmt.Sprintf("demo-1.0-py3-none-any.whl: archive: the archive has more than %d members, the limit for checking it", maxMembers)},
+		{wheelFixture, longZip, "demo-1.0-py3-none-any.whl: archive: member name 'demo/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... is 4101 bytes long; the limit is 4096 (PATH_MAX), as no installer could extract it"},
+		{"demo-1.0.tar.gz", tarGzBytes(t, []string{"demo-1.0/" + strings.Repeat("n", maxMemberName)}), "demo-1.0.tar.gz: archive: member name 'demo-1.0/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... is 4105 bytes long; the limit is 4096 (PATH_MAX), as no installer could extract it"},
+		{"demo-1.0.tar.gz", tarGzBytes(t, names), "demo-1.0.tar.gz: archive: the archive's member names total more than 16 MiB, the limit for checking it"},
+	} {
+		if got := openProblems(t, tc.name, tc.data); !strings.Contains(got, tc.want) {
+			t.Errorf("OpenReaderAt(%s of %d bytes) = %v\nwant %q", tc.name, len(tc.data), got, tc.want)
+		}
+	}
+	if msg := tarNameLimit("demo-1.0/x", maxMembers, new(int)); msg != tooManyMembers() {
+		t.Errorf("tarNameLimit past maxMembers = %q, want %q", msg, tooManyMembers())
+	}
+}
