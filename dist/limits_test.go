@@ -120,3 +120,23 @@ func TestArchiveMemberCaps(t *testing.T) {
 		t.Errorf("tarNameLimit past maxMembers = %q, want %q", msg, tooManyMembers())
 	}
 }
+
+// TestMetadataFieldCap checks the cap on header fields: 100,000 parse,
+// one more is an error that keeps the first 100,000 (and no body).
+func TestMetadataFieldCap(t *testing.T) {
+	t.Parallel()
+	head := "Metadata-Version: 2.4\nName: demo\n"
+	for _, tc := range []struct {
+		extra int
+		err   error
+	}{{maxHeaderFields - 2, nil}, {maxHeaderFields - 1, errTooManyFields}} {
+		b := []byte(head + strings.Repeat("ab: c\n continued\n", tc.extra) + "\nbody\n")
+		m, err := ParseMetadata(b)
+		if err != tc.err || len(m.Headers) != min(2+tc.extra, maxHeaderFields) || m.Name != "demo" {
+			t.Errorf("ParseMetadata(%d fields) = %d headers, name %q, %v; want %v", 2+tc.extra, len(m.Headers), m.Name, err, tc.err)
+		}
+		if wantBody := tc.err == nil; (m.Description == "body\n") != wantBody {
+			t.Errorf("ParseMetadata(%d fields): Description %q", 2+tc.extra, m.Description)
+		}
+	}
+}

@@ -398,6 +398,15 @@ var badCases = map[string]badCase{
 	"sdist-name-too-long": {open: []string{
 		"member name 'demo-1.0/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... is 5009 bytes long; the limit is 4096 (PATH_MAX), as no installer could extract it",
 	}},
+	"wheel-metadata-headers-bomb": {open: []string{
+		"more than 100000 header fields, the limit for checking a metadata file",
+	}},
+	"wheel-wheel-tags-bomb": {check: []want{
+		pypiError("WHEEL", "wheel-unreadable", "demo-1.0.dist-info/WHEEL: more than 100000 header fields, the limit for checking a metadata file"),
+		lenientError("WHEEL", "wheel-unreadable", "demo-1.0.dist-info/WHEEL: more than 100000 header fields, the limit for checking a metadata file"),
+	}},
+	// Valid: a 60 MiB METADATA is read in one copy.
+	"wheel-metadata-60mib-bomb": {},
 	"zip-record-count": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Mismatched central directory records. See https://docs.pypi.org/archives for more information",
 	}},

@@ -2,12 +2,26 @@ package main
 
 import "strings"
 
-// Hostile inputs: declared sizes and names that a reader trusting them
-// would overflow on or hold without limit.
+// Hostile inputs: small files whose members inflate to tens of MiB of
+// lines, and declared sizes and names, that a parser holding everything
+// or trusting them would turn into gigabytes or overflows. The ids of
+// those that inflate end in "-bomb" so that the fuzzer does not inflate
+// them on every run (it gets compact versions instead).
+
+// repeatTo returns line repeated n times.
+func repeatTo(line string, n int) []byte { return []byte(strings.Repeat(line, n)) }
 
 func hostileCases() []genCase {
+	const mdir = "demo-1.0.dist-info/"
 	w := func(id string, fs []zfile) genCase { return genCase{id, wheelName, buildZip(fs, zopts{})} }
+	setData := func(data []byte) func(*zfile) { return func(f *zfile) { f.data = data } }
 	return []genCase{
+		// 12 M header lines in METADATA.
+		w("wheel-metadata-headers-bomb", demoWheel(append(append([]byte("Metadata-Version: 2.4\nName: demo\nVersion: 1.0\n"), repeatTo("ab:c\n", 12<<20)...), "\nA demo.\n"...))),
+		// 3 M Tag lines in WHEEL.
+		w("wheel-wheel-tags-bomb", edit(demoWheel(meta()), mdir+"WHEEL", setData(append([]byte(wheelFile), repeatTo("Tag: py3-none-any\n", 3<<20)...)))),
+		// A 60 MiB METADATA: a plain-text description of 60 MiB.
+		w("wheel-metadata-60mib-bomb", demoWheel(append(meta("Description-Content-Type: text/plain"), repeatTo("A demo package.\n", 60<<16)...))),
 		// Two members of 2^63 bytes each: the sum overflows 64 bits to 0.
 		w("zip64-size-overflow", demoWheel(meta(),
 			zfile{name: "demo/a.bin", data: []byte("a"), zip64Usize: 1 << 63},
