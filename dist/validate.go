@@ -282,9 +282,7 @@ func (c *checker) wheelMembers(z *zipArchive) {
 		c.record(z, dir)
 	}
 	if e, ok := z.member(dir + "/entry_points.txt"); ok {
-		if b, err := z.read(e); err != nil || !validEntryPoints(b) {
-			c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file", c.file)
-		}
+		c.entryPoints(z, e)
 	}
 	licenses := dir + "/licenses"
 	if c.p == PyPI {
@@ -386,6 +384,25 @@ func (c *checker) record(z *zipArchive, dir string) {
 	}
 }
 
+// entryPoints checks entry_points.txt as Warehouse does (scanEntryPoints),
+// in PyPI's words followed by the cause; past the cap it is an error in
+// every profile.
+func (c *checker) entryPoints(z *zipArchive, e *zipEntry) {
+	r, err := z.open(e)
+	if err == nil {
+		err = scanEntryPoints(r)
+		r.Close()
+	}
+	if err == nil {
+		return
+	}
+	if epe, ok := err.(*entryPointsError); ok && epe.limit {
+		c.add(Error, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
+		return
+	}
+	c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
+}
+
 // firstFew lists up to three names, for messages about long lists.
 func firstFew(names []string) string {
 	if len(names) > 3 {
@@ -410,54 +427,6 @@ func (c *checker) licenseFiles(under string) {
 			c.add(c.pypiError(), "license-file", "license-file-missing", "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
 		}
 	}
-}
-
-// validEntryPoints reports whether entry_points.txt parses as Python's
-// configparser reads it (UTF-8, "=" delimiter, no duplicate sections or
-// options) with console and GUI script names matching [\w.-]+.
-func validEntryPoints(b []byte) bool {
-	if !utf8.Valid(b) {
-		return false
-	}
-	sections := map[string]map[string]bool{}
-	var (
-		options  map[string]bool
-		section  string
-		inOption bool
-	)
-	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(b))
-	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "" || t[0] == '#' || t[0] == ';':
-			continue
-		case line[0] == ' ' || line[0] == '\t':
-			if !inOption {
-				return false
-			}
-			continue
-		case t[0] == '[' && t[len(t)-1] == ']' && len(t) > 2:
-			section = t[1 : len(t)-1]
-			if sections[section] != nil {
-				return false
-			}
-			options = map[string]bool{}
-			sections[section] = options
-			inOption = false
-			continue
-		}
-		key, _, ok := strings.Cut(line, "=")
-		key = strings.ToLower(strings.TrimSpace(key))
-		if options == nil || !ok || key == "" || options[key] {
-			return false
-		}
-		options[key] = true
-		inOption = true
-		if (section == "console_scripts" || section == "gui_scripts") && !scriptName(key) {
-			return false
-		}
-	}
-	return true
 }
 
 // scriptName reports whether s fullmatches Python's [\w.-]+.

@@ -224,16 +224,18 @@ var badCases = map[string]badCase{
 		lenientWarning("archive", "dist-info-name", "the .dist-info directory is 'demo-0.9.dist-info', not 'demo-1.0.dist-info' as the file name says (PyPI refuses that)"),
 	}},
 	"wheel-entry-points-bad-name": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 2: Invalid entry point name 'bad name!' in 'console_scripts'"),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 2: Invalid entry point name 'bad name!' in 'console_scripts'"),
 	}},
 	"wheel-entry-points-duplicate": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 3: option 'demo' in section 'console_scripts' already exists"),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 3: option 'demo' in section 'console_scripts' already exists"),
 	}},
+	// Valid, as for PyPI: continuation lines are streamed, not kept.
+	"wheel-entry-points-lines-bomb": {},
 	"wheel-entry-points-not-ini": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 1: File contains no section headers."),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 1: File contains no section headers."),
 	}},
 	"wheel-filename-dots": {check: []want{
 		pypiError("filename", "filename-normalized-name", "Filename 'Demo.Pkg-1.0-py3-none-any.whl' should contain the normalized project name 'demo_pkg', not 'Demo.Pkg'."),

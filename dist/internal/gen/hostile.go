@@ -22,6 +22,9 @@ func hostileCases() []genCase {
 		w("wheel-wheel-tags-bomb", edit(demoWheel(meta()), mdir+"WHEEL", setData(append([]byte(wheelFile), repeatTo("Tag: py3-none-any\n", 3<<20)...)))),
 		// A 60 MiB METADATA: a plain-text description of 60 MiB.
 		w("wheel-metadata-60mib-bomb", demoWheel(append(meta("Description-Content-Type: text/plain"), repeatTo("A demo package.\n", 60<<16)...))),
+		// 7 M continuation lines in entry_points.txt: valid, as for PyPI.
+		w("wheel-entry-points-lines-bomb", demoWheel(meta(), zfile{name: mdir + "entry_points.txt", deflate: true,
+			data: append([]byte("[console_scripts]\ndemo = demo:main\n"), repeatTo(" x\n", 7<<20)...)})),
 		// Two members of 2^63 bytes each: the sum overflows 64 bits to 0.
 		w("zip64-size-overflow", demoWheel(meta(),
 			zfile{name: "demo/a.bin", data: []byte("a"), zip64Usize: 1 << 63},

@@ -159,6 +159,9 @@ func goodCases() []genCase {
 			t := buildTar(sdist("demo-1.0", meta()))
 			return append(gz(t[:1024]), gz(t[1024:])...)
 		}()},
+		// Entry point names are case-sensitive: PyPI accepts both.
+		{"wheel-entry-points-case", wheelName, buildZip(demoWheel(meta(), zfile{name: "demo-1.0.dist-info/entry_points.txt", deflate: true,
+			data: []byte("[console_scripts]\nExample = example:main\nexample = example:main\n")}), zopts{})},
 		{"wheel-stored", wheelName, buildZip(edit(demoWheel(meta()), "demo-1.0.dist-info/METADATA", func(f *zfile) { f.deflate = false }), zopts{})},
 	}
 }
