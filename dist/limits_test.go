@@ -140,3 +140,58 @@ func TestMetadataFieldCap(t *testing.T) {
 		}
 	}
 }
+
+// wheelWithRecord builds a wheel of demo 1.0 with the given RECORD.
+func wheelWithRecord(t *testing.T, record string) *Distribution {
+	t.Helper()
+	data := zipBytes(t, func(zw *zip.Writer) error {
+		for _, m := range []struct{ name, body string }{
+			{"demo-1.0.dist-info/METADATA", "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\n"},
+			{"demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n"},
+			{"demo-1.0.dist-info/RECORD", record},
+		} {
+			w, err := zw.Create(m.name)
+			if err != nil {
+				return err
+			}
+			w.Write([]byte(m.body))
+		}
+		return nil
+	})
+	d, err := OpenReaderAt(wheelFixture, bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestRecordRows checks the cap on RECORD rows and that weak hashes are
+// told once per algorithm, however many rows have them.
+func TestRecordRows(t *testing.T) {
+	t.Parallel()
+	files := "demo-1.0.dist-info/METADATA,sha256=x,1\ndemo-1.0.dist-info/WHEEL,sha256=x,1\ndemo-1.0.dist-info/RECORD,,\n"
+	weak := strings.Repeat("demo/a.py,md5=x,1\ndemo/b.py,md5=x,1\n", 1000) + "demo/c.py,sha1=x,1\n"
+	for _, tc := range []struct {
+		record string
+		want   []string
+	}{
+		{files + strings.Repeat("x,,\n", maxRecordRows), []string{
+			"demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it",
+		}},
+		{files + weak, []string{
+			"demo-1.0.dist-info/RECORD: demo/a.py and 1999 other file(s) have a md5 hash; use sha256 or better",
+			"demo-1.0.dist-info/RECORD: demo/c.py has a sha1 hash; use sha256 or better",
+			"demo-1.0.dist-info/RECORD does not match the archive: 0 file(s) not listed [], 3 listed but absent [demo/a.py demo/b.py demo/c.py]",
+		}},
+	} {
+		var got []string
+		for _, p := range wheelWithRecord(t, tc.record).Check(PyPI) {
+			if p.Field == "RECORD" {
+				got = append(got, p.Message)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("RECORD problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}

@@ -1,9 +1,10 @@
 package dist
 
 import (
-	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"slices"
@@ -336,52 +337,109 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	}
 }
 
+// maxRecordRows caps the rows of RECORD, whose paths are kept to compare
+// with the archive's: a RECORD lists each member once, so real ones have
+// as many rows as the archive has files, at most maxMembers.
+const maxRecordRows = maxMembers
+
 // record checks RECORD the way Warehouse does after accepting a wheel
 // (it e-mails the maintainers rather than refusing the file): UTF-8 CSV
 // listing exactly the archive's files, with hashes of sha256 or better.
+// It streams the member, keeping only paths not in the archive, and stops
+// with an error past maxRecordRows rows.
 func (c *checker) record(z *zipArchive, dir string) {
 	name := dir + "/RECORD"
 	e, _ := z.member(name)
-	b, err := z.read(e)
-	if err != nil || !utf8.Valid(b) {
-		c.add(Warning, "RECORD", "record-invalid", "%s is not valid UTF-8", name)
-		return
-	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	rows, err := r.ReadAll()
+	r, err := z.open(e)
 	if err != nil {
-		c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+		c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
 		return
 	}
-	listed := map[string]bool{}
-	for _, row := range rows {
+	defer r.Close()
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord, cr.LazyQuotes, cr.ReuseRecord = -1, true, true
+	files := map[string]bool{} // archive file -> listed
+	for _, n := range z.names() {
+		if !strings.HasSuffix(n, "/") && n != dir+"/RECORD.jws" && n != dir+"/RECORD.p7s" {
+			files[n] = false
+		}
+	}
+	extra := map[string]bool{}
+	var weak [2]weakHash // md5, sha1
+	for rows := 0; ; rows++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+			return
+		case err != nil:
+			c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+			return
+		}
+		if rows == maxRecordRows {
+			c.add(Error, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
+			return
+		}
+		for _, f := range row {
+			if !utf8.ValidString(f) {
+				c.add(Warning, "RECORD", "record-invalid", "%s is not valid UTF-8", name)
+				return
+			}
+		}
 		p := strings.ReplaceAll(row[0], `\`, "/")
-		listed[p] = true
+		if _, ok := files[p]; ok {
+			files[p] = true
+		} else {
+			extra[p] = true
+		}
 		if len(row) > 1 && row[1] != "" {
-			if algo, _, _ := strings.Cut(row[1], "="); algo == "md5" || algo == "sha1" {
-				c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, p, algo)
+			switch algo, _, _ := strings.Cut(row[1], "="); algo {
+			case "md5":
+				weak[0].add(p)
+			case "sha1":
+				weak[1].add(p)
 			}
 		}
 	}
-	var missing, extra []string
-	for _, n := range z.names() {
-		if strings.HasSuffix(n, "/") || n == dir+"/RECORD.jws" || n == dir+"/RECORD.p7s" {
-			continue
+	for i, algo := range []string{"md5", "sha1"} {
+		switch w := weak[i]; {
+		case w.n == 1:
+			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
+		case w.n > 1:
+			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
 		}
-		if !listed[n] {
+	}
+	var missing, absent []string
+	for _, n := range z.names() {
+		if listed, ok := files[n]; ok && !listed {
 			missing = append(missing, n)
 		}
-		delete(listed, n)
 	}
-	for p := range listed {
-		extra = append(extra, p)
+	for p := range extra {
+		absent = append(absent, p)
 	}
-	slices.Sort(extra)
-	if len(missing)+len(extra) > 0 {
+	slices.Sort(absent)
+	if len(missing)+len(absent) > 0 {
 		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
-			name, len(missing), firstFew(missing), len(extra), firstFew(extra))
+			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
+}
+
+// weakHash counts the RECORD rows with one weak hash algorithm.
+type weakHash struct {
+	first string
+	n     int
+}
+
+func (w *weakHash) add(path string) {
+	if w.n == 0 {
+		w.first = path
+	}
+	w.n++
 }
 
 // entryPoints checks entry_points.txt as Warehouse does (scanEntryPoints),

@@ -292,6 +292,10 @@ var badCases = map[string]badCase{
 		pypiWarning("RECORD", "record-mismatch", "demo-1.0.dist-info/RECORD does not match the archive: 3 file(s) not listed [demo-1.0.dist-info/METADATA demo-1.0.dist-info/WHEEL demo-1.0.dist-info/RECORD], 0 listed but absent []"),
 		lenientWarning("RECORD", "record-mismatch", "demo-1.0.dist-info/RECORD does not match the archive: 3 file(s) not listed [demo-1.0.dist-info/METADATA demo-1.0.dist-info/WHEEL demo-1.0.dist-info/RECORD], 0 listed but absent []"),
 	}},
+	"wheel-record-rows-bomb": {check: []want{
+		pypiError("RECORD", "record-limit", "demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it"),
+		lenientError("RECORD", "record-limit", "demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it"),
+	}},
 	"wheel-record-missing": {check: []want{
 		pypiError("archive", "record-missing", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD"),
 		lenientError("archive", "record-missing", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD"),

@@ -16,6 +16,9 @@ func hostileCases() []genCase {
 	w := func(id string, fs []zfile) genCase { return genCase{id, wheelName, buildZip(fs, zopts{})} }
 	setData := func(data []byte) func(*zfile) { return func(f *zfile) { f.data = data } }
 	return []genCase{
+		// 15 M RECORD rows of 4 bytes (60 MiB: under the compression
+		// ratio rule's 64 MiB).
+		w("wheel-record-rows-bomb", edit(demoWheel(meta()), mdir+"RECORD", setData(repeatTo("x,,\n", 15<<20)))),
 		// 12 M header lines in METADATA.
 		w("wheel-metadata-headers-bomb", demoWheel(append(append([]byte("Metadata-Version: 2.4\nName: demo\nVersion: 1.0\n"), repeatTo("ab:c\n", 12<<20)...), "\nA demo.\n"...))),
 		// 3 M Tag lines in WHEEL.
