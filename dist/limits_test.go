@@ -40,7 +40,7 @@ func TestExceedsRatio(t *testing.T) {
 
 // zipBytes builds a ZIP archive in memory with fn writing its members;
 // tarGzBytes an sdist of empty members with the given names.
-func zipBytes(t *testing.T, fn func(*zip.Writer) error) []byte {
+func zipBytes(t testing.TB, fn func(*zip.Writer) error) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
@@ -53,7 +53,7 @@ func zipBytes(t *testing.T, fn func(*zip.Writer) error) []byte {
 	return b.Bytes()
 }
 
-func tarGzBytes(t *testing.T, names []string) []byte {
+func tarGzBytes(t testing.TB, names []string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)

@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Hostile inputs: small files whose members inflate to tens of MiB of
 // lines, and declared sizes and names, that a parser holding everything
@@ -35,4 +38,23 @@ func hostileCases() []genCase {
 		// Names longer than PATH_MAX: no installer can extract them.
 		{"sdist-name-too-long", "demo-1.0.tar.gz", demoSdist(tfile{name: "demo-1.0/" + strings.Repeat("n", 5000)})},
 	}
+}
+
+// largeCases are hostile files too large to commit; gen writes them only
+// with -large, for measurements. The tests build smaller ones of the same
+// shape.
+func largeCases() []genCase {
+	// 480 members with pax names of about 1 MB, each with 48 KB of hex
+	// digits that gzip cannot squeeze below the compression ratio rule.
+	rng := uint64(1)
+	var names []tfile
+	for i := range 480 {
+		var b strings.Builder
+		for range 48 << 10 {
+			rng = rng*6364136223846793005 + 1442695040888963407
+			b.WriteByte("0123456789abcdef"[rng>>60])
+		}
+		names = append(names, tfile{name: fmt.Sprintf("demo-1.0/%s%s%d", b.String(), strings.Repeat("a", 1000000-(48<<10)), i)})
+	}
+	return []genCase{{"sdist-long-names-bomb", "demo-1.0.tar.gz", gz(buildTar(sdist("demo-1.0", meta(), names...)))}}
 }

@@ -6,7 +6,9 @@
 //
 //	go run ./dist/internal/gen
 //
-// The output is deterministic; the files are committed.
+// The output is deterministic; the files are committed. With -large DIR
+// it writes instead, under DIR/bad, the hostile files too large to commit
+// (an 11 MiB sdist of 480 names of 1 MB), for measurements.
 package main
 
 import (
@@ -123,8 +125,15 @@ func demoSdist(extra ...tfile) []byte { return gz(buildTar(sdist("demo-1.0", met
 
 func main() {
 	out := flag.String("out", "dist/testdata", "directory that receives bad/ and good/")
+	large := flag.String("large", "", "if set, the directory that receives only the hostile files too large to commit")
 	flag.Parse()
-	for dir, cases := range map[string][]genCase{"bad": badCases(), "good": goodCases()} {
+	var sets map[string][]genCase
+	if *large != "" {
+		*out, sets = *large, map[string][]genCase{"bad": largeCases()}
+	} else {
+		sets = map[string][]genCase{"bad": badCases(), "good": goodCases()}
+	}
+	for dir, cases := range sets {
 		root := filepath.Join(*out, dir)
 		if err := os.RemoveAll(root); err != nil {
 			log.Fatal(err)
