@@ -165,8 +165,9 @@ func wheelWithRecord(t *testing.T, record string) *Distribution {
 	return d
 }
 
-// TestRecordRows checks the cap on RECORD rows and that weak hashes are
-// told once per algorithm, however many rows have them.
+// TestRecordRows checks the cap on RECORD rows, Python's csv field limit
+// (in characters) and that weak hashes are told once per algorithm,
+// however many rows have them.
 func TestRecordRows(t *testing.T) {
 	t.Parallel()
 	files := "demo-1.0.dist-info/METADATA,sha256=x,1\ndemo-1.0.dist-info/WHEEL,sha256=x,1\ndemo-1.0.dist-info/RECORD,,\n"
@@ -177,6 +178,12 @@ func TestRecordRows(t *testing.T) {
 	}{
 		{files + strings.Repeat("x,,\n", maxRecordRows), []string{
 			"demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it",
+		}},
+		{files + "demo/" + strings.Repeat("é", csvFieldLimit) + ",,\n", []string{
+			"Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD\ncause: demo-1.0.dist-info/RECORD has a field longer than 131072 characters, the limit of Python's csv module",
+		}},
+		{files + "demo/" + strings.Repeat("é", csvFieldLimit-5) + ",,\n", []string{
+			"demo-1.0.dist-info/RECORD does not match the archive: 0 file(s) not listed [], 1 listed but absent [demo/" + strings.Repeat("é", csvFieldLimit-5) + "]",
 		}},
 		{files + weak, []string{
 			"demo-1.0.dist-info/RECORD: demo/a.py and 1999 other file(s) have a md5 hash; use sha256 or better",

@@ -342,9 +342,11 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 // as many rows as the archive has files, at most maxMembers.
 const maxRecordRows = maxMembers
 
-// record checks RECORD the way Warehouse does after accepting a wheel
-// (it e-mails the maintainers rather than refusing the file): UTF-8 CSV
-// listing exactly the archive's files, with hashes of sha256 or better.
+// record checks RECORD the way Warehouse does: PyPI refuses one that is
+// not UTF-8 or that Python's csv module cannot read; for the rest, after
+// accepting the wheel, it e-mails the maintainers rather than refusing
+// the file: RECORD must list exactly the archive's files, with hashes of
+// sha256 or better.
 // It streams the member, keeping only paths not in the archive, and stops
 // with an error past maxRecordRows rows.
 func (c *checker) record(z *zipArchive, dir string) {
@@ -385,8 +387,12 @@ func (c *checker) record(z *zipArchive, dir string) {
 			return
 		}
 		for _, f := range row {
-			if !utf8.ValidString(f) {
-				c.add(Warning, "RECORD", "record-invalid", "%s is not valid UTF-8", name)
+			switch {
+			case !utf8.ValidString(f):
+				c.recordUnreadable(name, "is not valid UTF-8")
+				return
+			case utf8.RuneCountInString(f) > csvFieldLimit:
+				c.recordUnreadable(name, fmt.Sprintf("has a field longer than %d characters, the limit of Python's csv module", csvFieldLimit))
 				return
 			}
 		}
@@ -427,6 +433,17 @@ func (c *checker) record(z *zipArchive, dir string) {
 		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
 			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
+}
+
+// csvFieldLimit is Python's csv.field_size_limit() by default: longer
+// fields are a csv.Error.
+const csvFieldLimit = 131072
+
+// recordUnreadable reports a RECORD that Warehouse cannot read (it is not
+// UTF-8, or Python's csv module refuses it): Warehouse then answers as if
+// RECORD were missing (warehouse/utils/wheel.py, _validate_record).
+func (c *checker) recordUnreadable(name, cause string) {
+	c.add(c.pypiError(), "RECORD", "record-invalid", "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
 }
 
 // weakHash counts the RECORD rows with one weak hash algorithm.

@@ -301,8 +301,8 @@ var badCases = map[string]badCase{
 		lenientError("archive", "record-missing", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD"),
 	}},
 	"wheel-record-not-utf8": {check: []want{
-		pypiWarning("RECORD", "record-invalid", "demo-1.0.dist-info/RECORD is not valid UTF-8"),
-		lenientWarning("RECORD", "record-invalid", "demo-1.0.dist-info/RECORD is not valid UTF-8"),
+		pypiError("RECORD", "record-invalid", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD\ncause: demo-1.0.dist-info/RECORD is not valid UTF-8"),
+		lenientWarning("RECORD", "record-invalid", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD\ncause: demo-1.0.dist-info/RECORD is not valid UTF-8"),
 	}},
 	"wheel-two-dist-info": {open: []string{
 		"multiple .dist-info directories found: demo-1.0.dist-info, Demo-1.0.dist-info",
