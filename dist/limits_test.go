@@ -141,13 +141,13 @@ func TestMetadataFieldCap(t *testing.T) {
 	}
 }
 
-// wheelWithRecord builds a wheel of demo 1.0 with the given RECORD.
-func wheelWithRecord(t *testing.T, record string) *Distribution {
+// wheelOf builds a wheel of demo 1.0 with the given WHEEL and RECORD.
+func wheelOf(t *testing.T, wheel, record string) *Distribution {
 	t.Helper()
 	data := zipBytes(t, func(zw *zip.Writer) error {
 		for _, m := range []struct{ name, body string }{
 			{"demo-1.0.dist-info/METADATA", "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\n"},
-			{"demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n"},
+			{"demo-1.0.dist-info/WHEEL", wheel},
 			{"demo-1.0.dist-info/RECORD", record},
 		} {
 			w, err := zw.Create(m.name)
@@ -192,13 +192,33 @@ func TestRecordRows(t *testing.T) {
 		}},
 	} {
 		var got []string
-		for _, p := range wheelWithRecord(t, tc.record).Check(PyPI) {
+		for _, p := range wheelOf(t, "Wheel-Version: 1.0\n", tc.record).Check(PyPI) {
 			if p.Field == "RECORD" {
 				got = append(got, p.Message)
 			}
 		}
 		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("RECORD problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
+
+// TestWheelCaps checks the caps on WHEEL: its size, and under that size
+// the header fields of any metadata file.
+func TestWheelCaps(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ wheel, want string }{
+		{"Wheel-Version: 1.0\n" + strings.Repeat("Tag: py3-none-any\n", maxWheelFile/18), "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"},
+		{"Wheel-Version: 1.0\n" + strings.Repeat("a:\n", maxHeaderFields), "demo-1.0.dist-info/WHEEL: more than 100000 header fields, the limit for checking a metadata file"},
+	} {
+		var got []string
+		for _, p := range wheelOf(t, tc.wheel, "").Check(PyPI) {
+			if p.Field == "WHEEL" {
+				got = append(got, p.Message)
+			}
+		}
+		if len(got) != 1 || got[0] != tc.want {
+			t.Errorf("WHEEL of %d bytes: problems %q, want %q", len(tc.wheel), got, tc.want)
 		}
 	}
 }

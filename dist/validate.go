@@ -292,6 +292,11 @@ func (c *checker) wheelMembers(z *zipArchive) {
 	c.licenseFiles(licenses)
 }
 
+// maxWheelFile caps the WHEEL member, read while METADATA is held: a
+// real one is a few hundred bytes (a few lines and the Tag lines of its
+// file name).
+const maxWheelFile = 1 << 20
+
 // wheelFile checks WHEEL: present, with a Wheel-Version installers accept
 // (major 1; a newer minor is a warning; the first one counts, as in uv),
 // and Tag lines that expand the file name's tags.
@@ -300,6 +305,10 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	e, ok := z.member(name)
 	if !ok {
 		c.add(Error, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		return
+	}
+	if e.usize > maxWheelFile {
+		c.add(Error, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
 		return
 	}
 	b, err := z.read(e)

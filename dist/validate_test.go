@@ -408,8 +408,8 @@ var badCases = map[string]badCase{
 		"more than 100000 header fields, the limit for checking a metadata file",
 	}},
 	"wheel-wheel-tags-bomb": {check: []want{
-		pypiError("WHEEL", "wheel-unreadable", "demo-1.0.dist-info/WHEEL: more than 100000 header fields, the limit for checking a metadata file"),
-		lenientError("WHEEL", "wheel-unreadable", "demo-1.0.dist-info/WHEEL: more than 100000 header fields, the limit for checking a metadata file"),
+		pypiError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
+		lenientError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
 	}},
 	// Valid: a 60 MiB METADATA is read in one copy.
 	"wheel-metadata-60mib-bomb": {},
