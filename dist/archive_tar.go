@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"math"
 	"path"
 	"strings"
 
@@ -85,7 +86,10 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
 		return nil, is
 	}
-	cr := &countingReader{r: zr, limit: max(ratioMinSize, ratioMax*size)}
+	cr := &countingReader{r: zr, limit: math.MaxInt64}
+	if size <= math.MaxInt64/ratioMax { // else ratioMax*size overflows
+		cr.limit = max(ratioMinSize, ratioMax*size)
+	}
 	tr := tar.NewReader(cr)
 	var (
 		c         sdistContents
@@ -130,7 +134,8 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 			is.add("pkg-info-too-large", invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
 			continue
 		}
-		if c.pkgInfo, err = io.ReadAll(tr); err != nil {
+		c.pkgInfo = make([]byte, h.Size) // one allocation: one copy
+		if _, err = io.ReadFull(tr, c.pkgInfo); err != nil {
 			is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			return nil, is
 		}

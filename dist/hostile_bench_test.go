@@ -15,8 +15,9 @@ import (
 const hostileBudget = 64<<20 + maxMemberRead
 
 // hostileInputs returns the hostile samples: testdata/bad's bombs and
-// ZIP64 overflow, and an sdist of long names built here (the 11 MiB one
-// of go run ./dist/internal/gen -large is too large to commit).
+// ZIP64 overflow, an sdist of long names built here (the 13 MB one of
+// go run ./dist/internal/gen -large is too large to commit) and a valid
+// sdist whose PKG-INFO is 40 MiB.
 func hostileInputs(tb testing.TB) map[string][]byte {
 	tb.Helper()
 	paths, err := filepath.Glob(filepath.Join("testdata", "bad", "*", "*"))
@@ -38,6 +39,8 @@ func hostileInputs(tb testing.TB) map[string][]byte {
 		names = append(names, "demo-1.0/"+strings.Repeat("a", 1000000)+string(rune('a'+i)))
 	}
 	in["sdist-long-names/demo-1.0.tar.gz"] = tarGzBytes(tb, names)
+	in["sdist-pkg-info-40mib/demo-1.0.tar.gz"] = tarGzBytes(tb, []string{"demo-1.0/PKG-INFO"},
+		"Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nDescription-Content-Type: text/plain\n\n"+strings.Repeat("A demo package.\n", 40<<16))
 	return in
 }
 

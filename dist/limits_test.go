@@ -39,7 +39,8 @@ func TestExceedsRatio(t *testing.T) {
 }
 
 // zipBytes builds a ZIP archive in memory with fn writing its members;
-// tarGzBytes an sdist of empty members with the given names.
+// tarGzBytes an sdist of members with the given names and bodies (empty
+// for names past the bodies).
 func zipBytes(t testing.TB, fn func(*zip.Writer) error) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -53,13 +54,20 @@ func zipBytes(t testing.TB, fn func(*zip.Writer) error) []byte {
 	return b.Bytes()
 }
 
-func tarGzBytes(t testing.TB, names []string) []byte {
+func tarGzBytes(t testing.TB, names []string, bodies ...string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
 	tw := tar.NewWriter(zw)
-	for _, n := range names {
-		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
+	for i, n := range names {
+		body := ""
+		if i < len(bodies) {
+			body = bodies[i]
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	}
