@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"math"
 	"path"
 	"strings"
 
@@ -85,11 +86,15 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
 		return nil, is
 	}
-	cr := &countingReader{r: zr, limit: max(ratioMinSize, ratioMax*size)}
+	cr := &countingReader{r: zr, limit: math.MaxInt64}
+	if size <= math.MaxInt64/ratioMax { // else ratioMax*size overflows
+		cr.limit = max(ratioMinSize, ratioMax*size)
+	}
 	tr := tar.NewReader(cr)
 	var (
-		c      sdistContents
-		layout sdistLayout
+		c         sdistContents
+		layout    sdistLayout
+		nameBytes int
 	)
 	for {
 		h, err := tr.Next()
@@ -110,6 +115,10 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		if h.Typeflag == tar.TypeXGlobalHeader {
 			continue // pax global header: attributes, not a member
 		}
+		if msg := tarNameLimit(h.Name, len(c.names), &nameBytes); msg != "" {
+			is.add("archive-limit", msg, false)
+			return nil, is
+		}
 		c.names = append(c.names, h.Name)
 		if !checkTarMember(h, &is) {
 			continue
@@ -125,7 +134,8 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 			is.add("pkg-info-too-large", invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
 			continue
 		}
-		if c.pkgInfo, err = io.ReadAll(tr); err != nil {
+		c.pkgInfo = make([]byte, h.Size) // one allocation: one copy
+		if _, err = io.ReadFull(tr, c.pkgInfo); err != nil {
 			is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			return nil, is
 		}
@@ -141,6 +151,21 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		return nil, is
 	}
 	return &c, is
+}
+
+// tarNameLimit applies the caps on names to the next member name, given
+// how many names are kept and their total length so far (which it
+// updates); it returns the message of the cap exceeded, or "".
+func tarNameLimit(name string, kept int, total *int) string {
+	switch *total += len(name); {
+	case len(name) > maxMemberName:
+		return nameTooLong(name)
+	case kept == maxMembers:
+		return tooManyMembers()
+	case *total > maxNameBytes:
+		return namesTooLong()
+	}
+	return ""
 }
 
 // checkTarMember rejects what PEP 721 says an unpacker must not extract

@@ -5,8 +5,11 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
+	"math"
+	"math/bits"
 	"path"
 	"slices"
 	"strings"
@@ -42,7 +45,53 @@ const (
 	// more than ratioMax times the archive size.
 	ratioMinSize = 64 << 20
 	ratioMax     = 50
+
+	// maxMembers caps the members of an archive, ZIP or tar. The largest
+	// projects on PyPI ship tens of thousands of files in one archive;
+	// past this many, the directory alone would cost more memory than
+	// checking is allowed.
+	maxMembers = 1 << 17
+	// maxMemberName caps the length of one member name: Linux's PATH_MAX,
+	// so no installer could extract a longer one there. (Neither Python's
+	// tarfile and zipfile nor Warehouse have a limit.)
+	maxMemberName = 4096
+	// maxNameBytes caps the total length of an archive's member names,
+	// which are kept: maxMembers names of 128 bytes.
+	maxNameBytes = 16 << 20
+	// maxCentralDir caps a ZIP central directory, which is read whole:
+	// room for maxMembers records with their names and usual extras.
+	maxCentralDir = 32 << 20
 )
+
+// tooManyMembers, nameTooLong and namesTooLong are the messages of the
+// caps on names and members.
+func tooManyMembers() string {
+	return fmt.Sprintf("the archive has more than %d members, the limit for checking it", maxMembers)
+}
+
+func nameTooLong[T string | []byte](name T) string {
+	return fmt.Sprintf("member name %s... is %d bytes long; the limit is %d (PATH_MAX), as no installer could extract it", pyfmt.Repr(string(name[:64])), len(name), maxMemberName)
+}
+
+func namesTooLong() string {
+	return fmt.Sprintf("the archive's member names total more than %d MiB, the limit for checking it", maxNameBytes>>20)
+}
+
+// satAdd returns a+b, or the largest uint64 if that overflows.
+func satAdd(a, b uint64) uint64 {
+	if s, carry := bits.Add64(a, b, 0); carry == 0 {
+		return s
+	}
+	return math.MaxUint64
+}
+
+// exceedsRatio applies Warehouse's zip-bomb rule: more than ratioMinSize
+// bytes inflated and a ratio of inflated to file size above ratioMax
+// (inflated > ratioMax*size, computed without overflow).
+func exceedsRatio(inflated uint64, size int64) bool {
+	hi, lo := bits.Mul64(ratioMax, uint64(max(size, 1)))
+	return inflated > ratioMinSize && hi == 0 && inflated > lo
+}
 
 // zipEntry is one central-directory record.
 type zipEntry struct {
@@ -144,12 +193,21 @@ func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
 		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
 		return nil, is
 	}
+	if cdSize > maxCentralDir {
+		is.add("archive-limit", fmt.Sprintf("the central directory is larger than %d MiB, the limit for checking it", maxCentralDir>>20), false)
+		return nil, is
+	}
 	cd := make([]byte, cdSize)
 	if _, err := ra.ReadAt(cd, int64(cdOffset)); err != nil {
 		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
 		return nil, is
 	}
+	var nameBytes int
 	for len(cd) > 0 {
+		if len(z.entries) == maxMembers {
+			is.add("archive-limit", tooManyMembers(), false)
+			return nil, is
+		}
 		e, rest, ok := parseCentral(cd, &is)
 		if !ok {
 			return nil, is
@@ -157,6 +215,10 @@ func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
 		cd = rest
 		if _, dup := z.byName[e.name]; dup {
 			is.add("zip-duplicate-name", zipRejected("Duplicate filename in central directory"), false)
+			return nil, is
+		}
+		if nameBytes += len(e.name); nameBytes > maxNameBytes {
+			is.add("archive-limit", namesTooLong(), false)
 			return nil, is
 		}
 		z.byName[e.name] = e
@@ -279,8 +341,13 @@ func parseCentral(cd []byte, is *issues) (*zipEntry, []byte, bool) {
 	return e, cd[46+n+x+c:], true
 }
 
-// checkName applies Warehouse's and uv's rules for member names.
+// checkName applies Warehouse's and uv's rules for member names, and the
+// length cap.
 func checkName(name []byte, is *issues) bool {
+	if len(name) > maxMemberName {
+		is.add("archive-limit", nameTooLong(name), false)
+		return false
+	}
 	for _, c := range name {
 		if c < 0x20 || c == 0x7f {
 			is.add("zip-name-character", zipRejected("Invalid character in filename"), false)
@@ -388,12 +455,14 @@ func (z *zipArchive) readLocal(e *zipEntry, is *issues) (uint64, bool) {
 	}
 	e.zip64loc = hasExtra(nx[n:], 0x0001)
 	flags := le.Uint16(h[6:])
+	// walkLocal only visits offsets within the file, and the name and
+	// extra were read from it: dataAt <= size.
 	e.dataAt = int64(e.offset + 30 + n + x)
-	end := uint64(e.dataAt) + e.csize
-	if end > uint64(z.size) {
+	if e.csize > uint64(z.size-e.dataAt) {
 		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
 		return 0, false
 	}
+	end := uint64(e.dataAt) + e.csize
 	if flags&0x8 != 0 || e.flags&0x8 != 0 {
 		is.add("zip-data-descriptor", zipRejected("ZIP contains a data descriptor"), true)
 		return z.skipDescriptor(e, end, is)
@@ -446,10 +515,10 @@ func (z *zipArchive) skipDescriptor(e *zipEntry, end uint64, is *issues) (uint64
 // checkEntries applies the per-member rules: no encryption, a compression
 // method someone can read, safe paths and the zip-bomb ratio.
 func (z *zipArchive) checkEntries(is *issues) {
-	var total uint64
+	var total uint64 // saturating: ZIP64 sizes of 2^63 must not wrap to 0
 	unsupported := false
 	for _, e := range z.entries {
-		total += e.usize
+		total = satAdd(total, e.usize)
 		if e.flags&0x1 != 0 {
 			is.add("zip-encrypted", invalidDist("Member %s is encrypted", pyfmt.Repr(e.name)), false)
 		}
@@ -467,7 +536,7 @@ func (z *zipArchive) checkEntries(is *issues) {
 	if unsupported {
 		is.add("zip-compression", invalidDist("File does not use a supported compression type"), true)
 	}
-	if total > ratioMinSize && total/uint64(max(z.size, 1)) > ratioMax {
+	if exceedsRatio(total, z.size) {
 		is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
 	}
 }
@@ -489,8 +558,29 @@ func safeMemberPath(name string) bool {
 }
 
 // read returns the inflated bytes of member e, at most maxMemberRead, and
-// checks their length and CRC against the directory.
+// checks their length and CRC against the directory. It allocates the
+// declared size once: the member is held in one copy.
 func (z *zipArchive) read(e *zipEntry) ([]byte, error) {
+	r, err := z.open(e)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b := make([]byte, e.usize)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, err
+	}
+	if _, err := r.Read(make([]byte, 1)); err != io.EOF {
+		return nil, err // the CRC, or data past the declared size
+	}
+	return b, nil
+}
+
+// open returns a reader of the inflated bytes of member e, at most
+// maxMemberRead, which fails as soon as the data inflates past the
+// declared size and, at the end, if the size or CRC-32 differs from the
+// directory's.
+func (z *zipArchive) open(e *zipEntry) (io.ReadCloser, error) {
 	if e.usize > maxMemberRead {
 		return nil, fmt.Errorf("%s is larger than %d MiB", e.name, maxMemberRead>>20)
 	}
@@ -500,38 +590,69 @@ func (z *zipArchive) read(e *zipEntry) ([]byte, error) {
 		}
 	}
 	data := io.NewSectionReader(z.ra, e.dataAt, int64(e.csize))
-	var r io.Reader
+	m := &memberReader{e: e, crc: crc32.NewIEEE(), close: func() error { return nil }}
 	switch e.method {
 	case methodStored:
-		r = data
+		m.r = data
 	case methodDeflate:
 		fr := flate.NewReader(data)
-		defer fr.Close()
-		r = fr
+		m.r, m.close = fr, fr.Close
 	default:
 		return nil, fmt.Errorf("%s uses compression method %d, which this reader does not support", e.name, e.method)
 	}
-	b, err := io.ReadAll(io.LimitReader(r, int64(e.usize)+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", e.name, err)
-	}
-	if uint64(len(b)) != e.usize || crc32.ChecksumIEEE(b) != e.crc {
-		return nil, fmt.Errorf("%s: size or CRC-32 does not match the central directory", e.name)
-	}
-	return b, nil
+	return m, nil
 }
+
+// memberReader checks a member's inflated bytes against the directory.
+type memberReader struct {
+	e     *zipEntry
+	r     io.Reader
+	n     uint64
+	crc   hash.Hash32
+	close func() error
+}
+
+func (m *memberReader) Read(p []byte) (int, error) {
+	// Ask for one byte past the declared size at most, to see an excess.
+	if rest := m.e.usize - m.n + 1; uint64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := m.r.Read(p)
+	m.n += uint64(n)
+	m.crc.Write(p[:n])
+	switch {
+	case m.n > m.e.usize:
+		return n, m.mismatch()
+	case err == io.EOF && (m.n != m.e.usize || m.crc.Sum32() != m.e.crc):
+		return n, m.mismatch()
+	case err != nil && err != io.EOF:
+		return n, fmt.Errorf("%s: %v", m.e.name, err)
+	}
+	return n, err
+}
+
+func (m *memberReader) mismatch() error {
+	return fmt.Errorf("%s: size or CRC-32 does not match the central directory", m.e.name)
+}
+
+func (m *memberReader) Close() error { return m.close() }
 
 // locate reads e's local header to find where its data starts, for
 // archives read without walkLocal.
 func (z *zipArchive) locate(e *zipEntry) error {
 	var h [30]byte
+	if e.offset > uint64(z.size) {
+		return fmt.Errorf("%s: no local header at offset %d", e.name, e.offset)
+	}
 	if _, err := z.ra.ReadAt(h[:], int64(e.offset)); err != nil || binary.LittleEndian.Uint32(h[:]) != sigLocal {
 		return fmt.Errorf("%s: no local header at offset %d", e.name, e.offset)
 	}
-	e.dataAt = int64(e.offset) + 30 + int64(binary.LittleEndian.Uint16(h[26:])) + int64(binary.LittleEndian.Uint16(h[28:]))
-	if e.dataAt+int64(e.csize) > z.size {
+	// offset+30 <= size was just read; the name and extra add < 2^17.
+	dataAt := int64(e.offset) + 30 + int64(binary.LittleEndian.Uint16(h[26:])) + int64(binary.LittleEndian.Uint16(h[28:]))
+	if dataAt > z.size || e.csize > uint64(z.size-dataAt) {
 		return fmt.Errorf("%s: data past the end of the file", e.name)
 	}
+	e.dataAt = dataAt
 	return nil
 }
 

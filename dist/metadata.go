@@ -35,10 +35,12 @@ import (
 // metadata is plain UTF-8 text.
 //
 // Content problems never make an error: validation judges them. The error
-// is reserved for input that cannot be read at all; every byte slice can be
-// read, so it is nil.
+// is reserved for input that cannot be checked at all: a file of more than
+// 100,000 header fields (real ones have at most a few thousand). The
+// Metadata is never nil: with the error, it holds the first 100,000
+// fields and no body.
 func ParseMetadata(b []byte) (*Metadata, error) {
-	msg := readMessage(b)
+	msg, err := readMessage(b)
 	m := &Metadata{Headers: msg.headers}
 	for _, g := range groupHeaders(msg.headers) {
 		m.setField(g.name, g.values)
@@ -47,7 +49,7 @@ func ParseMetadata(b []byte) (*Metadata, error) {
 	if !m.DescriptionInBody {
 		m.Description = unfoldDescription(m.Description)
 	}
-	return m, nil
+	return m, err
 }
 
 // headerGroup is every value of one field name, in file order.
@@ -188,9 +190,13 @@ func splitLinesKeepEnds(s string) []string {
 // pyStrip trims what Python's str.strip() trims: Unicode white space and
 // the separators U+001C to U+001F.
 func pyStrip(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-	})
+	return strings.TrimFunc(s, isPySpace)
+}
+
+// isPySpace reports whether Python's str.isspace() (and so the regular
+// expression \s) holds for r.
+func isPySpace(r rune) bool {
+	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
 
 func allUTF8(values []string) bool {

@@ -1,6 +1,9 @@
 package dist
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // This file reads the message format of core metadata files the way
 // CPython's email.parser does with policy=compat32 (email/feedparser.py and
@@ -13,14 +16,39 @@ type message struct {
 	body    []byte
 }
 
-// readMessage splits b into headers and body. Lines end at "\r\n", "\r" or
-// "\n". The header block ends at the first line that is neither a header
-// ("Name:"), a continuation (leading space or tab) nor a "From " line; a
-// blank line there is dropped, any other line starts the body.
-func readMessage(b []byte) message {
-	var lines [][]byte
-	pos := 0
-	for pos < len(b) {
+// maxHeaderFields caps the header fields of one metadata file (METADATA,
+// PKG-INFO or WHEEL). Real files have tens of fields, the largest (many
+// Requires-Dist, Classifier and Provides-Extra lines) a few thousand; the
+// email parser has no limit of its own.
+const maxHeaderFields = 100_000
+
+// errTooManyFields is readMessage's error past maxHeaderFields.
+var errTooManyFields = fmt.Errorf("more than %d header fields, the limit for checking a metadata file", maxHeaderFields)
+
+// readMessage splits b into headers and body, in one pass that keeps
+// nothing but the headers. Lines end at "\r\n", "\r" or "\n". The header
+// block ends at the first line that is neither a header ("Name:"), a
+// continuation (leading space or tab) nor a "From " line; a blank line
+// there is dropped, any other line starts the body.
+//
+// As compat32 does, it drops continuation lines that follow no header, a
+// "From " envelope line at the top, "From " lines in the middle and lines
+// with an empty name. A "From " line that ends the header block is the
+// first line of the body.
+func readMessage(b []byte) (message, error) {
+	var (
+		headers []Header
+		cur     []byte // the header being read: its first line and continuations
+		pos     int
+		from    []byte // a "From " line that ends the block so far
+	)
+	flush := func() {
+		if cur != nil {
+			headers = append(headers, headerFrom(cur))
+			cur = nil
+		}
+	}
+	for first := true; pos < len(b); first = false {
 		end := lineEnd(b, pos)
 		line := b[pos:end]
 		if !isHeaderLine(line) {
@@ -29,15 +57,36 @@ func readMessage(b []byte) message {
 			}
 			break
 		}
-		lines = append(lines, line)
+		from = nil
+		switch {
+		case line[0] == ' ' || line[0] == '\t':
+			if cur != nil {
+				// Lines are consecutive slices of b, so a continuation
+				// extends cur in place.
+				cur = cur[:len(cur)+len(line)]
+			}
+		case bytes.HasPrefix(line, []byte("From ")):
+			flush()
+			if !first {
+				from = line
+			}
+		case line[0] == ':': // no field name
+			flush()
+		default:
+			flush()
+			if len(headers) == maxHeaderFields {
+				return message{headers: headers}, errTooManyFields
+			}
+			cur = line
+		}
 		pos = end
 	}
-	headers, unread := parseHeaderLines(lines)
+	flush()
 	body := b[pos:]
-	if unread != nil {
-		body = append(append([]byte{}, unread...), body...)
+	if from != nil {
+		body = append(append([]byte{}, from...), body...)
 	}
-	return message{headers: headers, body: body}
+	return message{headers: headers, body: body}, nil
 }
 
 // lineEnd returns the index just past the line starting at pos, line break
@@ -78,44 +127,6 @@ func isHeaderLine(line []byte) bool {
 		}
 	}
 	return false
-}
-
-// parseHeaderLines turns header-block lines into headers. As compat32 does,
-// it drops continuation lines that follow no header, a "From " envelope
-// line at the top, "From " lines in the middle and lines with an empty
-// name. A "From " line at the very end is returned as unread: it is the
-// first line of the body.
-func parseHeaderLines(lines [][]byte) (headers []Header, unread []byte) {
-	var cur []byte // the header being read: its first line and continuations
-	flush := func() {
-		if cur != nil {
-			headers = append(headers, headerFrom(cur))
-			cur = nil
-		}
-	}
-	for i, line := range lines {
-		if line[0] == ' ' || line[0] == '\t' {
-			if cur != nil {
-				// Lines are consecutive slices of one buffer, so a
-				// continuation extends cur in place.
-				cur = cur[:len(cur)+len(line)]
-			}
-			continue
-		}
-		flush()
-		if bytes.HasPrefix(line, []byte("From ")) {
-			if i > 0 && i == len(lines)-1 {
-				return headers, line
-			}
-			continue
-		}
-		if line[0] == ':' {
-			continue // no field name
-		}
-		cur = line
-	}
-	flush()
-	return headers, nil
 }
 
 // headerFrom builds a header from its lines: the value is the rest of the

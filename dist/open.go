@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Open opens the wheel or sdist at path. In one read of the file it
@@ -21,20 +23,60 @@ import (
 // metadata gives a *ValidationError, whose problems name the file, the
 // rule and, where PyPI has words for it, PyPI's message. Other errors are
 // I/O errors naming the path.
+//
+// Only a regular file (or a symbolic link to one) is read: a FIFO, a
+// device, a socket or a directory is refused with an error naming the
+// path, before anything could wait on it.
 func Open(path string) (*Distribution, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("dist: %w", err)
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	return open(path, f, size)
+}
+
+// openRegular opens path for reading if it is a regular file, and returns
+// it with its size. It checks the type before opening (os.Stat follows
+// symbolic links), opens without blocking (O_NONBLOCK: a FIFO swapped in
+// meanwhile cannot make open wait for a writer) and checks the opened
+// file's type again, so what is read is what was checked.
+func openRegular(path string) (*os.File, int64, error) {
+	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("dist: %w", err)
+		return nil, 0, fmt.Errorf("dist: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("dist: %s: not a regular file", path)
+		return nil, 0, notRegular(path, fi.Mode())
 	}
-	return open(path, f, fi.Size())
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, fmt.Errorf("dist: %w", err)
+	}
+	if fi, err = f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, 0, fmt.Errorf("dist: %w", err)
+		}
+		return nil, 0, notRegular(path, fi.Mode())
+	}
+	return f, fi.Size(), nil
+}
+
+// notRegular is the error for a path that is not a regular file.
+func notRegular(path string, mode fs.FileMode) error {
+	kind := "not a regular file"
+	switch {
+	case mode.IsDir():
+		kind = "a directory, not a regular file"
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a FIFO, not a regular file"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket, not a regular file"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device, not a regular file"
+	}
+	return fmt.Errorf("dist: %s: %s", path, kind)
 }
 
 // OpenReaderAt is [Open] for content that is not a file on disk: name is
@@ -57,15 +99,11 @@ func OpenReaderAt(name string, r io.ReaderAt, size int64) (*Distribution, error)
 // computes no digests and checks only what it reads; use [Open] before
 // uploading.
 func ReadMetadata(path string) (*Metadata, []byte, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dist: %w", err)
+		return nil, nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("dist: %w", err)
-	}
 	file := filepath.Base(path)
 	fn, err := ParseFilename(file)
 	if err != nil {
@@ -77,11 +115,11 @@ func ReadMetadata(path string) (*Metadata, []byte, error) {
 	)
 	if fn.Ext == ".tar.gz" {
 		var c *sdistContents
-		if c, is = readTarGz(f, fi.Size(), false); c != nil {
+		if c, is = readTarGz(f, size, false); c != nil {
 			raw = c.pkgInfo
 		}
 	} else {
-		raw, _, is = zipMetadata(f, fi.Size(), file, fn, false)
+		raw, _, is = zipMetadata(f, size, file, fn, false)
 	}
 	if is.fatal() {
 		return nil, nil, issuesError(file, is)
@@ -250,18 +288,13 @@ func (d *Distribution) content() (io.ReaderAt, func() error, error) {
 		}
 		return d.ra, func() error { return nil }, nil
 	}
-	f, err := os.Open(d.Path)
+	f, size, err := openRegular(d.Path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("dist: %w", err)
+		return nil, nil, err
 	}
-	fi, err := f.Stat()
-	if err != nil {
+	if size != d.Size {
 		f.Close()
-		return nil, nil, fmt.Errorf("dist: %w", err)
-	}
-	if fi.Size() != d.Size {
-		f.Close()
-		return nil, nil, fmt.Errorf("dist: %s: the file is now %d bytes long, it was %d when opened", d.Path, fi.Size(), d.Size)
+		return nil, nil, fmt.Errorf("dist: %s: the file is now %d bytes long, it was %d when opened", d.Path, size, d.Size)
 	}
 	return f, f.Close, nil
 }

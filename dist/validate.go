@@ -1,9 +1,10 @@
 package dist
 
 import (
-	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"slices"
@@ -282,9 +283,7 @@ func (c *checker) wheelMembers(z *zipArchive) {
 		c.record(z, dir)
 	}
 	if e, ok := z.member(dir + "/entry_points.txt"); ok {
-		if b, err := z.read(e); err != nil || !validEntryPoints(b) {
-			c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file", c.file)
-		}
+		c.entryPoints(z, e)
 	}
 	licenses := dir + "/licenses"
 	if c.p == PyPI {
@@ -292,6 +291,11 @@ func (c *checker) wheelMembers(z *zipArchive) {
 	}
 	c.licenseFiles(licenses)
 }
+
+// maxWheelFile caps the WHEEL member, read while METADATA is held: a
+// real one is a few hundred bytes (a few lines and the Tag lines of its
+// file name).
+const maxWheelFile = 1 << 20
 
 // wheelFile checks WHEEL: present, with a Wheel-Version installers accept
 // (major 1; a newer minor is a warning; the first one counts, as in uv),
@@ -301,6 +305,10 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	e, ok := z.member(name)
 	if !ok {
 		c.add(Error, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		return
+	}
+	if e.usize > maxWheelFile {
+		c.add(Error, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
 		return
 	}
 	b, err := z.read(e)
@@ -338,52 +346,145 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	}
 }
 
-// record checks RECORD the way Warehouse does after accepting a wheel
-// (it e-mails the maintainers rather than refusing the file): UTF-8 CSV
-// listing exactly the archive's files, with hashes of sha256 or better.
+// maxRecordRows caps the rows of RECORD, whose paths are kept to compare
+// with the archive's: a RECORD lists each member once, so real ones have
+// as many rows as the archive has files, at most maxMembers.
+const maxRecordRows = maxMembers
+
+// record checks RECORD the way Warehouse does: PyPI refuses one that is
+// not UTF-8 or that Python's csv module cannot read; for the rest, after
+// accepting the wheel, it e-mails the maintainers rather than refusing
+// the file: RECORD must list exactly the archive's files, with hashes of
+// sha256 or better.
+// It streams the member, keeping only paths not in the archive, and stops
+// with an error past maxRecordRows rows.
 func (c *checker) record(z *zipArchive, dir string) {
 	name := dir + "/RECORD"
 	e, _ := z.member(name)
-	b, err := z.read(e)
-	if err != nil || !utf8.Valid(b) {
-		c.add(Warning, "RECORD", "record-invalid", "%s is not valid UTF-8", name)
-		return
-	}
-	r := csv.NewReader(bytes.NewReader(b))
-	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	rows, err := r.ReadAll()
+	r, err := z.open(e)
 	if err != nil {
-		c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+		c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
 		return
 	}
-	listed := map[string]bool{}
-	for _, row := range rows {
+	defer r.Close()
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord, cr.LazyQuotes, cr.ReuseRecord = -1, true, true
+	files := map[string]bool{} // archive file -> listed
+	for _, n := range z.names() {
+		if !strings.HasSuffix(n, "/") && n != dir+"/RECORD.jws" && n != dir+"/RECORD.p7s" {
+			files[n] = false
+		}
+	}
+	extra := map[string]bool{}
+	var weak [2]weakHash // md5, sha1
+	for rows := 0; ; rows++ {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+			return
+		case err != nil:
+			c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+			return
+		}
+		if rows == maxRecordRows {
+			c.add(Error, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
+			return
+		}
+		for _, f := range row {
+			switch {
+			case !utf8.ValidString(f):
+				c.recordUnreadable(name, "is not valid UTF-8")
+				return
+			case utf8.RuneCountInString(f) > csvFieldLimit:
+				c.recordUnreadable(name, fmt.Sprintf("has a field longer than %d characters, the limit of Python's csv module", csvFieldLimit))
+				return
+			}
+		}
 		p := strings.ReplaceAll(row[0], `\`, "/")
-		listed[p] = true
+		if _, ok := files[p]; ok {
+			files[p] = true
+		} else {
+			extra[p] = true
+		}
 		if len(row) > 1 && row[1] != "" {
-			if algo, _, _ := strings.Cut(row[1], "="); algo == "md5" || algo == "sha1" {
-				c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, p, algo)
+			switch algo, _, _ := strings.Cut(row[1], "="); algo {
+			case "md5":
+				weak[0].add(p)
+			case "sha1":
+				weak[1].add(p)
 			}
 		}
 	}
-	var missing, extra []string
-	for _, n := range z.names() {
-		if strings.HasSuffix(n, "/") || n == dir+"/RECORD.jws" || n == dir+"/RECORD.p7s" {
-			continue
+	for i, algo := range []string{"md5", "sha1"} {
+		switch w := weak[i]; {
+		case w.n == 1:
+			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
+		case w.n > 1:
+			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
 		}
-		if !listed[n] {
+	}
+	var missing, absent []string
+	for _, n := range z.names() {
+		if listed, ok := files[n]; ok && !listed {
 			missing = append(missing, n)
 		}
-		delete(listed, n)
 	}
-	for p := range listed {
-		extra = append(extra, p)
+	for p := range extra {
+		absent = append(absent, p)
 	}
-	slices.Sort(extra)
-	if len(missing)+len(extra) > 0 {
+	slices.Sort(absent)
+	if len(missing)+len(absent) > 0 {
 		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
-			name, len(missing), firstFew(missing), len(extra), firstFew(extra))
+			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
+}
+
+// csvFieldLimit is Python's csv.field_size_limit() by default: longer
+// fields are a csv.Error.
+const csvFieldLimit = 131072
+
+// recordUnreadable reports a RECORD that Warehouse cannot read (it is not
+// UTF-8, or Python's csv module refuses it): Warehouse then answers as if
+// RECORD were missing (warehouse/utils/wheel.py, _validate_record).
+func (c *checker) recordUnreadable(name, cause string) {
+	c.add(c.pypiError(), "RECORD", "record-invalid", "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
+}
+
+// weakHash counts the RECORD rows with one weak hash algorithm.
+type weakHash struct {
+	first string
+	n     int
+}
+
+func (w *weakHash) add(path string) {
+	if w.n == 0 {
+		w.first = path
+	}
+	w.n++
+}
+
+// entryPoints checks entry_points.txt as Warehouse does (scanEntryPoints),
+// in PyPI's words followed by the cause; past the cap it is an error in
+// every profile.
+func (c *checker) entryPoints(z *zipArchive, e *zipEntry) {
+	r, err := z.open(e)
+	if err == nil {
+		err = scanEntryPoints(r)
+		r.Close()
+	}
+	if err == nil {
+		return
+	}
+	if epe, ok := err.(*entryPointsError); ok && epe.limit {
+		c.add(Error, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
+		return
+	}
+	c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
 }
 
 // firstFew lists up to three names, for messages about long lists.
@@ -410,54 +511,6 @@ func (c *checker) licenseFiles(under string) {
 			c.add(c.pypiError(), "license-file", "license-file-missing", "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
 		}
 	}
-}
-
-// validEntryPoints reports whether entry_points.txt parses as Python's
-// configparser reads it (UTF-8, "=" delimiter, no duplicate sections or
-// options) with console and GUI script names matching [\w.-]+.
-func validEntryPoints(b []byte) bool {
-	if !utf8.Valid(b) {
-		return false
-	}
-	sections := map[string]map[string]bool{}
-	var (
-		options  map[string]bool
-		section  string
-		inOption bool
-	)
-	text := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(b))
-	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case t == "" || t[0] == '#' || t[0] == ';':
-			continue
-		case line[0] == ' ' || line[0] == '\t':
-			if !inOption {
-				return false
-			}
-			continue
-		case t[0] == '[' && t[len(t)-1] == ']' && len(t) > 2:
-			section = t[1 : len(t)-1]
-			if sections[section] != nil {
-				return false
-			}
-			options = map[string]bool{}
-			sections[section] = options
-			inOption = false
-			continue
-		}
-		key, _, ok := strings.Cut(line, "=")
-		key = strings.ToLower(strings.TrimSpace(key))
-		if options == nil || !ok || key == "" || options[key] {
-			return false
-		}
-		options[key] = true
-		inOption = true
-		if (section == "console_scripts" || section == "gui_scripts") && !scriptName(key) {
-			return false
-		}
-	}
-	return true
 }
 
 // scriptName reports whether s fullmatches Python's [\w.-]+.

@@ -224,16 +224,18 @@ var badCases = map[string]badCase{
 		lenientWarning("archive", "dist-info-name", "the .dist-info directory is 'demo-0.9.dist-info', not 'demo-1.0.dist-info' as the file name says (PyPI refuses that)"),
 	}},
 	"wheel-entry-points-bad-name": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 2: Invalid entry point name 'bad name!' in 'console_scripts'"),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 2: Invalid entry point name 'bad name!' in 'console_scripts'"),
 	}},
 	"wheel-entry-points-duplicate": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 3: option 'demo' in section 'console_scripts' already exists"),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 3: option 'demo' in section 'console_scripts' already exists"),
 	}},
+	// Valid, as for PyPI: continuation lines are streamed, not kept.
+	"wheel-entry-points-lines-bomb": {},
 	"wheel-entry-points-not-ini": {check: []want{
-		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
-		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file"),
+		pypiError("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 1: File contains no section headers."),
+		lenientWarning("entry_points.txt", "entry-points", "Wheel 'demo-1.0-py3-none-any.whl' has invalid entry points defined in the entry_points.txt file\ncause: line 1: File contains no section headers."),
 	}},
 	"wheel-filename-dots": {check: []want{
 		pypiError("filename", "filename-normalized-name", "Filename 'Demo.Pkg-1.0-py3-none-any.whl' should contain the normalized project name 'demo_pkg', not 'Demo.Pkg'."),
@@ -290,13 +292,17 @@ var badCases = map[string]badCase{
 		pypiWarning("RECORD", "record-mismatch", "demo-1.0.dist-info/RECORD does not match the archive: 3 file(s) not listed [demo-1.0.dist-info/METADATA demo-1.0.dist-info/WHEEL demo-1.0.dist-info/RECORD], 0 listed but absent []"),
 		lenientWarning("RECORD", "record-mismatch", "demo-1.0.dist-info/RECORD does not match the archive: 3 file(s) not listed [demo-1.0.dist-info/METADATA demo-1.0.dist-info/WHEEL demo-1.0.dist-info/RECORD], 0 listed but absent []"),
 	}},
+	"wheel-record-rows-bomb": {check: []want{
+		pypiError("RECORD", "record-limit", "demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it"),
+		lenientError("RECORD", "record-limit", "demo-1.0.dist-info/RECORD has more than 131072 rows, the limit for checking it"),
+	}},
 	"wheel-record-missing": {check: []want{
 		pypiError("archive", "record-missing", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD"),
 		lenientError("archive", "record-missing", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD"),
 	}},
 	"wheel-record-not-utf8": {check: []want{
-		pypiWarning("RECORD", "record-invalid", "demo-1.0.dist-info/RECORD is not valid UTF-8"),
-		lenientWarning("RECORD", "record-invalid", "demo-1.0.dist-info/RECORD is not valid UTF-8"),
+		pypiError("RECORD", "record-invalid", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD\ncause: demo-1.0.dist-info/RECORD is not valid UTF-8"),
+		lenientWarning("RECORD", "record-invalid", "Wheel 'demo-1.0-py3-none-any.whl' does not contain the required RECORD file: demo-1.0.dist-info/RECORD\ncause: demo-1.0.dist-info/RECORD is not valid UTF-8"),
 	}},
 	"wheel-two-dist-info": {open: []string{
 		"multiple .dist-info directories found: demo-1.0.dist-info, Demo-1.0.dist-info",
@@ -392,6 +398,21 @@ var badCases = map[string]badCase{
 	"zip-prepended-data": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Unknown record signature. See https://docs.pypi.org/archives for more information",
 	}},
+	"zip64-size-overflow": {open: []string{
+		"Invalid distribution file. File exceeds compression ratio of 50",
+	}},
+	"sdist-name-too-long": {open: []string{
+		"member name 'demo-1.0/nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... is 5009 bytes long; the limit is 4096 (PATH_MAX), as no installer could extract it",
+	}},
+	"wheel-metadata-headers-bomb": {open: []string{
+		"more than 100000 header fields, the limit for checking a metadata file",
+	}},
+	"wheel-wheel-tags-bomb": {check: []want{
+		pypiError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
+		lenientError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
+	}},
+	// Valid: a 60 MiB METADATA is read in one copy.
+	"wheel-metadata-60mib-bomb": {},
 	"zip-record-count": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Mismatched central directory records. See https://docs.pypi.org/archives for more information",
 	}},

@@ -6,7 +6,9 @@
 //
 //	go run ./dist/internal/gen
 //
-// The output is deterministic; the files are committed.
+// The output is deterministic; the files are committed. With -large DIR
+// it writes instead, under DIR/bad, the hostile files too large to commit
+// (an 11 MiB sdist of 480 names of 1 MB), for measurements.
 package main
 
 import (
@@ -123,8 +125,15 @@ func demoSdist(extra ...tfile) []byte { return gz(buildTar(sdist("demo-1.0", met
 
 func main() {
 	out := flag.String("out", "dist/testdata", "directory that receives bad/ and good/")
+	large := flag.String("large", "", "if set, the directory that receives only the hostile files too large to commit")
 	flag.Parse()
-	for dir, cases := range map[string][]genCase{"bad": badCases(), "good": goodCases()} {
+	var sets map[string][]genCase
+	if *large != "" {
+		*out, sets = *large, map[string][]genCase{"bad": largeCases()}
+	} else {
+		sets = map[string][]genCase{"bad": badCases(), "good": goodCases()}
+	}
+	for dir, cases := range sets {
 		root := filepath.Join(*out, dir)
 		if err := os.RemoveAll(root); err != nil {
 			log.Fatal(err)
@@ -159,6 +168,9 @@ func goodCases() []genCase {
 			t := buildTar(sdist("demo-1.0", meta()))
 			return append(gz(t[:1024]), gz(t[1024:])...)
 		}()},
+		// Entry point names are case-sensitive: PyPI accepts both.
+		{"wheel-entry-points-case", wheelName, buildZip(demoWheel(meta(), zfile{name: "demo-1.0.dist-info/entry_points.txt", deflate: true,
+			data: []byte("[console_scripts]\nExample = example:main\nexample = example:main\n")}), zopts{})},
 		{"wheel-stored", wheelName, buildZip(edit(demoWheel(meta()), "demo-1.0.dist-info/METADATA", func(f *zfile) { f.deflate = false }), zopts{})},
 	}
 }
@@ -173,7 +185,7 @@ func badCases() []genCase {
 	}
 	const mdir = "demo-1.0.dist-info/"
 	init := "demo/__init__.py"
-	return []genCase{
+	return append([]genCase{
 		// ZIP framing
 		{"zip-not-zip", wheelName, []byte("this is not a zip file at all, just text\n")},
 		{"zip-empty-file", wheelName, nil},
@@ -293,5 +305,5 @@ func badCases() []genCase {
 		{"sdist-version-mismatch", "demo-1.0.tar.gz", gz(buildTar(sdist("demo-1.0", meta("Version: 2.0"))))},
 		withPKGInfo("sdist-license-file-missing", meta("License-File: LICENSE")),
 		{"sdist-local-version", "demo-1.0+local.tar.gz", gz(buildTar(sdist("demo-1.0+local", meta("Version: 1.0+local"))))},
-	}
+	}, hostileCases()...)
 }

@@ -25,6 +25,7 @@ type zfile struct {
 	descriptor bool   // use a data descriptor (general-purpose flag bit 3)
 	comment    string // central-directory comment
 	rawName    []byte // name bytes written as is (e.g. not UTF-8)
+	zip64Usize uint64 // if set, the uncompressed size declared in a ZIP64 extra of both headers
 }
 
 // zopts are archive-level knobs.
@@ -104,10 +105,19 @@ func buildZip(files []zfile, o zopts) []byte {
 		}
 		u32(&lh, lcrc)
 		u32(&lh, lcs)
+		var zip64 []byte
+		if f.zip64Usize != 0 {
+			// Only the size that overflows is in the extra (APPNOTE 4.5.3).
+			lus = 0xffffffff
+			zip64 = binary.LittleEndian.AppendUint16(nil, 0x0001)
+			zip64 = binary.LittleEndian.AppendUint16(zip64, 8)
+			zip64 = binary.LittleEndian.AppendUint64(zip64, f.zip64Usize)
+		}
 		u32(&lh, lus)
 		u16(&lh, uint16(len(lname)))
-		u16(&lh, 0)
+		u16(&lh, uint16(len(zip64)))
 		lh.Write(lname)
+		lh.Write(zip64)
 		if !(o.overlap && i == len(files)-1) {
 			out.Write(lh.Bytes())
 			out.Write(data)
@@ -125,6 +135,9 @@ func buildZip(files []zfile, o zopts) []byte {
 		if f.cdUsize != 0 {
 			usize = f.cdUsize
 		}
+		if f.zip64Usize != 0 {
+			usize = 0xffffffff
+		}
 		// central directory record
 		u32(&cd, 0x02014b50)
 		u16(&cd, 3<<8|20) // made by Unix
@@ -136,13 +149,14 @@ func buildZip(files []zfile, o zopts) []byte {
 		u32(&cd, uint32(len(data)))
 		u32(&cd, usize)
 		u16(&cd, uint16(len(name)))
-		u16(&cd, 0)
+		u16(&cd, uint16(len(zip64)))
 		u16(&cd, uint16(len(f.comment)))
 		u16(&cd, 0) // disk
 		u16(&cd, 0) // internal attributes
 		u32(&cd, mode<<16)
 		u32(&cd, offset)
 		cd.Write(name)
+		cd.Write(zip64)
 		cd.WriteString(f.comment)
 	}
 	cdOffset := out.Len() - base
