@@ -91,9 +91,6 @@ func table(t *testing.T) *Table {
 // "pypitest:<case>". A listed case that agrees fails the test, so that
 // the list is emptied as the code is fixed.
 var knownDisagreements = map[string]string{
-	"dist:ok-entry-points-case-sensitive": "Warehouse reads entry_points.txt case-sensitively, so Example and example " +
-		"are two names; dist refuses them as a duplicate (being fixed on another branch)",
-	"pypitest:ok-entry-points-case-sensitive": "pypitest judges entry points with dist (see dist:ok-entry-points-case-sensitive)",
 	"dist:wheel-bzip2": "Warehouse answers a member compressed other than stored or deflate with " +
 		"\"File does not use a supported compression type\" (legacy.py:360); dist has its own words",
 	"pypitest:wheel-bzip2": "pypitest words it with dist (see dist:wheel-bzip2)",
@@ -108,15 +105,9 @@ var knownDisagreements = map[string]string{
 	"pypitest:ok-wheel-version-2":  "pypitest judges the file with dist (see dist:ok-wheel-version-2)",
 	"dist:ok-wheel-file-empty":     "Warehouse never reads WHEEL's content; dist refuses a WHEEL without Wheel-Version",
 	"pypitest:ok-wheel-file-empty": "pypitest judges the file with dist (see dist:ok-wheel-file-empty)",
-	"dist:entry-points-default-section": "Python's configparser lists a [DEFAULT] section's keys in every section, " +
-		"so Warehouse judges them as console_scripts names too; dist does not",
-	"pypitest:entry-points-default-section": "pypitest judges entry points with dist (see dist:entry-points-default-section)",
 	"dist:sdist-post-release-hyphen": "for a post-release sdist named with a hyphen in the version, Warehouse re-splits " +
 		"the name (legacy.py:1339) and then wants the normalized file name; dist answers \"Start filename\"",
 	"pypitest:sdist-post-release-hyphen": "pypitest words it with dist (see dist:sdist-post-release-hyphen)",
-	"dist:wheel-record-not-utf8": "Warehouse counts a RECORD that is not UTF-8 as missing (utils/wheel.py:219) and " +
-		"refuses the wheel; dist accepts it",
-	"pypitest:wheel-record-not-utf8": "pypitest judges the file with dist (see dist:wheel-record-not-utf8)",
 	"dist:sdist-no-pkg-info-one-member": "Warehouse takes an sdist's top directory as the common path of its " +
 		"members (legacy.py:556), which for one member is the member itself; dist names the first directory",
 	"pypitest:sdist-no-pkg-info-one-member": "pypitest judges the file with dist (see dist:sdist-no-pkg-info-one-member)",
