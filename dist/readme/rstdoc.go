@@ -115,52 +115,64 @@ func hasSection(nodes []*node) bool {
 	return false
 }
 
-// transitions is docutils' misc.Transitions check.
+// transitions is docutils 0.23's misc.Transitions check, run after
+// strip_comments has removed comments. A transition may neither begin nor
+// end a section or the document, ignoring the siblings docutils 0.23
+// ignores there (titles, targets, substitution definitions, decoration,
+// meta and pending nodes: all our invisible nodes except system messages),
+// and may not directly follow another transition. One that ends a section
+// moves up after the nearest enclosing section that has a next sibling;
+// with none, it ends the document. Messages are warnings, and one
+// beginning a section that moved names its new parent.
 func (p *parser) transitions(doc *node) {
-	var walk func(n *node, isDoc bool)
-	walk = func(n *node, isDoc bool) {
-		children := n.children
-		if isDoc {
-			children = promoted(children)
-		}
+	// path holds, for each enclosing section, its siblings and its index.
+	type frame struct {
+		siblings []*node
+		index    int
+	}
+	var walk func(children []*node, path []frame)
+	walk = func(children []*node, path []frame) {
 		// strip_comments removes comments before this check runs.
 		children = slices.DeleteFunc(slices.Clone(children), func(c *node) bool {
 			return c.tag == "comment" || c.tag == "empty_comment"
 		})
 		for k, c := range children {
 			if c.kind == nodeSection {
-				walk(c, false)
+				walk(c.children, append(path, frame{children, k}))
 				continue
 			}
 			if c.kind != nodeTransition {
 				continue
 			}
-			switch {
-			case k == 0:
-				p.report(Err, c.line, "Document or section may not begin with a transition.")
-			case children[k-1].kind == nodeTransition:
-				p.report(Err, c.line, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+			parent := "section"
+			if len(path) == 0 {
+				parent = "document"
 			}
-			if k == len(children)-1 && (isDoc || p.lastInDocument(n)) {
-				p.report(Err, c.line, "Document may not end with a transition.")
+			if !slices.ContainsFunc(children[k+1:], transitionSibling) {
+				up := len(path) - 1
+				for up >= 0 && path[up].index == len(path[up].siblings)-1 {
+					up--
+				}
+				if up < 0 {
+					p.report(Warning, c.line, "Transition at the end of the document.")
+				}
+				if up == 0 {
+					parent = "document"
+				}
+			}
+			switch {
+			case !slices.ContainsFunc(children[:k], transitionSibling):
+				p.report(Warning, c.line, "Transition at the start of the "+parent+".")
+			case children[k-1].kind == nodeTransition:
+				p.report(Warning, c.line, "At least one body element should separate transitions.")
 			}
 		}
 	}
-	walk(doc, true)
+	walk(promoted(doc.children), nil)
 }
 
-// lastInDocument reports whether section s ends the document.
-func (p *parser) lastInDocument(s *node) bool {
-	n := p.doc
-	for len(n.children) > 0 {
-		last := n.children[len(n.children)-1]
-		if last == s {
-			return true
-		}
-		if last.kind != nodeSection {
-			return false
-		}
-		n = last
-	}
-	return false
+// transitionSibling reports whether n counts as a sibling when docutils
+// 0.23 validates a transition's position.
+func transitionSibling(n *node) bool {
+	return n.kind != nodeInvisible || n.tag == "info"
 }
