@@ -25,6 +25,7 @@ type node struct {
 	kind     nodeKind
 	tag      string // docutils' node class where a check needs it
 	name     string // a field's name
+	oneLine  bool   // a field whose body is at most one line
 	line     int
 	children []*node
 }
@@ -252,7 +253,7 @@ func (p *parser) bodyElement(lines []string, i, first int, parent *node, titles 
 		return i + 1
 	case line[0] == ' ':
 		block, n, blankFinish := getIndented(lines, i, false)
-		add(parent, nodeBody, ln)
+		addTag(parent, nodeBody, "block_quote", ln)
 		p.body(block, ln, &node{}, false)
 		if !blankFinish {
 			p.report(Warning, ln+n, "Block quote ends without a blank line; unexpected unindent.")
@@ -276,7 +277,7 @@ func (p *parser) bodyElement(lines []string, i, first int, parent *node, titles 
 	switch {
 	case isDoctest(line):
 		n := textBlockEnd(lines, i)
-		add(parent, nodeBody, ln)
+		addTag(parent, nodeBody, "doctest_block", ln)
 		return n
 	case isLineBlock(line):
 		return p.lineBlock(lines, i, first, parent)

@@ -1,6 +1,9 @@
 package readme
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // promoted returns the document's children after docutils' DocTitle
 // transform: a lone top-level section (after comments and targets) gives
@@ -57,12 +60,23 @@ func (p *parser) docinfo() {
 		}
 		switch kind {
 		case "":
+			if len(body) == 1 && body[0].tag == "paragraph" {
+				break
+			}
+			// A one-line "A. Name" parsed as an enumerated list is
+			// parsed again as a paragraph.
+			if body[0].tag == "enumerated_list" && f.oneLine {
+				break
+			}
+			content := "a <" + body[0].tag + ">"
 			if len(body) > 1 {
-				p.report(Warning, f.line, `Cannot extract compound bibliographic field "`+f.name+`".`)
+				tags := make([]string, len(body))
+				for k, b := range body {
+					tags[k] = "<" + b.tag + ">"
+				}
+				content = "[" + strings.Join(tags, ", ") + "]"
 			}
-			if body[0].tag != "paragraph" {
-				p.report(Warning, f.line, `Cannot extract bibliographic field "`+f.name+`" containing anything other than a single paragraph.`)
-			}
+			p.report(Warning, f.line, `Bibliographic field "`+f.name+`"`+"\nmust contain a single <paragraph>, not "+content+".")
 		case "topic":
 			if topics[normalizeName(f.name)] {
 				p.report(Warning, f.line, `There can only be one "`+f.name+`" field.`)
@@ -70,23 +84,38 @@ func (p *parser) docinfo() {
 			topics[normalizeName(f.name)] = true
 		case "authors":
 			if !authorsShape(body) {
-				p.report(Warning, f.line, `Bibliographic field "`+f.name+`" incompatible with extraction: it must contain either a single paragraph (with authors separated by one of ";,"), multiple paragraphs (one per author), or a bullet list with one paragraph (one author) per item.`)
+				p.report(Warning, f.line, `Cannot extract "`+f.name+`" from bibliographic field:`+"\n"+
+					`Bibliographic field "`+f.name+`" must contain either`+"\n"+
+					` a single paragraph (with author names separated by a character from the set ";,"),`+"\n"+
+					" multiple paragraphs (one per author),\n or a bullet list with one author name per item.\n"+
+					"Note: Leading initials can cause (mis)recognizing names as enumerated list.")
 			}
 		}
 	}
 }
 
+// authorsShape is docutils 0.23's extract_authors check: one paragraph,
+// one bullet list of one-paragraph items, or several paragraphs; comments
+// are skipped among several paragraphs.
 func authorsShape(body []*node) bool {
-	if len(body) == 1 && body[0].tag == "bullet_list" {
-		for _, item := range body[0].children {
-			if len(item.children) != 1 || item.children[0].tag != "paragraph" {
-				return false
+	isComment := func(n *node) bool { return n.tag == "comment" || n.tag == "empty_comment" }
+	if len(body) == 1 {
+		switch body[0].tag {
+		case "paragraph":
+			return true
+		case "bullet_list":
+			for _, item := range body[0].children {
+				if len(item.children) != 1 || item.children[0].tag != "paragraph" {
+					return false
+				}
 			}
+			return len(body[0].children) > 0
+		default:
+			return false
 		}
-		return true
 	}
 	for _, b := range body {
-		if b.tag != "paragraph" {
+		if b.tag != "paragraph" && !isComment(b) {
 			return false
 		}
 	}

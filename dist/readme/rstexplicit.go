@@ -77,8 +77,9 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 	if m := citation; m != nil {
 		block, n, bf := getFirstKnownIndented(lines, i, m[1], false)
 		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln, false)
-		add(parent, nodeBody, ln)
+		addTag(parent, nodeBody, "citation", ln)
 		block, skip := stripTop(block)
+		p.noteContent(block, "Citation", ln+n-1)
 		p.body(block, ln+skip, &node{}, false)
 		return i + n, bf
 	}
@@ -118,10 +119,19 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	default:
 		p.explicitTarget(name, "", ln, false)
 	}
-	add(parent, nodeBody, ln)
+	addTag(parent, nodeBody, "footnote", ln)
 	block, skip := stripTop(block)
+	p.noteContent(block, "Footnote", ln+n-1)
 	p.body(block, ln+skip, &node{}, false)
 	return i + n, bf
+}
+
+// noteContent is docutils 0.23's warning for a footnote or citation with
+// no content, at the last line the construct took.
+func (p *parser) noteContent(block []string, what string, last int) {
+	if len(trimBlankEnd(block)) == 0 {
+		p.report(Warning, last, what+" content expected.")
+	}
 }
 
 // hyperlinkTarget parses ".. _name: uri", ".. _name: ref_" or ".. _name:".

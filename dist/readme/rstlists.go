@@ -283,6 +283,7 @@ func (p *parser) fieldItem(lines []string, i, first int, list *node) (int, bool)
 	field.name = p.inlineText(name[:len(name)-1], first+i)
 	block, n, blankFinish := getFirstKnownIndented(lines, i, end, false)
 	block, skip := stripTop(block)
+	field.oneLine = len(trimBlankEnd(block)) <= 1
 	p.body(block, first+i+skip, field, false)
 	return i + n, blankFinish
 }
@@ -315,7 +316,7 @@ func (p *parser) optionList(lines []string, i, first int, parent *node, titles b
 	if !ok {
 		return p.text(lines, start, first, parent, titles)
 	}
-	add(parent, nodeBody, first+start)
+	addTag(parent, nodeBody, "option_list", first+start)
 	for i < len(lines) && lines[i] != "" && isOptionStart(lines[i]) && reOption.MatchString(lines[i]) {
 		j, bf, ok := item(i)
 		if !ok {
@@ -331,7 +332,7 @@ func (p *parser) optionList(lines []string, i, first int, parent *node, titles b
 
 // definitionList parses a definition list whose first term is lines[i].
 func (p *parser) definitionList(lines []string, i, first int, parent *node) int {
-	add(parent, nodeBody, first+i)
+	addTag(parent, nodeBody, "definition_list", first+i)
 	var blankFinish bool
 	for {
 		block, n, bf := getIndented(lines, i+1, false)
@@ -359,7 +360,7 @@ func isBodyConstruct(line string) bool {
 }
 
 func (p *parser) lineBlock(lines []string, i, first int, parent *node) int {
-	add(parent, nodeBody, first+i)
+	addTag(parent, nodeBody, "line_block", first+i)
 	start := i
 	blankFinish := false
 	for !blankFinish && i < len(lines) && isLineBlock(lines[i]) {

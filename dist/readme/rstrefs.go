@@ -218,8 +218,13 @@ func (p *parser) resolve() {
 			continue
 		}
 		if used == unlabelled {
+			// docutils 0.23 says "footnotes" only for more than one.
+			plural := ""
+			if unlabelled > 1 {
+				plural = "s"
+			}
 			p.report(Err, ref.line, "Too many autonumbered footnote references: only "+
-				itoa(unlabelled)+" corresponding footnotes available.")
+				itoa(unlabelled)+" corresponding footnote"+plural+" available.")
 		}
 		used++
 	}
