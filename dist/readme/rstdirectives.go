@@ -2,6 +2,7 @@ package readme
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,9 +128,36 @@ var directives = map[string]directiveSpec{
 		options: map[string]optionKind{"option": optRequired}},
 }
 
-var reMeasure = regexp.MustCompile(`^([0-9.]+) *(em|ex|px|in|cm|mm|pt|pc|%)?$`)
+// reMeasure is docutils 0.23's nodes.parse_measure pattern.
+var reMeasure = regexp.MustCompile(`^(-?[0-9.]+) *([a-zA-Zµ]*|%?)$`)
 
-var lengthUnits = `"em" "ex" "px" "in" "cm" "mm" "pt" "pc"`
+// lengthUnits are docutils 0.23's CSS3_LENGTH_UNITS, as its messages list
+// them.
+const lengthUnits = "em, ex, ch, rem, vw, vh, vmin, vmax, cm, mm, Q, in, pt, pc, px"
+
+// measure is docutils 0.23's length_or_unitless (percent false) and
+// length_or_percentage_or_unitless (percent true): a number, optionally
+// followed by a CSS3 length unit (or "%"), not negative.
+func measure(v string, percent bool) string {
+	m := reMeasure.FindStringSubmatch(v)
+	if m == nil {
+		return `"` + v + `" is no valid measure.`
+	}
+	value, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return `"` + v + `" is no valid measure.`
+	}
+	units := lengthUnits
+	if percent {
+		units += ", %"
+	}
+	if value < 0 || m[2] != "" && !slices.Contains(strings.Split(units, ", "), m[2]) {
+		// length_or_percentage_or_unitless retries a bare number, but
+		// reports the first error.
+		return "not a positive number or measure of one of the following units:\n" + units
+	}
+	return ""
+}
 
 // convertOption checks an option value as docutils' converter would;
 // value is nil when the option has no body. It returns the error text.
@@ -174,13 +202,7 @@ func convertOption(kind optionKind, value *string) string {
 		if kind == optFigwidth && strings.ToLower(v) == "image" {
 			return ""
 		}
-		m := reMeasure.FindStringSubmatch(v)
-		if m == nil || (kind == optLength && m[2] == "%") || !isFloat(m[1]) {
-			if kind == optLength {
-				return "not a positive measure of one of the following units:\n" + lengthUnits + ` ""`
-			}
-			return "not a positive measure of one of the following units:\n" + lengthUnits + ` "%"`
-		}
+		return measure(v, kind != optLength)
 	case optAlignImage:
 		return choice(value, []string{"top", "middle", "bottom", "left", "center", "right"})
 	case optAlignH:
@@ -189,11 +211,6 @@ func convertOption(kind optionKind, value *string) string {
 		return choice(value, []string{"top", "entry", "none"})
 	}
 	return ""
-}
-
-func isFloat(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
 }
 
 func choice(value *string, values []string) string {

@@ -41,11 +41,15 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 	blankFinish := true
 	blankLine := 0
 	var block [][]rune
+	// last is the index docutils' loop variable holds after the edge
+	// check: the line that ended the table, else the last line.
+	last := end - i - 1
 	for k := i; k < end; k++ {
 		s := strings.TrimSpace(lines[k])
 		if s[0] != '+' && s[0] != '|' {
 			blankFinish = false
 			end = k
+			last = k - i
 			break
 		}
 		block = append(block, padWide(s))
@@ -59,16 +63,20 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 			}
 		}
 		if k <= 1 {
-			p.malformed(ln, "")
+			// docutils reports the line its search loop stopped at.
+			if len(block) > 3 {
+				last = 2
+			}
+			p.malformed(ln+last, "Bottom border missing or corrupt.")
 		}
 		block = block[:k+1]
 		end = i + k + 1
 		blankLine-- // docutils backs up one line too many here
 	}
 	width := len(block[0])
-	for _, l := range block {
+	for k, l := range block {
 		if len(l) != width || (l[width-1] != '+' && l[width-1] != '|') {
-			p.malformed(ln, "")
+			p.malformed(ln+k, "Right border not aligned or missing.")
 		}
 	}
 	addTag(parent, nodeBody, "table", ln)
@@ -208,7 +216,7 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 			continue
 		}
 		if len(strings.TrimSpace(lines[k])) != len(top) {
-			p.malformed(ln, "Bottom/header table border does not match top border.")
+			p.malformed(first+k, "Bottom border or header rule does not match top border.")
 		}
 		found++
 		if found == 2 || k == len(lines)-1 || isBlank(lines[k+1]) {
