@@ -336,7 +336,7 @@ func (p *parser) definitionList(lines []string, i, first int, parent *node) int 
 	var blankFinish bool
 	for {
 		block, n, bf := getIndented(lines, i+1, false)
-		p.inline(lines[i], first+i+n-1) // docutils reports at the definition's last line
+		p.inline(lines[i], first+i)
 		p.body(block, first+i+1, &node{}, false)
 		i, blankFinish = i+1+n, bf
 		if i+1 >= len(lines) || isBodyConstruct(lines[i]) || lines[i+1] == "" || lines[i+1][0] != ' ' {

@@ -308,7 +308,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 			for _, l := range lines {
 				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
 			}
-			p.body(dedent(cell), ln+start+1, &node{}, false)
+			p.body(dedent(cell), ln+start, &node{}, false)
 		}
 	}
 	first := columns[0]
