@@ -53,8 +53,6 @@ type parser struct {
 	nodeLineDelta int
 
 	decorated bool // a header or footer was seen
-
-	matchTitles bool // docutils' match_titles for the body being parsed
 }
 
 // checkRST checks src as readme_renderer's rst.render would.
@@ -232,9 +230,6 @@ func isPunct7(c byte) bool {
 // body parses body elements, as docutils' Body state; first is the
 // line number of lines[0]. titles is docutils' match_titles.
 func (p *parser) body(lines []string, first int, parent *node, titles bool) {
-	outer := p.matchTitles
-	p.matchTitles = titles
-	defer func() { p.matchTitles = outer }()
 	for i := 0; i < len(lines); {
 		if titles {
 			parent = p.container()

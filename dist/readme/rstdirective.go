@@ -156,6 +156,10 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 			p.report(Err, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
 		}
 	}
+	switch name {
+	case "sidebar", "topic", "contents":
+		p.pseudoSectionPlace(name, typeName, ln, parent)
+	}
 	switch spec.body {
 	case bodyDisabled:
 		p.report(Warning, ln, `"`+typeName+`" directive disabled.`)
@@ -190,9 +194,6 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 	case "rubric":
 		p.inline(argText, ln)
 	case "contents":
-		if !p.matchTitles {
-			p.report(Err, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
-		}
 		// The table of contents is an implicit target named by its title.
 		title := "contents"
 		if argText != "" {
@@ -224,7 +225,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 	if spec.body != bodyNested && spec.body != bodyRequired {
 		return
 	}
-	parsed := &node{}
+	parsed := &node{tag: name} // sidebar content may hold topics
 	p.body(content, contentOffset, parsed, false)
 	switch name {
 	case "list-table":
@@ -239,6 +240,20 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 				p.report(Err, ln, "Figure caption must be a paragraph or empty comment.")
 			}
 		}
+	}
+}
+
+// pseudoSectionPlace is docutils 0.23's check of where a sidebar, topic
+// or contents directive stands, by the node its body is parsed into: the
+// document, a section, a sidebar (not for a sidebar) or the plain element
+// of a class directive's content; anything else is a body element, a
+// topic or a part of one.
+func (p *parser) pseudoSectionPlace(name, typeName string, ln int, parent *node) {
+	if name == "sidebar" && parent.tag == "sidebar" {
+		p.report(Err, ln, `The "`+typeName+`" directive may not be used within a sidebar element.`)
+	}
+	if parent != p.doc && parent.kind != nodeSection && parent.tag != "sidebar" && parent.tag != "class" {
+		p.report(Err, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
 	}
 }
 
@@ -290,7 +305,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 	case "class", "rst-class":
 		if len(content) > 0 {
 			kind = nodeBody
-			p.body(content, contentOffset, &node{}, false)
+			p.body(content, contentOffset, &node{tag: "class"}, false)
 		}
 	case "role":
 		if len(content) == 0 || contentOffset > ln {
