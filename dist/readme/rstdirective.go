@@ -220,6 +220,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		p.inline(strings.Join(content, "\n"), contentOffset)
 	}
 	if v := options["name"]; v != nil {
+		p.substIllegal(illegalTarget)
 		p.explicitTarget(normalizeName(*v), "", ln, false)
 	}
 	if spec.body != bodyNested && spec.body != bodyRequired {

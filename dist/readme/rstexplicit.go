@@ -305,6 +305,9 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	p.refs.inSubst = def
 	p.directive(sub, 0, ln+skip, &node{}, dirName, dirEnd, wsName)
 	p.refs.inSubst = outer
+	if def.illegal != "" {
+		p.report(Err, ln, def.illegal+" are not supported in a substitution definition.")
+	}
 	p.noteSubstitution(wsName, def)
 	add(parent, nodeInvisible, ln)
 	return i + n, bf

@@ -279,11 +279,13 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 			}
 			switch endstr := rem[es:ee]; {
 			case strings.HasSuffix(endstr, "__"):
+				p.substIllegal(illegalAnonymous)
 				p.refs.anonymousRefs++
 			case strings.HasSuffix(endstr, "_"):
 				p.reference(normalizeName(unescape(inner)), line)
 			}
 		case "_`":
+			p.substIllegal(illegalTarget)
 			p.explicitTarget(normalizeName(unescape(inner)), "", line, false)
 		}
 		write(out, rem[:m.start])
@@ -297,6 +299,7 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 func (p *parser) simpleReference(m inlineStart, line int) {
 	if m.kind == "ref" {
 		if m.refEnd == "__" {
+			p.substIllegal(illegalAnonymous)
 			p.refs.anonymousRefs++
 		} else {
 			p.reference(normalizeName(m.name), line)
@@ -304,6 +307,11 @@ func (p *parser) simpleReference(m inlineStart, line int) {
 		return
 	}
 	label := normalizeName(m.name)
+	if label[0] == '#' || label == "*" {
+		p.substIllegal(illegalAutoRef)
+	} else {
+		p.substIllegal(illegalTarget) // the reference gets an id
+	}
 	switch {
 	case label == "#":
 		p.refs.autoRefs = append(p.refs.autoRefs, refUse{line: line})
@@ -411,6 +419,9 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		if text == "" {
 			text = alias
 		}
+		if !anonymous {
+			p.substIllegal(illegalTarget) // the embedded target
+		}
 		refname := normalizeName(unescape(text))
 		switch {
 		case isName && anonymous:
@@ -425,6 +436,7 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		return unescape(text)
 	}
 	if anonymous {
+		p.substIllegal(illegalAnonymous)
 		p.refs.anonymousRefs++
 	} else {
 		p.reference(normalizeName(unescape(text)), line)

@@ -44,6 +44,24 @@ type refUse struct {
 type substDef struct {
 	line int
 	refs []string // substitution references inside the definition
+	// illegal names the first content docutils 0.23 does not support in
+	// a substitution definition ("Anonymous references", ...), if any.
+	illegal string
+}
+
+// Content docutils 0.23 rejects in a substitution definition.
+const (
+	illegalAnonymous = "Anonymous references"
+	illegalAutoRef   = "References to auto-numbered and auto-symbol footnotes"
+	illegalTarget    = "Targets (names and identifiers)"
+)
+
+// substIllegal notes content of kind what when a substitution definition
+// is being parsed; the first one is reported once it is parsed.
+func (p *parser) substIllegal(what string) {
+	if d := p.refs.inSubst; d != nil && d.illegal == "" {
+		d.illegal = what
+	}
 }
 
 func (r *refState) init() {
