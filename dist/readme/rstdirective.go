@@ -82,7 +82,7 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	if len(content) > 0 && !spec.hasContent {
 		fail("no content permitted")
 	}
-	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, args, strings.Join(argBlock, " "), options, content, contentOffset, parent, subst)
+	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, ln+n-1, args, strings.Join(argBlock, " "), options, content, contentOffset, parent, subst)
 	return i + n, bf
 }
 
@@ -149,7 +149,7 @@ var reRoleDef = regexp.MustCompile(`^(` + simplename + `)\s*(\(\s*(` + simplenam
 
 // runDirective does what the directive's run() does that can fail or that
 // decides whether output is empty.
-func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int, args []string, argText string,
+func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, last int, args []string, argText string,
 	options map[string]*string, content []string, contentOffset int, parent *node, subst string) {
 	needContent := func() {
 		if len(content) == 0 {
@@ -169,11 +169,22 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		}
 		if name == "replace" {
 			needContent()
-			p.body(content, contentOffset, &node{}, false)
+			parsed := &node{}
+			p.body(content, contentOffset, parsed, false)
+			// One paragraph, beside system messages.
+			paragraphs := 0
+			for _, c := range parsed.children {
+				if c.tag == "paragraph" {
+					paragraphs++
+				}
+				if c.tag != "paragraph" && c.tag != "info" || paragraphs > 1 {
+					p.report(Err, ln, `Error in "`+typeName+`" directive: may contain a single paragraph only.`)
+				}
+			}
 		}
 		return
 	case bodyInvisible:
-		p.invisibleDirective(name, typeName, ln, args, content, contentOffset, parent)
+		p.invisibleDirective(name, typeName, ln, last, args, content, contentOffset, parent)
 		return
 	case bodyRequired, bodyRequiredRaw:
 		switch {
@@ -279,7 +290,54 @@ func (p *parser) checkListTable(typeName string, ln int, parsed *node) {
 	}
 }
 
-func (p *parser) invisibleDirective(name, typeName string, ln int, args, content []string, contentOffset int, parent *node) {
+// metaAttributes is docutils' MetaBody check of a meta field's name
+// ("name: " as written): its words after the first must be attributes
+// (name=value). The name is not inline markup.
+func (p *parser) metaAttributes(marker string, line int) {
+	tokens := strings.Fields(unescape(escape2null(marker[:len(marker)-1])))
+	for _, tok := range tokens[min(1, len(tokens)):] {
+		if msg := nameValueError(tok); msg != "" {
+			p.report(Err, line, `Error parsing meta tag attribute "`+tok+`": `+msg+".")
+		}
+	}
+}
+
+// nameValueError is docutils' extract_name_value check of a line of
+// name=value pairs: "" when it parses, else the reason.
+func nameValueError(line string) string {
+	const ws = " \t\n\r\f\v"
+	for line != "" {
+		eq := strings.IndexByte(line, '=')
+		if eq < 0 {
+			return `missing "="`
+		}
+		att := strings.TrimSpace(line[:eq])
+		if att == "" {
+			return `missing attribute name before "="`
+		}
+		line = strings.TrimLeft(line[eq+1:], ws)
+		if line == "" {
+			return `missing value after "` + att + `="`
+		}
+		q := line[0]
+		if q != '\'' && q != '"' {
+			_, line, _ = strings.Cut(line, " ")
+			line = strings.TrimLeft(line, ws)
+			continue
+		}
+		end := strings.IndexByte(line[1:], q) + 1
+		switch {
+		case end == 0:
+			return `attribute "` + att + `" missing end quote (` + string(q) + `)`
+		case end+1 < len(line) && !strings.ContainsRune(ws, rune(line[end+1])):
+			return `attribute "` + att + `" end quote (` + string(q) + `) not followed by whitespace`
+		}
+		line = strings.TrimLeft(line[end+1:], ws)
+	}
+	return ""
+}
+
+func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, content []string, contentOffset int, parent *node) {
 	kind := nodeInvisible
 	switch name {
 	case "meta":
@@ -291,10 +349,17 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 				k++
 				continue
 			}
-			if fieldMarkerEnd(content[k]) == 0 {
+			end := fieldMarkerEnd(content[k])
+			if end == 0 {
 				p.report(Err, ln, "Invalid meta directive.")
 			}
-			k, _ = p.fieldItem(content, k, contentOffset, &node{})
+			body, n, _ := getFirstKnownIndented(content, k, end, false)
+			if len(trimBlankEnd(body)) > 0 {
+				// docutils reports at the line its outer state machine
+				// reached: the directive's last.
+				p.metaAttributes(strings.TrimRight(content[k][1:end], " "), last)
+			}
+			k += n
 		}
 	case "header", "footer":
 		p.body(content, contentOffset, &node{}, false)
