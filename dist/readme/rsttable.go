@@ -71,7 +71,9 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 		}
 		block = block[:k+1]
 		end = i + k + 1
-		blankLine-- // docutils backs up one line too many here
+		// docutils backs up one line too many here and reports the line
+		// after its position: the line before the bottom border.
+		blankLine = -2
 	}
 	width := len(block[0])
 	for k, l := range block {
