@@ -232,7 +232,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	}
 	if v := options["name"]; v != nil {
 		p.substIllegal(illegalTarget)
-		p.explicitTarget(normalizeName(*v), "", ln, false)
+		p.explicitTarget(normalizeName(*v), "", ln)
 	}
 	if spec.body != bodyNested && spec.body != bodyRequired {
 		return

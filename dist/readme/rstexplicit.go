@@ -76,7 +76,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 	}
 	if m := citation; m != nil {
 		block, n, bf := getFirstKnownIndented(lines, i, m[1], false)
-		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln, false)
+		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln)
 		addTag(parent, nodeBody, "citation", ln)
 		block, skip := stripTop(block)
 		p.noteContent(block, "Citation", ln+n-1)
@@ -113,11 +113,11 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	case name[0] == '#':
 		p.refs.autoFootnotes = append(p.refs.autoFootnotes, 0)
 		p.refs.labelledFootnotes[name[1:]] = true
-		p.explicitTarget(name[1:], "", ln, false)
+		p.explicitTarget(name[1:], "", ln)
 	case name == "*":
 		p.refs.symbolFootnotes++
 	default:
-		p.explicitTarget(name, "", ln, false)
+		p.explicitTarget(name, "", ln)
 	}
 	addTag(parent, nodeBody, "footnote", ln)
 	block, skip := stripTop(block)
@@ -165,7 +165,9 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	for j := 1; j < len(rest); j++ {
 		rest[j] = escape2null(rest[j])
 	}
-	p.makeTarget(rest, name, ln)
+	if p.makeTarget(rest, name, ln) {
+		addTag(parent, nodeInvisible, "info", ln)
+	}
 	add(parent, nodeInvisible, ln)
 	return i + n, bf
 }
@@ -230,7 +232,9 @@ var (
 )
 
 // makeTarget records a target from its link block (docutils' make_target).
-func (p *parser) makeTarget(block []string, name string, line int) {
+// makeTarget records a hyperlink target; it reports whether docutils
+// adds an INFO message to the target's parent, as addTarget.
+func (p *parser) makeTarget(block []string, name string, line int) bool {
 	refuri := ""
 	if len(block) > 0 && strings.HasSuffix(strings.TrimSpace(block[len(block)-1]), "_") {
 		parts := make([]string, len(block))
@@ -245,16 +249,15 @@ func (p *parser) makeTarget(block []string, name string, line int) {
 			refname = m[1]
 		}
 		if refname != "" {
-			p.indirectTarget(normalizeName(unescape(name)), normalizeName(unescape(refname)), line)
-			return
+			return p.indirectTarget(normalizeName(unescape(name)), normalizeName(unescape(refname)), line)
 		}
 	}
 	refuri = strings.Join(strings.Fields(unescape(strings.Join(block, " "))), "")
 	if name == "" {
 		p.refs.anonymousTargets++
-		return
+		return false
 	}
-	p.explicitTarget(normalizeName(unescape(name)), refuri, line, false)
+	return p.explicitTarget(normalizeName(unescape(name)), refuri, line)
 }
 
 // substitutionDef parses ".. |name| directive:: ...".

@@ -286,7 +286,7 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 			}
 		case "_`":
 			p.substIllegal(illegalTarget)
-			p.explicitTarget(normalizeName(unescape(inner)), "", line, false)
+			p.explicitTarget(normalizeName(unescape(inner)), "", line)
 		}
 		write(out, rem[:m.start])
 		write(out, unescape(inner))
@@ -318,8 +318,8 @@ func (p *parser) simpleReference(m inlineStart, line int) {
 	case label == "*":
 		p.refs.symbolRefs = append(p.refs.symbolRefs, refUse{line: line})
 	case label[0] == '#':
+		// Without its footnote, it takes a number, so it never dangles.
 		p.refs.autoRefs = append(p.refs.autoRefs, refUse{name: label[1:], line: line})
-		p.reference(label[1:], line)
 	default:
 		p.reference(label, line)
 	}
@@ -427,11 +427,14 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		case isName && anonymous:
 			p.reference(aliasName, line)
 		case isName:
-			p.refs.indirect = append(p.refs.indirect, &target{name: refname, refname: aliasName, explicit: true, embedded: true, line: line})
+			// docutils 0.23 notes embedded targets as implicit ones.
+			t := &target{name: refname, refname: aliasName, embedded: true, line: line}
+			p.refs.indirect = append(p.refs.indirect, t)
+			p.addTarget(t)
 			p.reference(aliasName, line)
 		case !anonymous:
 			uri := strings.Join(strings.Fields(unescape(alias)), "")
-			p.explicitTarget(refname, uri, line, true)
+			p.addTarget(&target{name: refname, refuri: uri, embedded: true, line: line})
 		}
 		return unescape(text)
 	}

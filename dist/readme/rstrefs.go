@@ -9,6 +9,7 @@ import (
 // checked by the transforms in resolve.
 type refState struct {
 	targets  map[string]*target // normalized name -> target; nil: ambiguous duplicate
+	explicit map[string]bool    // normalized name -> whether any target so named is explicit
 	indirect []*target          // in document order
 
 	refs       []refUse // named references in document order
@@ -66,33 +67,38 @@ func (p *parser) substIllegal(what string) {
 
 func (r *refState) init() {
 	r.targets = map[string]*target{}
+	r.explicit = map[string]bool{}
 	r.substs = map[string]*substDef{}
 	r.substLower = map[string]string{}
 	r.labelledFootnotes = map[string]bool{}
 }
 
-// addTarget is docutils' set_name_id_map for one name. Explicit
-// duplicates are reported at once, as docutils does while parsing.
-func (p *parser) addTarget(t *target) {
+// addTarget is docutils 0.23's note_names and set_duplicate_name for one
+// name. Explicit duplicates are reported at once, as docutils does while
+// parsing. It reports whether docutils adds an INFO message (a node that
+// counts for the transition checks) where the target is noted.
+func (p *parser) addTarget(t *target) (info bool) {
 	r := &p.refs
 	old, seen := r.targets[t.name]
+	oldExplicit := r.explicit[t.name]
+	r.explicit[t.name] = oldExplicit || t.explicit
 	switch {
 	case !seen:
 		r.targets[t.name] = t
-	case !t.explicit:
-		// A second implicit name (INFO): neither can be referenced.
-		if old != nil && !old.explicit {
-			r.targets[t.name] = nil
-		}
-	case old == nil || !old.explicit:
-		r.targets[t.name] = t
-	case t.refuri != "" && old.refuri == t.refuri:
-		// INFO only: the same URI twice.
-	case t.embedded && old.embedded:
-		// docutils 0.23 no longer reports duplicate embedded URIs.
-	default:
+		return false
+	case old != nil && (t.refname != "" && t.refname == old.refname || t.refuri != "" && t.refuri == old.refuri):
+		return true // the same external target again: the old one stays
+	case t.explicit && oldExplicit:
 		p.report(Warning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
+	case t.explicit:
+		// An explicit target overrides implicit ones.
+		r.targets[t.name] = t
+		return old != nil
+	case old != nil && !oldExplicit:
+		// A second implicit name: neither can be referenced.
+		r.targets[t.name] = nil
 	}
+	return true
 }
 
 // implicitTarget records a section title's name; it reports whether the
@@ -102,26 +108,26 @@ func (p *parser) implicitTarget(name string, line int) bool {
 	if name == "" {
 		return false
 	}
-	_, seen := p.refs.targets[name]
-	p.addTarget(&target{name: name, line: line})
-	return seen
+	return p.addTarget(&target{name: name, line: line})
 }
 
 // explicitTarget records ".. _name: uri", an inline target, a footnote or
-// a citation; embedded marks a `text <uri>`_ target.
-func (p *parser) explicitTarget(name, refuri string, line int, embedded bool) {
-	p.addTarget(&target{name: name, refuri: refuri, explicit: true, embedded: embedded, line: line})
+// a citation. It reports whether docutils adds an INFO message, as
+// addTarget.
+func (p *parser) explicitTarget(name, refuri string, line int) bool {
+	return p.addTarget(&target{name: name, refuri: refuri, explicit: true, line: line})
 }
 
 // indirectTarget records ".. _name: refname_" (name "" for anonymous).
-func (p *parser) indirectTarget(name, refname string, line int) {
+// It reports whether docutils adds an INFO message, as addTarget.
+func (p *parser) indirectTarget(name, refname string, line int) bool {
 	t := &target{name: name, refname: refname, explicit: true, line: line}
 	p.refs.indirect = append(p.refs.indirect, t)
 	if name == "" {
 		p.refs.anonymousTargets++
-		return
+		return false
 	}
-	p.addTarget(t)
+	return p.addTarget(t)
 }
 
 // reference records a named reference that must resolve.
@@ -222,7 +228,7 @@ func (p *parser) resolve() {
 			if _, taken := r.targets[label]; !taken {
 				if line > 0 {
 					unlabelled++
-					p.explicitTarget(label, "", line, false)
+					p.explicitTarget(label, "", line)
 				}
 				break
 			}
