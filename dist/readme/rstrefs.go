@@ -212,7 +212,7 @@ func (p *parser) resolve() {
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
-		p.report(Err, 0, "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
+		p.report(Err, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {
@@ -256,6 +256,53 @@ func (p *parser) resolve() {
 		p.report(Err, r.symbolRefs[r.symbolFootnotes].line, "Too many symbol footnote references: only "+
 			itoa(r.symbolFootnotes)+" corresponding footnotes available.")
 	}
+}
+
+// endLine is the line docutils 0.23 gives messages that have none of
+// their own once parsing is over: the line after the last, unless the
+// document ends in a construct docutils parses with a nested list state
+// machine (a list or explicit markup; a hyperlink target only when no
+// blank line follows it), which leaves it with none (0).
+func (p *parser) endLine() int {
+	last := len(p.lines) - 1
+	for last >= 0 && isBlank(p.lines[last]) {
+		last--
+	}
+	if last < 0 {
+		return len(p.lines) + 1
+	}
+	trailingBlank := last < len(p.lines)-1
+	// The start of the last top-level construct: the first line of the
+	// last run of non-blank lines that is not indented.
+	for {
+		for last > 0 && !isBlank(p.lines[last-1]) {
+			last--
+		}
+		if p.lines[last][0] != ' ' {
+			break
+		}
+		for last > 0 && isBlank(p.lines[last-1]) {
+			last--
+		}
+		if last == 0 {
+			return len(p.lines) + 1 // indented text only: a block quote
+		}
+		last--
+	}
+	line := p.lines[last]
+	_, enum := matchEnum(line)
+	switch {
+	case isAnonTarget(line) || isExplicit(line) && strings.HasPrefix(strings.TrimLeft(line[2:], " "), "_"):
+		if trailingBlank {
+			return len(p.lines) + 1
+		}
+		return 0
+	case isExplicit(line), isBullet(line), enum, fieldMarkerEnd(line) > 0,
+		isOptionStart(line) && reOption.MatchString(line),
+		last+1 < len(p.lines) && p.lines[last+1] != "" && p.lines[last+1][0] == ' ': // a definition list
+		return 0
+	}
+	return len(p.lines) + 1
 }
 
 // dangling is docutils' DanglingReferences transform, which runs after
