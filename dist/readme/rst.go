@@ -49,7 +49,8 @@ type parser struct {
 	// line while a paragraph's inline markup is parsed (0 otherwise).
 	curLine, paragraphLine int
 	// nodeLineDelta shifts the line recorded for references: docutils
-	// gives line blocks their first line plus one.
+	// gives the lines of a line-block directive other lines than those
+	// it parses them at.
 	nodeLineDelta int
 
 	decorated bool // a header or footer was seen

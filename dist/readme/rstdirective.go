@@ -229,9 +229,21 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		}
 	case "parsed-literal":
 		p.inline(strings.Join(content, "\n"), contentOffset)
+	case "line-block":
+		// docutils 0.23 parses line i at the directive's line plus the
+		// content's 0-based offset plus i, and gives the line node (which
+		// references report) the directive's line plus i.
+		for i, l := range content {
+			p.nodeLineDelta = 1 - contentOffset
+			p.inline(strings.TrimSpace(l), ln+contentOffset-1+i)
+		}
+		p.nodeLineDelta = 0
 	}
 	if v := options["name"]; v != nil {
 		p.substIllegal(illegalTarget)
+		p.explicitTarget(normalizeName(*v), "", ln)
+	}
+	if v := options["figname"]; v != nil {
 		p.explicitTarget(normalizeName(*v), "", ln)
 	}
 	if spec.body != bodyNested && spec.body != bodyRequired {
@@ -247,10 +259,16 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 			p.report(Err, ln, `Error parsing content block for the "`+typeName+`" directive: exactly one table expected.`)
 		}
 	case "figure":
-		if len(parsed.children) > 0 {
-			if c := parsed.children[0]; c.tag != "paragraph" && c.tag != "empty_comment" {
+		// docutils 0.23 passes over targets and pending (or no) nodes
+		// before the caption.
+		for _, c := range parsed.children {
+			if c.tag == "target" || c.kind == nodeInvisible && directives[c.tag].body == bodyInvisible {
+				continue
+			}
+			if c.tag != "paragraph" && c.tag != "empty_comment" {
 				p.report(Err, ln, "Figure caption must be a paragraph or empty comment.")
 			}
+			break
 		}
 	}
 }
@@ -398,7 +416,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 	case "title":
 		p.inline(strings.Join(args, " "), ln)
 	}
-	add(parent, kind, ln)
+	addTag(parent, kind, name, ln)
 }
 
 // roleOptions checks the lines after a role directive's name: only the

@@ -49,23 +49,26 @@ const (
 	optAlignH
 	optBacklinks
 	optFigwidth
+	optIntOrFlag // docutils' value_or((None,), int)
+	optLoading
 )
 
 var (
 	commonOpts = map[string]optionKind{"class": optClass, "name": optUnchanged}
 	imageOpts  = map[string]optionKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
 		"scale": optPercentage, "align": optAlignImage, "target": optRequired, "class": optClass,
-		"name": optUnchanged, "loading": optUnchanged}
+		"name": optUnchanged, "loading": optLoading}
 	figureOpts = map[string]optionKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
 		"scale": optPercentage, "align": optAlignH, "target": optRequired, "class": optClass,
-		"name": optUnchanged, "loading": optUnchanged, "figwidth": optFigwidth, "figclass": optClass}
+		"name": optUnchanged, "loading": optLoading, "figwidth": optFigwidth, "figclass": optClass,
+		"figname": optUnchanged}
 	tableOpts = map[string]optionKind{"header-rows": optNonNegInt, "stub-columns": optNonNegInt,
 		"width": optLengthPercent, "widths": optRequired, "class": optClass, "name": optUnchanged, "align": optAlignH}
 	csvOpts = map[string]optionKind{"header-rows": optNonNegInt, "stub-columns": optNonNegInt,
 		"header": optUnchanged, "width": optLengthPercent, "widths": optRequired, "file": optRequired,
 		"url": optRequired, "encoding": optRequired, "class": optClass, "name": optUnchanged, "align": optAlignH,
 		"delim": optRequired, "keepspace": optFlag, "quote": optRequired, "escape": optRequired}
-	codeOpts = map[string]optionKind{"class": optClass, "name": optUnchanged, "number-lines": optUnchanged}
+	codeOpts = map[string]optionKind{"class": optClass, "name": optUnchanged, "number-lines": optIntOrFlag}
 )
 
 func admonition() directiveSpec {
@@ -112,7 +115,7 @@ var directives = map[string]directiveSpec{
 	"include": {required: 1, finalWhitespace: true, body: bodyDisabled, options: map[string]optionKind{
 		"literal": optFlag, "code": optUnchanged, "encoding": optRequired, "parser": optRequired,
 		"tab-width": optInt, "start-line": optInt, "end-line": optInt, "start-after": optRequired,
-		"end-before": optRequired, "number-lines": optUnchanged, "class": optClass, "name": optUnchanged}},
+		"end-before": optRequired, "number-lines": optIntOrFlag, "class": optClass, "name": optUnchanged}},
 	"raw": {required: 1, finalWhitespace: true, hasContent: true, body: bodyDisabled, options: map[string]optionKind{
 		"file": optRequired, "url": optRequired, "encoding": optRequired, "class": optClass}},
 	"replace": {hasContent: true, body: bodySubstitutionOnly},
@@ -184,7 +187,10 @@ func convertOption(kind optionKind, value *string) string {
 		if strings.TrimSpace(v) != "" {
 			return `no argument is allowed; "` + v + `" supplied`
 		}
-	case optNonNegInt, optInt, optPercentage:
+	case optNonNegInt, optInt, optPercentage, optIntOrFlag:
+		if kind == optIntOrFlag && value == nil {
+			return ""
+		}
 		if kind == optPercentage {
 			v = strings.TrimRight(v, " %")
 		}
@@ -195,7 +201,7 @@ func convertOption(kind optionKind, value *string) string {
 		if err != nil {
 			return "invalid literal for int() with base 10: " + pyfmt.Repr(v)
 		}
-		if n < 0 && kind != optInt {
+		if n < 0 && kind != optInt && kind != optIntOrFlag {
 			return "negative value; must be positive or zero"
 		}
 	case optLength, optLengthPercent, optFigwidth:
@@ -207,6 +213,8 @@ func convertOption(kind optionKind, value *string) string {
 		return choice(value, []string{"top", "middle", "bottom", "left", "center", "right"})
 	case optAlignH:
 		return choice(value, []string{"left", "center", "right"})
+	case optLoading:
+		return choice(value, []string{"embed", "link", "lazy"})
 	case optBacklinks:
 		return choice(value, []string{"top", "entry", "none"})
 	}

@@ -61,7 +61,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		m := []int{0, e}
 		block, n, bf := getFirstKnownIndented(lines, i, m[1], true)
 		p.makeTarget(block, "", ln)
-		add(parent, nodeInvisible, ln)
+		addTag(parent, nodeInvisible, "target", ln)
 		return i + n, bf
 	}
 	var footnote, citation []int
@@ -168,7 +168,7 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	if p.makeTarget(rest, name, ln) {
 		addTag(parent, nodeInvisible, "info", ln)
 	}
-	add(parent, nodeInvisible, ln)
+	addTag(parent, nodeInvisible, "target", ln)
 	return i + n, bf
 }
 
@@ -312,7 +312,7 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 		p.report(Err, ln, def.illegal+" are not supported in a substitution definition.")
 	}
 	p.noteSubstitution(wsName, def)
-	add(parent, nodeInvisible, ln)
+	addTag(parent, nodeInvisible, "substitution_definition", ln)
 	return i + n, bf
 }
 

@@ -368,9 +368,7 @@ func (p *parser) lineBlock(lines []string, i, first int, parent *node) int {
 		var block []string
 		var n int
 		block, n, blankFinish = getFirstKnownIndented(lines, i, m[1], true)
-		p.nodeLineDelta = 1
 		p.inline(strings.Join(block, "\n"), first+i)
-		p.nodeLineDelta = 0
 		i += n
 	}
 	if !blankFinish {
