@@ -48,9 +48,10 @@ type parser struct {
 	// for messages that give no line of their own; paragraphLine is that
 	// line while a paragraph's inline markup is parsed (0 otherwise).
 	curLine, paragraphLine int
-	// nodeLineDelta shifts the line recorded for references: docutils
-	// gives the lines of a line-block directive other lines than those
-	// it parses them at.
+	// nodeLineDelta shifts the line recorded for references, which
+	// docutils reports at their parent node's line: a section title's is
+	// its underline's, a line-block directive's lines' are not those it
+	// parses them at.
 	nodeLineDelta int
 
 	decorated bool // a header or footer was seen

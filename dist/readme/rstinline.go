@@ -273,7 +273,7 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 		switch m.kind {
 		case "|":
 			name := strings.Join(strings.Fields(unescape(inner)), " ")
-			p.refs.substRefs = append(p.refs.substRefs, refUse{name, line + p.nodeLineDelta, p.refs.inSubst})
+			p.refs.noteUse(&p.refs.substRefs, refUse{name: name, line: line + p.nodeLineDelta, subst: true})
 			if p.refs.inSubst != nil {
 				p.refs.inSubst.refs = append(p.refs.inSubst.refs, name)
 			}

@@ -18,6 +18,7 @@ type refState struct {
 	substRefs  []refUse
 	inSubst    *substDef // the definition being parsed, if any
 
+	seq                             int // references noted so far
 	anonymousRefs, anonymousTargets int
 	autoFootnotes                   []int // per auto-numbered footnote: its line, or 0 if labelled
 	symbolFootnotes                 int
@@ -40,11 +41,16 @@ type refUse struct {
 	name  string
 	line  int
 	inDef *substDef // the substitution definition holding the reference
+	seq   int       // document order among named and substitution references
+	subst bool      // a substitution reference
 }
 
 type substDef struct {
 	line int
 	refs []string // substitution references inside the definition
+	// content lists the named and substitution references inside the
+	// definition in document order.
+	content []refUse
 	// illegal names the first content docutils 0.23 does not support in
 	// a substitution definition ("Anonymous references", ...), if any.
 	illegal string
@@ -135,7 +141,7 @@ func (p *parser) reference(name string, line int) {
 	if line > 0 {
 		line += p.nodeLineDelta
 	}
-	p.refs.refs = append(p.refs.refs, refUse{name: name, line: line})
+	p.refs.noteUse(&p.refs.refs, refUse{name: name, line: line})
 }
 
 // noteSubstitution records a substitution definition.
@@ -305,19 +311,81 @@ func (p *parser) endLine() int {
 	return len(p.lines) + 1
 }
 
+// noteUse appends a reference to list, numbered in document order and
+// noted in the substitution definition being parsed, if any.
+func (r *refState) noteUse(list *[]refUse, u refUse) {
+	r.seq++
+	u.seq, u.inDef = r.seq, r.inSubst
+	*list = append(*list, u)
+	if r.inSubst != nil {
+		r.inSubst.content = append(r.inSubst.content, u)
+	}
+}
+
 // dangling is docutils' DanglingReferences transform, which runs after
-// the transitions check.
+// the transitions check. It visits references in document order once
+// substitutions are expanded: a substitution's references appear both in
+// its definition and, with the line of the referencing paragraph or
+// title, wherever it is used.
 func (p *parser) dangling() {
 	r := &p.refs
-	for _, u := range r.refs {
-		t, seen := r.targets[u.name]
-		switch {
-		case !seen:
-			p.report(Err, u.line, `Unknown target name: "`+u.name+`".`)
-		case t == nil:
-			p.report(Err, u.line, `Duplicate target name, cannot be used as a unique reference: "`+u.name+`".`)
+	memo := map[*substDef]string{}
+	for i, j := 0, 0; i < len(r.refs) || j < len(r.substRefs); {
+		var u refUse
+		var msg string
+		if j == len(r.substRefs) || i < len(r.refs) && r.refs[i].seq < r.substRefs[j].seq {
+			u, i = r.refs[i], i+1
+			msg = p.danglingMessage(u.name)
+		} else {
+			u, j = r.substRefs[j], j+1
+			msg = p.expandedDangling(u.name, memo)
+		}
+		if msg != "" {
+			p.report(Err, u.line, msg)
 		}
 	}
+}
+
+// danglingMessage is the error for a named reference that does not
+// resolve, or "".
+func (p *parser) danglingMessage(name string) string {
+	t, seen := p.refs.targets[name]
+	switch {
+	case !seen:
+		return `Unknown target name: "` + name + `".`
+	case t == nil:
+		return `Duplicate target name, cannot be used as a unique reference: "` + name + `".`
+	}
+	return ""
+}
+
+// expandedDangling is danglingMessage for the first reference that does
+// not resolve in substitution name's content, nested substitutions
+// expanded; memo keeps each definition's answer, so that the work stays
+// linear however often definitions nest.
+func (p *parser) expandedDangling(name string, memo map[*substDef]string) string {
+	key, _ := p.refs.substKey(name)
+	def := p.refs.substs[key]
+	if def == nil {
+		return ""
+	}
+	if msg, done := memo[def]; done {
+		return msg
+	}
+	memo[def] = "" // loops were reported by substitutions
+	msg := ""
+	for _, u := range def.content {
+		if u.subst {
+			msg = p.expandedDangling(u.name, memo)
+		} else {
+			msg = p.danglingMessage(u.name)
+		}
+		if msg != "" {
+			break
+		}
+	}
+	memo[def] = msg
+	return msg
 }
 
 // resolveIndirect follows an indirect target's chain.
