@@ -82,7 +82,8 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	if len(content) > 0 && !spec.hasContent {
 		fail("no content permitted")
 	}
-	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, ln+n-1, args, strings.Join(argBlock, " "), options, content, contentOffset, parent, subst)
+	argText := strings.TrimLeft(strings.Join(argBlock, "\n"), " \n")
+	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, ln+n-1, args, argText, options, content, contentOffset, parent, subst)
 	return i + n, bf
 }
 
@@ -159,6 +160,12 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	switch name {
 	case "sidebar", "topic", "contents":
 		p.pseudoSectionPlace(name, typeName, ln, parent)
+	case "class", "rst-class":
+		for _, c := range strings.Fields(argText) {
+			if makeID(c) == "" {
+				p.report(Err, ln, `Invalid class attribute value for "`+typeName+`" directive: "`+argText+`".`)
+			}
+		}
 	}
 	switch spec.body {
 	case bodyDisabled:
@@ -356,7 +363,6 @@ func nameValueError(line string) string {
 }
 
 func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, content []string, contentOffset int, parent *node) {
-	kind := nodeInvisible
 	switch name {
 	case "meta":
 		if len(content) == 0 {
@@ -388,8 +394,11 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 		}
 	case "class", "rst-class":
 		if len(content) > 0 {
-			kind = nodeBody
-			p.body(content, contentOffset, &node{tag: "class"}, false)
+			// The content's nodes take the directive's place.
+			c := &node{tag: "class"}
+			p.body(content, contentOffset, c, false)
+			parent.children = append(parent.children, c.children...)
+			return
 		}
 	case "role":
 		if len(content) == 0 || contentOffset > ln {
@@ -416,7 +425,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 	case "title":
 		p.inline(strings.Join(args, " "), ln)
 	}
-	addTag(parent, kind, name, ln)
+	addTag(parent, nodeInvisible, name, ln)
 }
 
 // roleOptions checks the lines after a role directive's name: only the

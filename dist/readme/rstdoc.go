@@ -159,11 +159,14 @@ func (p *parser) transitions(doc *node) {
 		siblings []*node
 		index    int
 	}
+	top := promoted(doc.children)
+	// A table of contents with no section to list is gone by then too.
+	noContents := !hasSection(top)
 	var walk func(children []*node, path []frame)
 	walk = func(children []*node, path []frame) {
 		// strip_comments removes comments before this check runs.
 		children = slices.DeleteFunc(slices.Clone(children), func(c *node) bool {
-			return c.tag == "comment" || c.tag == "empty_comment"
+			return c.tag == "comment" || c.tag == "empty_comment" || noContents && c.tag == "contents"
 		})
 		for k, c := range children {
 			if c.kind == nodeSection {
@@ -197,7 +200,7 @@ func (p *parser) transitions(doc *node) {
 			}
 		}
 	}
-	walk(promoted(doc.children), nil)
+	walk(top, nil)
 }
 
 // transitionSibling reports whether n counts as a sibling when docutils

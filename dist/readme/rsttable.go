@@ -40,6 +40,7 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 	}
 	blankFinish := true
 	blankLine := 0
+	errLine := ln // where docutils counts a malformed table's lines from
 	var block [][]rune
 	// last is the index docutils' loop variable holds after the edge
 	// check: the line that ended the table, else the last line.
@@ -74,15 +75,17 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 		// docutils backs up one line too many here and reports the line
 		// after its position: the line before the bottom border.
 		blankLine = -2
+		// Its malformed-table messages count from that position too.
+		errLine = ln - 2
 	}
 	width := len(block[0])
 	for k, l := range block {
 		if len(l) != width || (l[width-1] != '+' && l[width-1] != '|') {
-			p.malformed(ln+k, "Right border not aligned or missing.")
+			p.malformed(errLine+k, "Right border not aligned or missing.")
 		}
 	}
 	addTag(parent, nodeBody, "table", ln)
-	p.parseGrid(block, ln)
+	p.parseGrid(block, ln, errLine)
 	if !blankFinish {
 		p.report(Warning, first+end+blankLine, "Blank line required after table.")
 	}
@@ -95,19 +98,19 @@ type gridParser struct {
 	done          []int
 }
 
-func (p *parser) parseGrid(block [][]rune, ln int) {
+func (p *parser) parseGrid(block [][]rune, ln, errLine int) {
 	sep := -1
 	for k, l := range block {
 		if isGridBorder(string(l), '=') {
 			if sep >= 0 {
-				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
+				p.malformed(errLine+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
 			}
 			sep = k
 			block[k] = []rune(strings.ReplaceAll(string(l), "=", "-"))
 		}
 	}
 	if sep == 0 || sep == len(block)-1 {
-		p.malformed(ln+len(block)-1, "The head/body row separator may not be the first or last line of the table.")
+		p.malformed(errLine+len(block)-1, "The head/body row separator may not be the first or last line of the table.")
 	}
 	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1}
 	g.done = make([]int, len(block[0]))
@@ -141,7 +144,7 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
-			p.malformed(ln, "Malformed table; parse incomplete.")
+			p.malformed(errLine, "Malformed table; parse incomplete.")
 		}
 	}
 	// docutils builds rows in order of the cells' top lines.
