@@ -425,6 +425,9 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 	case "title":
 		p.inline(strings.Join(args, " "), ln)
 	}
+	if name == "class" || name == "rst-class" {
+		ln = last // docutils reports a missing element at the block's end
+	}
 	addTag(parent, nodeInvisible, name, ln)
 }
 

@@ -208,3 +208,30 @@ func (p *parser) transitions(doc *node) {
 func transitionSibling(n *node) bool {
 	return n.kind != nodeInvisible || n.tag == "info"
 }
+
+// classPending is docutils' ClassAttribute transform for class directives
+// without content in the document's own tree (the document and its
+// sections): an element other than comments, targets, substitution
+// definitions and messages must follow, there or further up. Directives
+// in nested bodies are not checked.
+func (p *parser) classPending() {
+	var pending *node
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			switch {
+			case c.kind != nodeInvisible:
+				pending = nil
+			case pending == nil && (c.tag == "class" || c.tag == "rst-class"):
+				pending = c
+			}
+			if c.kind == nodeSection {
+				walk(c)
+			}
+		}
+	}
+	walk(p.doc)
+	if pending != nil {
+		p.report(Err, pending.line, `No suitable element following "`+pending.tag+`" directive`)
+	}
+}

@@ -428,13 +428,13 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 			p.reference(aliasName, line)
 		case isName:
 			// docutils 0.23 notes embedded targets as implicit ones.
-			t := &target{name: refname, refname: aliasName, embedded: true, line: line}
+			t := &target{name: refname, refname: aliasName, line: line}
 			p.refs.indirect = append(p.refs.indirect, t)
 			p.addTarget(t)
 			p.reference(aliasName, line)
 		case !anonymous:
 			uri := strings.Join(strings.Fields(unescape(alias)), "")
-			p.addTarget(&target{name: refname, refuri: uri, embedded: true, line: line})
+			p.addTarget(&target{name: refname, refuri: uri, line: line})
 		}
 		return unescape(text)
 	}

@@ -31,7 +31,6 @@ type target struct {
 	refuri   string
 	refname  string // for an indirect target
 	explicit bool
-	embedded bool
 	line     int
 	resolved bool
 	visiting bool
@@ -215,6 +214,7 @@ func (r *refState) substLoop(key string, visiting map[string]bool) (string, bool
 // priority order.
 func (p *parser) resolve() {
 	r := &p.refs
+	p.classPending()
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
@@ -413,12 +413,13 @@ func (p *parser) resolveIndirect(t *target) {
 func (p *parser) indirectError(t *target, why string) {
 	naming := ""
 	switch {
-	case t.embedded: // named, but given no id
-		naming = `"` + t.name + `" `
 	case t.name != "":
-		id := makeID(t.name)
+		// With an id_prefix, docutils 0.23 lets ids start with digits
+		// (make_id of "x" + name, less the "x"), and numbers those it
+		// cannot derive from the name by the node's type.
+		id := makeID("x" + t.name)[1:]
 		if id == "" {
-			id = "id1" // docutils numbers ids it cannot derive from the name
+			id = "target-1"
 		}
 		naming = `"` + t.name + `" (id="user-content-` + id + `")`
 	}
