@@ -37,6 +37,10 @@ func TestCheck(t *testing.T) {
 		{"malformed type counts as text/plain", "*oops", "text/x-rst/y", nil},
 		{"type without subtype counts as text/plain", "*oops", "text", nil},
 		{"type is case-insensitive", "*oops", "Text/X-RST", &Error{Line: 1, Level: Warning, Message: "Inline emphasis start-string without end-string."}},
+		{"transition before a target ends the document", "Para.\n\n----\n\n.. _x: http://example.com\n", "", &Error{Line: 3, Level: Warning, Message: "Transition at the end of the document."}},
+		{"transition after a target starts the document", ".. _x: http://example.com\n\n----\n\nPara.\n", "", &Error{Line: 3, Level: Warning, Message: "Transition at the start of the document."}},
+		{"transition before a substitution ends the document", "Para.\n\n----\n\n.. |x| replace:: y\n", "", &Error{Line: 3, Level: Warning, Message: "Transition at the end of the document."}},
+		{"transitions apart by a target only", "Para.\n\n----\n\n.. _x: http://example.com\n\n----\n\nText.\n", "", nil},
 		{"badge with target", ".. image:: https://x/b.svg\n   :target: https://x\n\nText.\n", "", nil},
 	}
 	for _, tt := range tests {

@@ -15,8 +15,10 @@
 // rstdoc.go).
 //
 // The target is PyPI's readme_renderer 45.0 with docutils 0.23. Agreement
-// is measured against the readme_renderer and docutils installed with
-// Debian's Python (see TestAgreement, which lists the known differences).
+// is measured against docutils 0.23 through Debian sid's readme_renderer
+// 44.0 on Debian's Python (TestAgreement, which lists where 44.0 and 45.0
+// differ), and PyPI's verdict on every testdata document is recorded in
+// testdata/*.verdicts (TestGolden, TestGoldenOracle).
 // Where exactness matters more than speed, [CheckWithPython] asks a real
 // readme_renderer instead.
 package readme

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 )
 
@@ -40,7 +41,16 @@ type Oracle struct {
 
 // StartOracle starts python running the oracle script. Close releases it.
 func StartOracle(ctx context.Context, python string) (*Oracle, error) {
+	return startOracle(ctx, python, nil)
+}
+
+// startOracle is StartOracle with env added to the process environment
+// (for example a PYTHONPATH holding other versions of the libraries).
+func startOracle(ctx context.Context, python string, env []string) (*Oracle, error) {
 	o := &Oracle{cmd: exec.CommandContext(ctx, python, "-c", oracleScript)}
+	if env != nil {
+		o.cmd.Env = append(os.Environ(), env...)
+	}
 	o.cmd.Stderr = &o.stderr
 	in, err := o.cmd.StdinPipe()
 	if err != nil {

@@ -37,6 +37,11 @@ def _reset():
     docutils.parsers.rst.directives._directives.clear()
     docutils.parsers.rst.directives._directives.update(_DIRECTIVES)
 
+# readme_renderer 45.0 (PyPI) adds these settings; older releases lack
+# them, and id_prefix shows in messages that quote an id.
+readme_renderer.rst.SETTINGS.setdefault("id_prefix", "user-content-")
+readme_renderer.rst.SETTINGS.setdefault("section_self_link", True)
+
 _RENDERERS = {
     "": readme_renderer.rst,
     "text/plain": readme_renderer.txt,

@@ -25,6 +25,7 @@ type node struct {
 	kind     nodeKind
 	tag      string // docutils' node class where a check needs it
 	name     string // a field's name
+	oneLine  bool   // a field whose body is at most one line
 	line     int
 	children []*node
 }
@@ -47,13 +48,13 @@ type parser struct {
 	// for messages that give no line of their own; paragraphLine is that
 	// line while a paragraph's inline markup is parsed (0 otherwise).
 	curLine, paragraphLine int
-	// nodeLineDelta shifts the line recorded for references: docutils
-	// gives line blocks their first line plus one.
+	// nodeLineDelta shifts the line recorded for references, which
+	// docutils reports at their parent node's line: a section title's is
+	// its underline's, a line-block directive's lines' are not those it
+	// parses them at.
 	nodeLineDelta int
 
 	decorated bool // a header or footer was seen
-
-	matchTitles bool // docutils' match_titles for the body being parsed
 }
 
 // checkRST checks src as readme_renderer's rst.render would.
@@ -231,9 +232,6 @@ func isPunct7(c byte) bool {
 // body parses body elements, as docutils' Body state; first is the
 // line number of lines[0]. titles is docutils' match_titles.
 func (p *parser) body(lines []string, first int, parent *node, titles bool) {
-	outer := p.matchTitles
-	p.matchTitles = titles
-	defer func() { p.matchTitles = outer }()
 	for i := 0; i < len(lines); {
 		if titles {
 			parent = p.container()
@@ -252,7 +250,7 @@ func (p *parser) bodyElement(lines []string, i, first int, parent *node, titles 
 		return i + 1
 	case line[0] == ' ':
 		block, n, blankFinish := getIndented(lines, i, false)
-		add(parent, nodeBody, ln)
+		addTag(parent, nodeBody, "block_quote", ln)
 		p.body(block, ln, &node{}, false)
 		if !blankFinish {
 			p.report(Warning, ln+n, "Block quote ends without a blank line; unexpected unindent.")
@@ -276,7 +274,7 @@ func (p *parser) bodyElement(lines []string, i, first int, parent *node, titles 
 	switch {
 	case isDoctest(line):
 		n := textBlockEnd(lines, i)
-		add(parent, nodeBody, ln)
+		addTag(parent, nodeBody, "doctest_block", ln)
 		return n
 	case isLineBlock(line):
 		return p.lineBlock(lines, i, first, parent)

@@ -82,7 +82,8 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	if len(content) > 0 && !spec.hasContent {
 		fail("no content permitted")
 	}
-	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, args, strings.Join(argBlock, " "), options, content, contentOffset, parent, subst)
+	argText := strings.TrimLeft(strings.Join(argBlock, "\n"), " \n")
+	p.runDirective(strings.ToLower(typeName), typeName, spec, ln, ln+n-1, args, argText, options, content, contentOffset, parent, subst)
 	return i + n, bf
 }
 
@@ -149,11 +150,21 @@ var reRoleDef = regexp.MustCompile(`^(` + simplename + `)\s*(\(\s*(` + simplenam
 
 // runDirective does what the directive's run() does that can fail or that
 // decides whether output is empty.
-func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int, args []string, argText string,
+func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, last int, args []string, argText string,
 	options map[string]*string, content []string, contentOffset int, parent *node, subst string) {
 	needContent := func() {
 		if len(content) == 0 {
 			p.report(Err, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
+		}
+	}
+	switch name {
+	case "sidebar", "topic", "contents":
+		p.pseudoSectionPlace(name, typeName, ln, parent)
+	case "class", "rst-class":
+		for _, c := range strings.Fields(argText) {
+			if makeID(c) == "" {
+				p.report(Err, ln, `Invalid class attribute value for "`+typeName+`" directive: "`+argText+`".`)
+			}
 		}
 	}
 	switch spec.body {
@@ -165,11 +176,22 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		}
 		if name == "replace" {
 			needContent()
-			p.body(content, contentOffset, &node{}, false)
+			parsed := &node{}
+			p.body(content, contentOffset, parsed, false)
+			// One paragraph, beside system messages.
+			paragraphs := 0
+			for _, c := range parsed.children {
+				if c.tag == "paragraph" {
+					paragraphs++
+				}
+				if c.tag != "paragraph" && c.tag != "info" || paragraphs > 1 {
+					p.report(Err, ln, `Error in "`+typeName+`" directive: may contain a single paragraph only.`)
+				}
+			}
 		}
 		return
 	case bodyInvisible:
-		p.invisibleDirective(name, typeName, ln, args, content, contentOffset, parent)
+		p.invisibleDirective(name, typeName, ln, last, args, content, contentOffset, parent)
 		return
 	case bodyRequired, bodyRequiredRaw:
 		switch {
@@ -190,9 +212,6 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 	case "rubric":
 		p.inline(argText, ln)
 	case "contents":
-		if !p.matchTitles {
-			p.report(Err, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
-		}
 		// The table of contents is an implicit target named by its title.
 		title := "contents"
 		if argText != "" {
@@ -217,14 +236,27 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		}
 	case "parsed-literal":
 		p.inline(strings.Join(content, "\n"), contentOffset)
+	case "line-block":
+		// docutils 0.23 parses line i at the directive's line plus the
+		// content's 0-based offset plus i, and gives the line node (which
+		// references report) the directive's line plus i.
+		for i, l := range content {
+			p.nodeLineDelta = 1 - contentOffset
+			p.inline(strings.TrimSpace(l), ln+contentOffset-1+i)
+		}
+		p.nodeLineDelta = 0
 	}
 	if v := options["name"]; v != nil {
-		p.explicitTarget(normalizeName(*v), "", ln, false)
+		p.substIllegal(illegalTarget)
+		p.explicitTarget(normalizeName(*v), "", ln)
+	}
+	if v := options["figname"]; v != nil {
+		p.explicitTarget(normalizeName(*v), "", ln)
 	}
 	if spec.body != bodyNested && spec.body != bodyRequired {
 		return
 	}
-	parsed := &node{}
+	parsed := &node{tag: name} // sidebar content may hold topics
 	p.body(content, contentOffset, parsed, false)
 	switch name {
 	case "list-table":
@@ -234,11 +266,31 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 			p.report(Err, ln, `Error parsing content block for the "`+typeName+`" directive: exactly one table expected.`)
 		}
 	case "figure":
-		if len(parsed.children) > 0 {
-			if c := parsed.children[0]; c.tag != "paragraph" && c.tag != "empty_comment" {
+		// docutils 0.23 passes over targets and pending (or no) nodes
+		// before the caption.
+		for _, c := range parsed.children {
+			if c.tag == "target" || c.kind == nodeInvisible && directives[c.tag].body == bodyInvisible {
+				continue
+			}
+			if c.tag != "paragraph" && c.tag != "empty_comment" {
 				p.report(Err, ln, "Figure caption must be a paragraph or empty comment.")
 			}
+			break
 		}
+	}
+}
+
+// pseudoSectionPlace is docutils 0.23's check of where a sidebar, topic
+// or contents directive stands, by the node its body is parsed into: the
+// document, a section, a sidebar (not for a sidebar) or the plain element
+// of a class directive's content; anything else is a body element, a
+// topic or a part of one.
+func (p *parser) pseudoSectionPlace(name, typeName string, ln int, parent *node) {
+	if name == "sidebar" && parent.tag == "sidebar" {
+		p.report(Err, ln, `The "`+typeName+`" directive may not be used within a sidebar element.`)
+	}
+	if parent != p.doc && parent.kind != nodeSection && parent.tag != "sidebar" && parent.tag != "class" {
+		p.report(Err, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
 	}
 }
 
@@ -263,8 +315,54 @@ func (p *parser) checkListTable(typeName string, ln int, parsed *node) {
 	}
 }
 
-func (p *parser) invisibleDirective(name, typeName string, ln int, args, content []string, contentOffset int, parent *node) {
-	kind := nodeInvisible
+// metaAttributes is docutils' MetaBody check of a meta field's name
+// ("name: " as written): its words after the first must be attributes
+// (name=value). The name is not inline markup.
+func (p *parser) metaAttributes(marker string, line int) {
+	tokens := strings.Fields(unescape(escape2null(marker[:len(marker)-1])))
+	for _, tok := range tokens[min(1, len(tokens)):] {
+		if msg := nameValueError(tok); msg != "" {
+			p.report(Err, line, `Error parsing meta tag attribute "`+tok+`": `+msg+".")
+		}
+	}
+}
+
+// nameValueError is docutils' extract_name_value check of a line of
+// name=value pairs: "" when it parses, else the reason.
+func nameValueError(line string) string {
+	const ws = " \t\n\r\f\v"
+	for line != "" {
+		eq := strings.IndexByte(line, '=')
+		if eq < 0 {
+			return `missing "="`
+		}
+		att := strings.TrimSpace(line[:eq])
+		if att == "" {
+			return `missing attribute name before "="`
+		}
+		line = strings.TrimLeft(line[eq+1:], ws)
+		if line == "" {
+			return `missing value after "` + att + `="`
+		}
+		q := line[0]
+		if q != '\'' && q != '"' {
+			_, line, _ = strings.Cut(line, " ")
+			line = strings.TrimLeft(line, ws)
+			continue
+		}
+		end := strings.IndexByte(line[1:], q) + 1
+		switch {
+		case end == 0:
+			return `attribute "` + att + `" missing end quote (` + string(q) + `)`
+		case end+1 < len(line) && !strings.ContainsRune(ws, rune(line[end+1])):
+			return `attribute "` + att + `" end quote (` + string(q) + `) not followed by whitespace`
+		}
+		line = strings.TrimLeft(line[end+1:], ws)
+	}
+	return ""
+}
+
+func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, content []string, contentOffset int, parent *node) {
 	switch name {
 	case "meta":
 		if len(content) == 0 {
@@ -275,10 +373,17 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 				k++
 				continue
 			}
-			if fieldMarkerEnd(content[k]) == 0 {
+			end := fieldMarkerEnd(content[k])
+			if end == 0 {
 				p.report(Err, ln, "Invalid meta directive.")
 			}
-			k, _ = p.fieldItem(content, k, contentOffset, &node{})
+			body, n, _ := getFirstKnownIndented(content, k, end, false)
+			if len(trimBlankEnd(body)) > 0 {
+				// docutils reports at the line its outer state machine
+				// reached: the directive's last.
+				p.metaAttributes(strings.TrimRight(content[k][1:end], " "), last)
+			}
+			k += n
 		}
 	case "header", "footer":
 		p.body(content, contentOffset, &node{}, false)
@@ -289,8 +394,11 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 		}
 	case "class", "rst-class":
 		if len(content) > 0 {
-			kind = nodeBody
-			p.body(content, contentOffset, &node{}, false)
+			// The content's nodes take the directive's place.
+			c := &node{tag: "class"}
+			p.body(content, contentOffset, c, false)
+			parent.children = append(parent.children, c.children...)
+			return
 		}
 	case "role":
 		if len(content) == 0 || contentOffset > ln {
@@ -317,7 +425,10 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 	case "title":
 		p.inline(strings.Join(args, " "), ln)
 	}
-	add(parent, kind, ln)
+	if name == "class" || name == "rst-class" {
+		ln = last // docutils reports a missing element at the block's end
+	}
+	addTag(parent, nodeInvisible, name, ln)
 }
 
 // roleOptions checks the lines after a role directive's name: only the

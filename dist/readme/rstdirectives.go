@@ -2,6 +2,7 @@ package readme
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,23 +49,26 @@ const (
 	optAlignH
 	optBacklinks
 	optFigwidth
+	optIntOrFlag // docutils' value_or((None,), int)
+	optLoading
 )
 
 var (
 	commonOpts = map[string]optionKind{"class": optClass, "name": optUnchanged}
 	imageOpts  = map[string]optionKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
 		"scale": optPercentage, "align": optAlignImage, "target": optRequired, "class": optClass,
-		"name": optUnchanged, "loading": optUnchanged}
+		"name": optUnchanged, "loading": optLoading}
 	figureOpts = map[string]optionKind{"alt": optUnchanged, "height": optLength, "width": optLengthPercent,
 		"scale": optPercentage, "align": optAlignH, "target": optRequired, "class": optClass,
-		"name": optUnchanged, "loading": optUnchanged, "figwidth": optFigwidth, "figclass": optClass}
+		"name": optUnchanged, "loading": optLoading, "figwidth": optFigwidth, "figclass": optClass,
+		"figname": optUnchanged}
 	tableOpts = map[string]optionKind{"header-rows": optNonNegInt, "stub-columns": optNonNegInt,
 		"width": optLengthPercent, "widths": optRequired, "class": optClass, "name": optUnchanged, "align": optAlignH}
 	csvOpts = map[string]optionKind{"header-rows": optNonNegInt, "stub-columns": optNonNegInt,
 		"header": optUnchanged, "width": optLengthPercent, "widths": optRequired, "file": optRequired,
 		"url": optRequired, "encoding": optRequired, "class": optClass, "name": optUnchanged, "align": optAlignH,
 		"delim": optRequired, "keepspace": optFlag, "quote": optRequired, "escape": optRequired}
-	codeOpts = map[string]optionKind{"class": optClass, "name": optUnchanged, "number-lines": optUnchanged}
+	codeOpts = map[string]optionKind{"class": optClass, "name": optUnchanged, "number-lines": optIntOrFlag}
 )
 
 func admonition() directiveSpec {
@@ -111,7 +115,7 @@ var directives = map[string]directiveSpec{
 	"include": {required: 1, finalWhitespace: true, body: bodyDisabled, options: map[string]optionKind{
 		"literal": optFlag, "code": optUnchanged, "encoding": optRequired, "parser": optRequired,
 		"tab-width": optInt, "start-line": optInt, "end-line": optInt, "start-after": optRequired,
-		"end-before": optRequired, "number-lines": optUnchanged, "class": optClass, "name": optUnchanged}},
+		"end-before": optRequired, "number-lines": optIntOrFlag, "class": optClass, "name": optUnchanged}},
 	"raw": {required: 1, finalWhitespace: true, hasContent: true, body: bodyDisabled, options: map[string]optionKind{
 		"file": optRequired, "url": optRequired, "encoding": optRequired, "class": optClass}},
 	"replace": {hasContent: true, body: bodySubstitutionOnly},
@@ -127,9 +131,36 @@ var directives = map[string]directiveSpec{
 		options: map[string]optionKind{"option": optRequired}},
 }
 
-var reMeasure = regexp.MustCompile(`^([0-9.]+) *(em|ex|px|in|cm|mm|pt|pc|%)?$`)
+// reMeasure is docutils 0.23's nodes.parse_measure pattern.
+var reMeasure = regexp.MustCompile(`^(-?[0-9.]+) *([a-zA-Zµ]*|%?)$`)
 
-var lengthUnits = `"em" "ex" "px" "in" "cm" "mm" "pt" "pc"`
+// lengthUnits are docutils 0.23's CSS3_LENGTH_UNITS, as its messages list
+// them.
+const lengthUnits = "em, ex, ch, rem, vw, vh, vmin, vmax, cm, mm, Q, in, pt, pc, px"
+
+// measure is docutils 0.23's length_or_unitless (percent false) and
+// length_or_percentage_or_unitless (percent true): a number, optionally
+// followed by a CSS3 length unit (or "%"), not negative.
+func measure(v string, percent bool) string {
+	m := reMeasure.FindStringSubmatch(v)
+	if m == nil {
+		return `"` + v + `" is no valid measure.`
+	}
+	value, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return `"` + v + `" is no valid measure.`
+	}
+	units := lengthUnits
+	if percent {
+		units += ", %"
+	}
+	if value < 0 || m[2] != "" && !slices.Contains(strings.Split(units, ", "), m[2]) {
+		// length_or_percentage_or_unitless retries a bare number, but
+		// reports the first error.
+		return "not a positive number or measure of one of the following units:\n" + units
+	}
+	return ""
+}
 
 // convertOption checks an option value as docutils' converter would;
 // value is nil when the option has no body. It returns the error text.
@@ -156,7 +187,10 @@ func convertOption(kind optionKind, value *string) string {
 		if strings.TrimSpace(v) != "" {
 			return `no argument is allowed; "` + v + `" supplied`
 		}
-	case optNonNegInt, optInt, optPercentage:
+	case optNonNegInt, optInt, optPercentage, optIntOrFlag:
+		if kind == optIntOrFlag && value == nil {
+			return ""
+		}
 		if kind == optPercentage {
 			v = strings.TrimRight(v, " %")
 		}
@@ -167,33 +201,24 @@ func convertOption(kind optionKind, value *string) string {
 		if err != nil {
 			return "invalid literal for int() with base 10: " + pyfmt.Repr(v)
 		}
-		if n < 0 && kind != optInt {
+		if n < 0 && kind != optInt && kind != optIntOrFlag {
 			return "negative value; must be positive or zero"
 		}
 	case optLength, optLengthPercent, optFigwidth:
 		if kind == optFigwidth && strings.ToLower(v) == "image" {
 			return ""
 		}
-		m := reMeasure.FindStringSubmatch(v)
-		if m == nil || (kind == optLength && m[2] == "%") || !isFloat(m[1]) {
-			if kind == optLength {
-				return "not a positive measure of one of the following units:\n" + lengthUnits + ` ""`
-			}
-			return "not a positive measure of one of the following units:\n" + lengthUnits + ` "%"`
-		}
+		return measure(v, kind != optLength)
 	case optAlignImage:
 		return choice(value, []string{"top", "middle", "bottom", "left", "center", "right"})
 	case optAlignH:
 		return choice(value, []string{"left", "center", "right"})
+	case optLoading:
+		return choice(value, []string{"embed", "link", "lazy"})
 	case optBacklinks:
 		return choice(value, []string{"top", "entry", "none"})
 	}
 	return ""
-}
-
-func isFloat(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
 }
 
 func choice(value *string, values []string) string {

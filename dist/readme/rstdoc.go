@@ -1,6 +1,9 @@
 package readme
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // promoted returns the document's children after docutils' DocTitle
 // transform: a lone top-level section (after comments and targets) gives
@@ -57,12 +60,23 @@ func (p *parser) docinfo() {
 		}
 		switch kind {
 		case "":
+			if len(body) == 1 && body[0].tag == "paragraph" {
+				break
+			}
+			// A one-line "A. Name" parsed as an enumerated list is
+			// parsed again as a paragraph.
+			if body[0].tag == "enumerated_list" && f.oneLine {
+				break
+			}
+			content := "a <" + body[0].tag + ">"
 			if len(body) > 1 {
-				p.report(Warning, f.line, `Cannot extract compound bibliographic field "`+f.name+`".`)
+				tags := make([]string, len(body))
+				for k, b := range body {
+					tags[k] = "<" + b.tag + ">"
+				}
+				content = "[" + strings.Join(tags, ", ") + "]"
 			}
-			if body[0].tag != "paragraph" {
-				p.report(Warning, f.line, `Cannot extract bibliographic field "`+f.name+`" containing anything other than a single paragraph.`)
-			}
+			p.report(Warning, f.line, `Bibliographic field "`+f.name+`"`+"\nmust contain a single <paragraph>, not "+content+".")
 		case "topic":
 			if topics[normalizeName(f.name)] {
 				p.report(Warning, f.line, `There can only be one "`+f.name+`" field.`)
@@ -70,23 +84,38 @@ func (p *parser) docinfo() {
 			topics[normalizeName(f.name)] = true
 		case "authors":
 			if !authorsShape(body) {
-				p.report(Warning, f.line, `Bibliographic field "`+f.name+`" incompatible with extraction: it must contain either a single paragraph (with authors separated by one of ";,"), multiple paragraphs (one per author), or a bullet list with one paragraph (one author) per item.`)
+				p.report(Warning, f.line, `Cannot extract "`+f.name+`" from bibliographic field:`+"\n"+
+					`Bibliographic field "`+f.name+`" must contain either`+"\n"+
+					` a single paragraph (with author names separated by a character from the set ";,"),`+"\n"+
+					" multiple paragraphs (one per author),\n or a bullet list with one author name per item.\n"+
+					"Note: Leading initials can cause (mis)recognizing names as enumerated list.")
 			}
 		}
 	}
 }
 
+// authorsShape is docutils 0.23's extract_authors check: one paragraph,
+// one bullet list of one-paragraph items, or several paragraphs; comments
+// are skipped among several paragraphs.
 func authorsShape(body []*node) bool {
-	if len(body) == 1 && body[0].tag == "bullet_list" {
-		for _, item := range body[0].children {
-			if len(item.children) != 1 || item.children[0].tag != "paragraph" {
-				return false
+	isComment := func(n *node) bool { return n.tag == "comment" || n.tag == "empty_comment" }
+	if len(body) == 1 {
+		switch body[0].tag {
+		case "paragraph":
+			return true
+		case "bullet_list":
+			for _, item := range body[0].children {
+				if len(item.children) != 1 || item.children[0].tag != "paragraph" {
+					return false
+				}
 			}
+			return len(body[0].children) > 0
+		default:
+			return false
 		}
-		return true
 	}
 	for _, b := range body {
-		if b.tag != "paragraph" {
+		if b.tag != "paragraph" && !isComment(b) {
 			return false
 		}
 	}
@@ -115,52 +144,94 @@ func hasSection(nodes []*node) bool {
 	return false
 }
 
-// transitions is docutils' misc.Transitions check.
+// transitions is docutils 0.23's misc.Transitions check, run after
+// strip_comments has removed comments. A transition may neither begin nor
+// end a section or the document, ignoring the siblings docutils 0.23
+// ignores there (titles, targets, substitution definitions, decoration,
+// meta and pending nodes: all our invisible nodes except system messages),
+// and may not directly follow another transition. One that ends a section
+// moves up after the nearest enclosing section that has a next sibling;
+// with none, it ends the document. Messages are warnings, and one
+// beginning a section that moved names its new parent.
 func (p *parser) transitions(doc *node) {
-	var walk func(n *node, isDoc bool)
-	walk = func(n *node, isDoc bool) {
-		children := n.children
-		if isDoc {
-			children = promoted(children)
-		}
+	// path holds, for each enclosing section, its siblings and its index.
+	type frame struct {
+		siblings []*node
+		index    int
+	}
+	top := promoted(doc.children)
+	// A table of contents with no section to list is gone by then too.
+	noContents := !hasSection(top)
+	var walk func(children []*node, path []frame)
+	walk = func(children []*node, path []frame) {
 		// strip_comments removes comments before this check runs.
 		children = slices.DeleteFunc(slices.Clone(children), func(c *node) bool {
-			return c.tag == "comment" || c.tag == "empty_comment"
+			return c.tag == "comment" || c.tag == "empty_comment" || noContents && c.tag == "contents"
 		})
 		for k, c := range children {
 			if c.kind == nodeSection {
-				walk(c, false)
+				walk(c.children, append(path, frame{children, k}))
 				continue
 			}
 			if c.kind != nodeTransition {
 				continue
 			}
-			switch {
-			case k == 0:
-				p.report(Err, c.line, "Document or section may not begin with a transition.")
-			case children[k-1].kind == nodeTransition:
-				p.report(Err, c.line, "At least one body element must separate transitions; adjacent transitions are not allowed.")
+			parent := "section"
+			if len(path) == 0 {
+				parent = "document"
 			}
-			if k == len(children)-1 && (isDoc || p.lastInDocument(n)) {
-				p.report(Err, c.line, "Document may not end with a transition.")
+			if !slices.ContainsFunc(children[k+1:], transitionSibling) {
+				up := len(path) - 1
+				for up >= 0 && path[up].index == len(path[up].siblings)-1 {
+					up--
+				}
+				if up < 0 {
+					p.report(Warning, c.line, "Transition at the end of the document.")
+				}
+				if up == 0 {
+					parent = "document"
+				}
+			}
+			switch {
+			case !slices.ContainsFunc(children[:k], transitionSibling):
+				p.report(Warning, c.line, "Transition at the start of the "+parent+".")
+			case children[k-1].kind == nodeTransition:
+				p.report(Warning, c.line, "At least one body element should separate transitions.")
 			}
 		}
 	}
-	walk(doc, true)
+	walk(top, nil)
 }
 
-// lastInDocument reports whether section s ends the document.
-func (p *parser) lastInDocument(s *node) bool {
-	n := p.doc
-	for len(n.children) > 0 {
-		last := n.children[len(n.children)-1]
-		if last == s {
-			return true
+// transitionSibling reports whether n counts as a sibling when docutils
+// 0.23 validates a transition's position.
+func transitionSibling(n *node) bool {
+	return n.kind != nodeInvisible || n.tag == "info"
+}
+
+// classPending is docutils' ClassAttribute transform for class directives
+// without content in the document's own tree (the document and its
+// sections): an element other than comments, targets, substitution
+// definitions and messages must follow, there or further up. Directives
+// in nested bodies are not checked.
+func (p *parser) classPending() {
+	var pending *node
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			switch {
+			case c.kind != nodeInvisible:
+				pending = nil
+			case pending == nil && (c.tag == "class" || c.tag == "rst-class"):
+				pending = c
+			}
+			if c.kind == nodeSection {
+				walk(c)
+			}
 		}
-		if last.kind != nodeSection {
-			return false
-		}
-		n = last
 	}
-	return false
+	walk(p.doc)
+	if pending != nil {
+		p.report(Err, pending.line, `No suitable element following "`+pending.tag+`" directive`)
+	}
 }

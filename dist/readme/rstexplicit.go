@@ -61,7 +61,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		m := []int{0, e}
 		block, n, bf := getFirstKnownIndented(lines, i, m[1], true)
 		p.makeTarget(block, "", ln)
-		add(parent, nodeInvisible, ln)
+		addTag(parent, nodeInvisible, "target", ln)
 		return i + n, bf
 	}
 	var footnote, citation []int
@@ -76,9 +76,10 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 	}
 	if m := citation; m != nil {
 		block, n, bf := getFirstKnownIndented(lines, i, m[1], false)
-		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln, false)
-		add(parent, nodeBody, ln)
+		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln)
+		addTag(parent, nodeBody, "citation", ln)
 		block, skip := stripTop(block)
+		p.noteContent(block, "Citation", ln+n-1)
 		p.body(block, ln+skip, &node{}, false)
 		return i + n, bf
 	}
@@ -112,16 +113,25 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	case name[0] == '#':
 		p.refs.autoFootnotes = append(p.refs.autoFootnotes, 0)
 		p.refs.labelledFootnotes[name[1:]] = true
-		p.explicitTarget(name[1:], "", ln, false)
+		p.explicitTarget(name[1:], "", ln)
 	case name == "*":
 		p.refs.symbolFootnotes++
 	default:
-		p.explicitTarget(name, "", ln, false)
+		p.explicitTarget(name, "", ln)
 	}
-	add(parent, nodeBody, ln)
+	addTag(parent, nodeBody, "footnote", ln)
 	block, skip := stripTop(block)
+	p.noteContent(block, "Footnote", ln+n-1)
 	p.body(block, ln+skip, &node{}, false)
 	return i + n, bf
+}
+
+// noteContent is docutils 0.23's warning for a footnote or citation with
+// no content, at the last line the construct took.
+func (p *parser) noteContent(block []string, what string, last int) {
+	if len(trimBlankEnd(block)) == 0 {
+		p.report(Warning, last, what+" content expected.")
+	}
 }
 
 // hyperlinkTarget parses ".. _name: uri", ".. _name: ref_" or ".. _name:".
@@ -155,8 +165,10 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	for j := 1; j < len(rest); j++ {
 		rest[j] = escape2null(rest[j])
 	}
-	p.makeTarget(rest, name, ln)
-	add(parent, nodeInvisible, ln)
+	if p.makeTarget(rest, name, ln) {
+		addTag(parent, nodeInvisible, "info", ln)
+	}
+	addTag(parent, nodeInvisible, "target", ln)
 	return i + n, bf
 }
 
@@ -220,7 +232,9 @@ var (
 )
 
 // makeTarget records a target from its link block (docutils' make_target).
-func (p *parser) makeTarget(block []string, name string, line int) {
+// makeTarget records a hyperlink target; it reports whether docutils
+// adds an INFO message to the target's parent, as addTarget.
+func (p *parser) makeTarget(block []string, name string, line int) bool {
 	refuri := ""
 	if len(block) > 0 && strings.HasSuffix(strings.TrimSpace(block[len(block)-1]), "_") {
 		parts := make([]string, len(block))
@@ -235,16 +249,15 @@ func (p *parser) makeTarget(block []string, name string, line int) {
 			refname = m[1]
 		}
 		if refname != "" {
-			p.indirectTarget(normalizeName(unescape(name)), normalizeName(unescape(refname)), line)
-			return
+			return p.indirectTarget(normalizeName(unescape(name)), normalizeName(unescape(refname)), line)
 		}
 	}
 	refuri = strings.Join(strings.Fields(unescape(strings.Join(block, " "))), "")
 	if name == "" {
 		p.refs.anonymousTargets++
-		return
+		return false
 	}
-	p.explicitTarget(normalizeName(unescape(name)), refuri, line, false)
+	return p.explicitTarget(normalizeName(unescape(name)), refuri, line)
 }
 
 // substitutionDef parses ".. |name| directive:: ...".
@@ -295,8 +308,11 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	p.refs.inSubst = def
 	p.directive(sub, 0, ln+skip, &node{}, dirName, dirEnd, wsName)
 	p.refs.inSubst = outer
+	if def.illegal != "" {
+		p.report(Err, ln, def.illegal+" are not supported in a substitution definition.")
+	}
 	p.noteSubstitution(wsName, def)
-	add(parent, nodeInvisible, ln)
+	addTag(parent, nodeInvisible, "substitution_definition", ln)
 	return i + n, bf
 }
 

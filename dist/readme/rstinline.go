@@ -273,18 +273,20 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 		switch m.kind {
 		case "|":
 			name := strings.Join(strings.Fields(unescape(inner)), " ")
-			p.refs.substRefs = append(p.refs.substRefs, refUse{name, line + p.nodeLineDelta, p.refs.inSubst})
+			p.refs.noteUse(&p.refs.substRefs, refUse{name: name, line: line + p.nodeLineDelta, subst: true})
 			if p.refs.inSubst != nil {
 				p.refs.inSubst.refs = append(p.refs.inSubst.refs, name)
 			}
 			switch endstr := rem[es:ee]; {
 			case strings.HasSuffix(endstr, "__"):
+				p.substIllegal(illegalAnonymous)
 				p.refs.anonymousRefs++
 			case strings.HasSuffix(endstr, "_"):
 				p.reference(normalizeName(unescape(inner)), line)
 			}
 		case "_`":
-			p.explicitTarget(normalizeName(unescape(inner)), "", line, false)
+			p.substIllegal(illegalTarget)
+			p.explicitTarget(normalizeName(unescape(inner)), "", line)
 		}
 		write(out, rem[:m.start])
 		write(out, unescape(inner))
@@ -297,6 +299,7 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 func (p *parser) simpleReference(m inlineStart, line int) {
 	if m.kind == "ref" {
 		if m.refEnd == "__" {
+			p.substIllegal(illegalAnonymous)
 			p.refs.anonymousRefs++
 		} else {
 			p.reference(normalizeName(m.name), line)
@@ -304,14 +307,19 @@ func (p *parser) simpleReference(m inlineStart, line int) {
 		return
 	}
 	label := normalizeName(m.name)
+	if label[0] == '#' || label == "*" {
+		p.substIllegal(illegalAutoRef)
+	} else {
+		p.substIllegal(illegalTarget) // the reference gets an id
+	}
 	switch {
 	case label == "#":
 		p.refs.autoRefs = append(p.refs.autoRefs, refUse{line: line})
 	case label == "*":
 		p.refs.symbolRefs = append(p.refs.symbolRefs, refUse{line: line})
 	case label[0] == '#':
+		// Without its footnote, it takes a number, so it never dangles.
 		p.refs.autoRefs = append(p.refs.autoRefs, refUse{name: label[1:], line: line})
-		p.reference(label[1:], line)
 	default:
 		p.reference(label, line)
 	}
@@ -411,20 +419,27 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		if text == "" {
 			text = alias
 		}
+		if !anonymous {
+			p.substIllegal(illegalTarget) // the embedded target
+		}
 		refname := normalizeName(unescape(text))
 		switch {
 		case isName && anonymous:
 			p.reference(aliasName, line)
 		case isName:
-			p.refs.indirect = append(p.refs.indirect, &target{name: refname, refname: aliasName, explicit: true, embedded: true, line: line})
+			// docutils 0.23 notes embedded targets as implicit ones.
+			t := &target{name: refname, refname: aliasName, line: line}
+			p.refs.indirect = append(p.refs.indirect, t)
+			p.addTarget(t)
 			p.reference(aliasName, line)
 		case !anonymous:
 			uri := strings.Join(strings.Fields(unescape(alias)), "")
-			p.explicitTarget(refname, uri, line, true)
+			p.addTarget(&target{name: refname, refuri: uri, line: line})
 		}
 		return unescape(text)
 	}
 	if anonymous {
+		p.substIllegal(illegalAnonymous)
 		p.refs.anonymousRefs++
 	} else {
 		p.reference(normalizeName(unescape(text)), line)

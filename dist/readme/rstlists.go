@@ -283,6 +283,7 @@ func (p *parser) fieldItem(lines []string, i, first int, list *node) (int, bool)
 	field.name = p.inlineText(name[:len(name)-1], first+i)
 	block, n, blankFinish := getFirstKnownIndented(lines, i, end, false)
 	block, skip := stripTop(block)
+	field.oneLine = len(trimBlankEnd(block)) <= 1
 	p.body(block, first+i+skip, field, false)
 	return i + n, blankFinish
 }
@@ -315,7 +316,7 @@ func (p *parser) optionList(lines []string, i, first int, parent *node, titles b
 	if !ok {
 		return p.text(lines, start, first, parent, titles)
 	}
-	add(parent, nodeBody, first+start)
+	addTag(parent, nodeBody, "option_list", first+start)
 	for i < len(lines) && lines[i] != "" && isOptionStart(lines[i]) && reOption.MatchString(lines[i]) {
 		j, bf, ok := item(i)
 		if !ok {
@@ -331,11 +332,11 @@ func (p *parser) optionList(lines []string, i, first int, parent *node, titles b
 
 // definitionList parses a definition list whose first term is lines[i].
 func (p *parser) definitionList(lines []string, i, first int, parent *node) int {
-	add(parent, nodeBody, first+i)
+	addTag(parent, nodeBody, "definition_list", first+i)
 	var blankFinish bool
 	for {
 		block, n, bf := getIndented(lines, i+1, false)
-		p.inline(lines[i], first+i+n-1) // docutils reports at the definition's last line
+		p.inline(lines[i], first+i)
 		p.body(block, first+i+1, &node{}, false)
 		i, blankFinish = i+1+n, bf
 		if i+1 >= len(lines) || isBodyConstruct(lines[i]) || lines[i+1] == "" || lines[i+1][0] != ' ' {
@@ -359,7 +360,7 @@ func isBodyConstruct(line string) bool {
 }
 
 func (p *parser) lineBlock(lines []string, i, first int, parent *node) int {
-	add(parent, nodeBody, first+i)
+	addTag(parent, nodeBody, "line_block", first+i)
 	start := i
 	blankFinish := false
 	for !blankFinish && i < len(lines) && isLineBlock(lines[i]) {
@@ -367,9 +368,7 @@ func (p *parser) lineBlock(lines []string, i, first int, parent *node) int {
 		var block []string
 		var n int
 		block, n, blankFinish = getFirstKnownIndented(lines, i, m[1], true)
-		p.nodeLineDelta = 1
 		p.inline(strings.Join(block, "\n"), first+i)
-		p.nodeLineDelta = 0
 		i += n
 	}
 	if !blankFinish {

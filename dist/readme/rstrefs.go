@@ -9,6 +9,7 @@ import (
 // checked by the transforms in resolve.
 type refState struct {
 	targets  map[string]*target // normalized name -> target; nil: ambiguous duplicate
+	explicit map[string]bool    // normalized name -> whether any target so named is explicit
 	indirect []*target          // in document order
 
 	refs       []refUse // named references in document order
@@ -17,6 +18,7 @@ type refState struct {
 	substRefs  []refUse
 	inSubst    *substDef // the definition being parsed, if any
 
+	seq                             int // references noted so far
 	anonymousRefs, anonymousTargets int
 	autoFootnotes                   []int // per auto-numbered footnote: its line, or 0 if labelled
 	symbolFootnotes                 int
@@ -29,7 +31,6 @@ type target struct {
 	refuri   string
 	refname  string // for an indirect target
 	explicit bool
-	embedded bool
 	line     int
 	resolved bool
 	visiting bool
@@ -39,42 +40,70 @@ type refUse struct {
 	name  string
 	line  int
 	inDef *substDef // the substitution definition holding the reference
+	seq   int       // document order among named and substitution references
+	subst bool      // a substitution reference
 }
 
 type substDef struct {
 	line int
 	refs []string // substitution references inside the definition
+	// content lists the named and substitution references inside the
+	// definition in document order.
+	content []refUse
+	// illegal names the first content docutils 0.23 does not support in
+	// a substitution definition ("Anonymous references", ...), if any.
+	illegal string
+}
+
+// Content docutils 0.23 rejects in a substitution definition.
+const (
+	illegalAnonymous = "Anonymous references"
+	illegalAutoRef   = "References to auto-numbered and auto-symbol footnotes"
+	illegalTarget    = "Targets (names and identifiers)"
+)
+
+// substIllegal notes content of kind what when a substitution definition
+// is being parsed; the first one is reported once it is parsed.
+func (p *parser) substIllegal(what string) {
+	if d := p.refs.inSubst; d != nil && d.illegal == "" {
+		d.illegal = what
+	}
 }
 
 func (r *refState) init() {
 	r.targets = map[string]*target{}
+	r.explicit = map[string]bool{}
 	r.substs = map[string]*substDef{}
 	r.substLower = map[string]string{}
 	r.labelledFootnotes = map[string]bool{}
 }
 
-// addTarget is docutils' set_name_id_map for one name. Explicit
-// duplicates are reported at once, as docutils does while parsing.
-func (p *parser) addTarget(t *target) {
+// addTarget is docutils 0.23's note_names and set_duplicate_name for one
+// name. Explicit duplicates are reported at once, as docutils does while
+// parsing. It reports whether docutils adds an INFO message (a node that
+// counts for the transition checks) where the target is noted.
+func (p *parser) addTarget(t *target) (info bool) {
 	r := &p.refs
 	old, seen := r.targets[t.name]
+	oldExplicit := r.explicit[t.name]
+	r.explicit[t.name] = oldExplicit || t.explicit
 	switch {
 	case !seen:
 		r.targets[t.name] = t
-	case !t.explicit:
-		// A second implicit name (INFO): neither can be referenced.
-		if old != nil && !old.explicit {
-			r.targets[t.name] = nil
-		}
-	case old == nil || !old.explicit:
-		r.targets[t.name] = t
-	case t.refuri != "" && old.refuri == t.refuri:
-		// INFO only: the same URI twice.
-	case t.embedded && old.embedded:
-		// docutils 0.23 no longer reports duplicate embedded URIs.
-	default:
+		return false
+	case old != nil && (t.refname != "" && t.refname == old.refname || t.refuri != "" && t.refuri == old.refuri):
+		return true // the same external target again: the old one stays
+	case t.explicit && oldExplicit:
 		p.report(Warning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
+	case t.explicit:
+		// An explicit target overrides implicit ones.
+		r.targets[t.name] = t
+		return old != nil
+	case old != nil && !oldExplicit:
+		// A second implicit name: neither can be referenced.
+		r.targets[t.name] = nil
 	}
+	return true
 }
 
 // implicitTarget records a section title's name; it reports whether the
@@ -84,26 +113,26 @@ func (p *parser) implicitTarget(name string, line int) bool {
 	if name == "" {
 		return false
 	}
-	_, seen := p.refs.targets[name]
-	p.addTarget(&target{name: name, line: line})
-	return seen
+	return p.addTarget(&target{name: name, line: line})
 }
 
 // explicitTarget records ".. _name: uri", an inline target, a footnote or
-// a citation; embedded marks a `text <uri>`_ target.
-func (p *parser) explicitTarget(name, refuri string, line int, embedded bool) {
-	p.addTarget(&target{name: name, refuri: refuri, explicit: true, embedded: embedded, line: line})
+// a citation. It reports whether docutils adds an INFO message, as
+// addTarget.
+func (p *parser) explicitTarget(name, refuri string, line int) bool {
+	return p.addTarget(&target{name: name, refuri: refuri, explicit: true, line: line})
 }
 
 // indirectTarget records ".. _name: refname_" (name "" for anonymous).
-func (p *parser) indirectTarget(name, refname string, line int) {
+// It reports whether docutils adds an INFO message, as addTarget.
+func (p *parser) indirectTarget(name, refname string, line int) bool {
 	t := &target{name: name, refname: refname, explicit: true, line: line}
 	p.refs.indirect = append(p.refs.indirect, t)
 	if name == "" {
 		p.refs.anonymousTargets++
-		return
+		return false
 	}
-	p.addTarget(t)
+	return p.addTarget(t)
 }
 
 // reference records a named reference that must resolve.
@@ -111,7 +140,7 @@ func (p *parser) reference(name string, line int) {
 	if line > 0 {
 		line += p.nodeLineDelta
 	}
-	p.refs.refs = append(p.refs.refs, refUse{name: name, line: line})
+	p.refs.noteUse(&p.refs.refs, refUse{name: name, line: line})
 }
 
 // noteSubstitution records a substitution definition.
@@ -185,10 +214,11 @@ func (r *refState) substLoop(key string, visiting map[string]bool) (string, bool
 // priority order.
 func (p *parser) resolve() {
 	r := &p.refs
+	p.classPending()
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
-		p.report(Err, 0, "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
+		p.report(Err, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {
@@ -204,7 +234,7 @@ func (p *parser) resolve() {
 			if _, taken := r.targets[label]; !taken {
 				if line > 0 {
 					unlabelled++
-					p.explicitTarget(label, "", line, false)
+					p.explicitTarget(label, "", line)
 				}
 				break
 			}
@@ -218,8 +248,13 @@ func (p *parser) resolve() {
 			continue
 		}
 		if used == unlabelled {
+			// docutils 0.23 says "footnotes" only for more than one.
+			plural := ""
+			if unlabelled > 1 {
+				plural = "s"
+			}
 			p.report(Err, ref.line, "Too many autonumbered footnote references: only "+
-				itoa(unlabelled)+" corresponding footnotes available.")
+				itoa(unlabelled)+" corresponding footnote"+plural+" available.")
 		}
 		used++
 	}
@@ -229,19 +264,128 @@ func (p *parser) resolve() {
 	}
 }
 
+// endLine is the line docutils 0.23 gives messages that have none of
+// their own once parsing is over: the line after the last, unless the
+// document ends in a construct docutils parses with a nested list state
+// machine (a list or explicit markup; a hyperlink target only when no
+// blank line follows it), which leaves it with none (0).
+func (p *parser) endLine() int {
+	last := len(p.lines) - 1
+	for last >= 0 && isBlank(p.lines[last]) {
+		last--
+	}
+	if last < 0 {
+		return len(p.lines) + 1
+	}
+	trailingBlank := last < len(p.lines)-1
+	// The start of the last top-level construct: the first line of the
+	// last run of non-blank lines that is not indented.
+	for {
+		for last > 0 && !isBlank(p.lines[last-1]) {
+			last--
+		}
+		if p.lines[last][0] != ' ' {
+			break
+		}
+		for last > 0 && isBlank(p.lines[last-1]) {
+			last--
+		}
+		if last == 0 {
+			return len(p.lines) + 1 // indented text only: a block quote
+		}
+		last--
+	}
+	line := p.lines[last]
+	_, enum := matchEnum(line)
+	switch {
+	case isAnonTarget(line) || isExplicit(line) && strings.HasPrefix(strings.TrimLeft(line[2:], " "), "_"):
+		if trailingBlank {
+			return len(p.lines) + 1
+		}
+		return 0
+	case isExplicit(line), isBullet(line), enum, fieldMarkerEnd(line) > 0,
+		isOptionStart(line) && reOption.MatchString(line),
+		last+1 < len(p.lines) && p.lines[last+1] != "" && p.lines[last+1][0] == ' ': // a definition list
+		return 0
+	}
+	return len(p.lines) + 1
+}
+
+// noteUse appends a reference to list, numbered in document order and
+// noted in the substitution definition being parsed, if any.
+func (r *refState) noteUse(list *[]refUse, u refUse) {
+	r.seq++
+	u.seq, u.inDef = r.seq, r.inSubst
+	*list = append(*list, u)
+	if r.inSubst != nil {
+		r.inSubst.content = append(r.inSubst.content, u)
+	}
+}
+
 // dangling is docutils' DanglingReferences transform, which runs after
-// the transitions check.
+// the transitions check. It visits references in document order once
+// substitutions are expanded: a substitution's references appear both in
+// its definition and, with the line of the referencing paragraph or
+// title, wherever it is used.
 func (p *parser) dangling() {
 	r := &p.refs
-	for _, u := range r.refs {
-		t, seen := r.targets[u.name]
-		switch {
-		case !seen:
-			p.report(Err, u.line, `Unknown target name: "`+u.name+`".`)
-		case t == nil:
-			p.report(Err, u.line, `Duplicate target name, cannot be used as a unique reference: "`+u.name+`".`)
+	memo := map[*substDef]string{}
+	for i, j := 0, 0; i < len(r.refs) || j < len(r.substRefs); {
+		var u refUse
+		var msg string
+		if j == len(r.substRefs) || i < len(r.refs) && r.refs[i].seq < r.substRefs[j].seq {
+			u, i = r.refs[i], i+1
+			msg = p.danglingMessage(u.name)
+		} else {
+			u, j = r.substRefs[j], j+1
+			msg = p.expandedDangling(u.name, memo)
+		}
+		if msg != "" {
+			p.report(Err, u.line, msg)
 		}
 	}
+}
+
+// danglingMessage is the error for a named reference that does not
+// resolve, or "".
+func (p *parser) danglingMessage(name string) string {
+	t, seen := p.refs.targets[name]
+	switch {
+	case !seen:
+		return `Unknown target name: "` + name + `".`
+	case t == nil:
+		return `Duplicate target name, cannot be used as a unique reference: "` + name + `".`
+	}
+	return ""
+}
+
+// expandedDangling is danglingMessage for the first reference that does
+// not resolve in substitution name's content, nested substitutions
+// expanded; memo keeps each definition's answer, so that the work stays
+// linear however often definitions nest.
+func (p *parser) expandedDangling(name string, memo map[*substDef]string) string {
+	key, _ := p.refs.substKey(name)
+	def := p.refs.substs[key]
+	if def == nil {
+		return ""
+	}
+	if msg, done := memo[def]; done {
+		return msg
+	}
+	memo[def] = "" // loops were reported by substitutions
+	msg := ""
+	for _, u := range def.content {
+		if u.subst {
+			msg = p.expandedDangling(u.name, memo)
+		} else {
+			msg = p.danglingMessage(u.name)
+		}
+		if msg != "" {
+			break
+		}
+	}
+	memo[def] = msg
+	return msg
 }
 
 // resolveIndirect follows an indirect target's chain.
@@ -269,12 +413,13 @@ func (p *parser) resolveIndirect(t *target) {
 func (p *parser) indirectError(t *target, why string) {
 	naming := ""
 	switch {
-	case t.embedded: // named, but given no id
-		naming = `"` + t.name + `" `
 	case t.name != "":
-		id := makeID(t.name)
+		// With an id_prefix, docutils 0.23 lets ids start with digits
+		// (make_id of "x" + name, less the "x"), and numbers those it
+		// cannot derive from the name by the node's type.
+		id := makeID("x" + t.name)[1:]
 		if id == "" {
-			id = "id1" // docutils numbers ids it cannot derive from the name
+			id = "target-1"
 		}
 		naming = `"` + t.name + `" (id="user-content-` + id + `")`
 	}

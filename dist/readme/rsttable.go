@@ -40,12 +40,17 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 	}
 	blankFinish := true
 	blankLine := 0
+	errLine := ln // where docutils counts a malformed table's lines from
 	var block [][]rune
+	// last is the index docutils' loop variable holds after the edge
+	// check: the line that ended the table, else the last line.
+	last := end - i - 1
 	for k := i; k < end; k++ {
 		s := strings.TrimSpace(lines[k])
 		if s[0] != '+' && s[0] != '|' {
 			blankFinish = false
 			end = k
+			last = k - i
 			break
 		}
 		block = append(block, padWide(s))
@@ -59,20 +64,28 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 			}
 		}
 		if k <= 1 {
-			p.malformed(ln, "")
+			// docutils reports the line its search loop stopped at.
+			if len(block) > 3 {
+				last = 2
+			}
+			p.malformed(ln+last, "Bottom border missing or corrupt.")
 		}
 		block = block[:k+1]
 		end = i + k + 1
-		blankLine-- // docutils backs up one line too many here
+		// docutils backs up one line too many here and reports the line
+		// after its position: the line before the bottom border.
+		blankLine = -2
+		// Its malformed-table messages count from that position too.
+		errLine = ln - 2
 	}
 	width := len(block[0])
-	for _, l := range block {
+	for k, l := range block {
 		if len(l) != width || (l[width-1] != '+' && l[width-1] != '|') {
-			p.malformed(ln, "")
+			p.malformed(errLine+k, "Right border not aligned or missing.")
 		}
 	}
 	addTag(parent, nodeBody, "table", ln)
-	p.parseGrid(block, ln)
+	p.parseGrid(block, ln, errLine)
 	if !blankFinish {
 		p.report(Warning, first+end+blankLine, "Blank line required after table.")
 	}
@@ -85,19 +98,19 @@ type gridParser struct {
 	done          []int
 }
 
-func (p *parser) parseGrid(block [][]rune, ln int) {
+func (p *parser) parseGrid(block [][]rune, ln, errLine int) {
 	sep := -1
 	for k, l := range block {
 		if isGridBorder(string(l), '=') {
 			if sep >= 0 {
-				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
+				p.malformed(errLine+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
 			}
 			sep = k
 			block[k] = []rune(strings.ReplaceAll(string(l), "=", "-"))
 		}
 	}
 	if sep == 0 || sep == len(block)-1 {
-		p.malformed(ln+len(block)-1, "The head/body row separator may not be the first or last line of the table.")
+		p.malformed(errLine+len(block)-1, "The head/body row separator may not be the first or last line of the table.")
 	}
 	g := &gridParser{block: block, bottom: len(block) - 1, right: len(block[0]) - 1}
 	g.done = make([]int, len(block[0]))
@@ -131,7 +144,7 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
-			p.malformed(ln, "Malformed table; parse incomplete.")
+			p.malformed(errLine, "Malformed table; parse incomplete.")
 		}
 	}
 	// docutils builds rows in order of the cells' top lines.
@@ -208,7 +221,7 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 			continue
 		}
 		if len(strings.TrimSpace(lines[k])) != len(top) {
-			p.malformed(ln, "Bottom/header table border does not match top border.")
+			p.malformed(first+k, "Bottom border or header rule does not match top border.")
 		}
 		found++
 		if found == 2 || k == len(lines)-1 || isBlank(lines[k+1]) {
@@ -300,7 +313,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 			for _, l := range lines {
 				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
 			}
-			p.body(dedent(cell), ln+start+1, &node{}, false)
+			p.body(dedent(cell), ln+start, &node{}, false)
 		}
 	}
 	first := columns[0]

@@ -23,7 +23,7 @@ func (p *parser) text(lines []string, i, first int, parent *node, titles bool) i
 			p.report(Warning, ln+1, "Title underline too short.")
 		}
 		if !titles {
-			p.report(Severe, ln+1, "Unexpected section title.")
+			p.report(Err, ln+1, "Unexpected section title.")
 		}
 		p.section(title, underline[:1], ln)
 		return i + 2
@@ -79,7 +79,7 @@ func (p *parser) paragraph(lines []string, i, end, first int, parent *node) int 
 func (p *parser) literalBlock(lines []string, i, first int, parent *node) int {
 	block, n, blankFinish := getIndented(lines, i, false)
 	if len(trimBlankEnd(block)) > 0 {
-		add(parent, nodeBody, first+i)
+		addTag(parent, nodeBody, "literal_block", first+i)
 		if !blankFinish {
 			p.unindent("Literal block", first+i+n)
 		}
@@ -104,7 +104,7 @@ func (p *parser) literalBlock(lines []string, i, first int, parent *node) int {
 			p.report(Err, first+k, "Inconsistent literal block quoting.")
 		}
 	}
-	add(parent, nodeBody, first+j)
+	addTag(parent, nodeBody, "literal_block", first+j)
 	return k
 }
 
@@ -120,7 +120,7 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		case len(marker) < 4:
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Severe, ln, "Unexpected section title or transition.")
+		p.report(Err, ln, "Unexpected section title or transition.")
 	}
 	if i+1 >= len(lines) || isBlank(lines[i+1]) {
 		if len(marker) < 4 {
@@ -142,7 +142,7 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Severe, ln, "Incomplete section title.")
+		p.report(Err, ln, "Incomplete section title.")
 	}
 	underline := strings.TrimRight(lines[i+2], " ")
 	switch {
@@ -150,12 +150,12 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Severe, ln, "Missing matching underline for section title overline.")
+		p.report(Err, ln, "Missing matching underline for section title overline.")
 	case marker != underline:
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Severe, ln, "Title overline & underline mismatch.")
+		p.report(Err, ln, "Title overline & underline mismatch.")
 	}
 	title := strings.TrimRight(next, " ")
 	if columnWidth(title) > len(marker) {
@@ -190,16 +190,20 @@ func (p *parser) section(title, style string, titleLine int) {
 	if level == 0 {
 		level = len(p.titleStyles) + 1
 		if level > cur+1 {
-			p.report(Severe, titleLine, titleInconsistent(cur, level))
+			p.report(Err, titleLine, titleInconsistent(cur, level))
 		}
 		p.titleStyles = append(p.titleStyles, style)
 	} else if level > cur+1 {
-		p.report(Severe, titleLine, titleInconsistent(cur, level))
+		p.report(Err, titleLine, titleInconsistent(cur, level))
 	}
 	p.sections = p.sections[:level-1]
 	sec := add(p.container(), nodeSection, titleLine)
 	p.sections = append(p.sections, sec)
+	// docutils 0.23 gives the title node, whose references have no line
+	// of their own, the line its state machine is at: the underline.
+	p.nodeLineDelta = 1
 	text := p.inlineText(title, titleLine)
+	p.nodeLineDelta = 0
 	if p.implicitTarget(normalizeName(text), titleLine) {
 		addTag(sec, nodeInvisible, "info", titleLine)
 	}
