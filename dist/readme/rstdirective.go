@@ -165,7 +165,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		}
 		if name == "replace" {
 			needContent()
-			p.body(content, contentOffset, &node{}, false)
+			p.nested(framesNested, content, contentOffset, &node{})
 		}
 		return
 	case bodyInvisible:
@@ -225,7 +225,12 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln int,
 		return
 	}
 	parsed := &node{}
-	p.body(content, contentOffset, parsed, false)
+	frames := framesNested
+	switch name {
+	case "epigraph", "highlights", "pull-quote":
+		frames = framesQuoted
+	}
+	p.nested(frames, content, contentOffset, parsed)
 	switch name {
 	case "list-table":
 		p.checkListTable(typeName, ln, parsed)
@@ -281,7 +286,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 			k, _ = p.fieldItem(content, k, contentOffset, &node{})
 		}
 	case "header", "footer":
-		p.body(content, contentOffset, &node{}, false)
+		p.nested(framesNested, content, contentOffset, &node{})
 		if !p.decorated {
 			// docutils inserts one decoration node at the document's start.
 			p.decorated = true
@@ -290,7 +295,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln int, args, content
 	case "class", "rst-class":
 		if len(content) > 0 {
 			kind = nodeBody
-			p.body(content, contentOffset, &node{}, false)
+			p.nested(framesNested, content, contentOffset, &node{})
 		}
 	case "role":
 		if len(content) == 0 || contentOffset > ln {

@@ -79,7 +79,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		p.explicitTarget(normalizeName(line[m[2]:m[3]]), "", ln, false)
 		add(parent, nodeBody, ln)
 		block, skip := stripTop(block)
-		p.body(block, ln+skip, &node{}, false)
+		p.nested(framesField, block, ln+skip, &node{})
 		return i + n, bf
 	}
 	if reTarget.MatchString(line) {
@@ -120,7 +120,7 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	}
 	add(parent, nodeBody, ln)
 	block, skip := stripTop(block)
-	p.body(block, ln+skip, &node{}, false)
+	p.nested(framesField, block, ln+skip, &node{})
 	return i + n, bf
 }
 

@@ -30,7 +30,7 @@ func (p *parser) listItem(lines []string, i, first, indent int, list *node) (int
 		block, n, blankFinish = getFirstKnownIndented(lines, i, indent, false)
 	}
 	block, skip := stripTop(block)
-	p.body(block, first+i+skip, addTag(list, nodeBody, "list_item", first+i), false)
+	p.nested(framesIndented, block, first+i+skip, addTag(list, nodeBody, "list_item", first+i))
 	return i + n, blankFinish
 }
 
@@ -283,7 +283,7 @@ func (p *parser) fieldItem(lines []string, i, first int, list *node) (int, bool)
 	field.name = p.inlineText(name[:len(name)-1], first+i)
 	block, n, blankFinish := getFirstKnownIndented(lines, i, end, false)
 	block, skip := stripTop(block)
-	p.body(block, first+i+skip, field, false)
+	p.nested(framesField, block, first+i+skip, field)
 	return i + n, blankFinish
 }
 
@@ -307,7 +307,7 @@ func (p *parser) optionList(lines []string, i, first int, parent *node, titles b
 		if len(block) == 0 {
 			return i, false, false
 		}
-		p.body(block, first+i+skip, &node{}, false)
+		p.nested(framesIndented, block, first+i+skip, &node{})
 		return i + n, blankFinish, true
 	}
 	start := i
@@ -336,7 +336,7 @@ func (p *parser) definitionList(lines []string, i, first int, parent *node) int 
 	for {
 		block, n, bf := getIndented(lines, i+1, false)
 		p.inline(lines[i], first+i+n-1) // docutils reports at the definition's last line
-		p.body(block, first+i+1, &node{}, false)
+		p.nested(framesIndented, block, first+i+1, &node{})
 		i, blankFinish = i+1+n, bf
 		if i+1 >= len(lines) || isBodyConstruct(lines[i]) || lines[i+1] == "" || lines[i+1][0] != ' ' {
 			break

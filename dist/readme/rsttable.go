@@ -141,7 +141,7 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 		for r := c.top + 1; r < c.bottom; r++ {
 			text = append(text, strings.TrimRight(strings.ReplaceAll(string(block[r][c.left+1:c.right]), "\x00", ""), " "))
 		}
-		p.body(dedent(text), ln+c.top+1, &node{}, false)
+		p.nested(framesNested, dedent(text), ln+c.top+1, &node{})
 	}
 }
 
@@ -300,7 +300,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 			for _, l := range lines {
 				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
 			}
-			p.body(dedent(cell), ln+start+1, &node{}, false)
+			p.nested(framesNested, dedent(cell), ln+start+1, &node{})
 		}
 	}
 	first := columns[0]
