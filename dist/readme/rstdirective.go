@@ -14,7 +14,7 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	ln := first + i
 	spec, known := directives[strings.ToLower(typeName)]
 	if !known {
-		_, n, bf := getFirstKnownIndented(lines, i, 0, false)
+		n, _, bf := indentedSpan(lines, i, false, -1, 0)
 		p.report(Err, ln, `Unknown directive type "`+typeName+`".`)
 		return i + n, bf
 	}
@@ -61,7 +61,12 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 		}
 	}
 	if len(argBlock) > 0 && spec.required+spec.optional == 0 {
-		content = append(append([]string{}, argBlock...), indentedBlock[min(blankAt, len(indentedBlock)):]...)
+		// The content is the argument block and what follows the options:
+		// move the argument lines down over the options (the block is ours)
+		// rather than copy the rest.
+		rest := min(blankAt, len(indentedBlock))
+		content = indentedBlock[rest-len(argBlock):]
+		copy(content, argBlock)
 		contentOffset = offset
 		argBlock = nil
 	}
@@ -100,9 +105,9 @@ func (p *parser) parseOptions(spec map[string]optionKind, block []string, first 
 		if e == 0 {
 			return "invalid option block"
 		}
-		b, n, bf := getFirstKnownIndented(block, k, e, false)
 		name := strings.TrimRight(block[k][1:e], " ")
 		name = p.inlineText(name[:len(name)-1], first+k)
+		b, n, bf := getFirstKnownIndented(block, k, e, false)
 		fields = append(fields, field{name, trimBlankEnd(b)})
 		k += n
 		blankFinish = bf

@@ -97,7 +97,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		addTag(parent, nodeInvisible, "empty_comment", ln)
 		return i + 1, true
 	}
-	_, n, bf := getFirstKnownIndented(lines, i, len(line)-len(rest), false)
+	n, _, bf := indentedSpan(lines, i, false, -1, len(line)-len(rest))
 	addTag(parent, nodeInvisible, "comment", ln)
 	return i + n, bf
 }
@@ -128,12 +128,7 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (int, bool) {
 	ln := first + i
 	start := strings.Index(lines[i], "_") + 1
-	block, n, bf := indented(lines, i, true, -1, start)
-	// indented strips the first line only; keep continuation indentation
-	// as docutils does with strip_indent=False.
-	for k := 1; k < len(block); k++ {
-		block[k] = lines[i+k]
-	}
+	block, n, bf := firstStripped(lines, i, true, start)
 	escaped := escape2null(block[0])
 	k := 0
 	var name string
@@ -158,6 +153,15 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	p.makeTarget(rest, name, ln)
 	add(parent, nodeInvisible, ln)
 	return i + n, bf
+}
+
+// firstStripped is getFirstKnownIndented that keeps the indentation of
+// all but the first line, as docutils with strip_indent=False.
+func firstStripped(lines []string, i int, untilBlank bool, first int) ([]string, int, bool) {
+	n, _, bf := indentedSpan(lines, i, untilBlank, -1, first)
+	block := lines[i : i+n]
+	block[0] = suffix(block[0], first)
+	return block, n, bf
 }
 
 // matchTargetName matches docutils' explicit target pattern against the
@@ -251,10 +255,7 @@ func (p *parser) makeTarget(block []string, name string, line int) {
 func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (int, bool) {
 	ln := first + i
 	start := strings.Index(lines[i], "|") + 1
-	block, n, bf := indented(lines, i, false, -1, start)
-	for k := 1; k < len(block); k++ {
-		block[k] = lines[i+k]
-	}
+	block, n, bf := firstStripped(lines, i, false, start)
 	escaped := escape2null(block[0])
 	k := 0
 	var name string

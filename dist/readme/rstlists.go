@@ -299,14 +299,26 @@ func (p *parser) fieldList(lines []string, i, first int, parent *node) int {
 	return i
 }
 
+func allBlank(lines []string) bool {
+	for _, l := range lines {
+		if !isBlank(l) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *parser) optionList(lines []string, i, first int, parent *node, titles bool) int {
 	item := func(i int) (int, bool, bool) {
 		m := reOption.FindStringIndex(lines[i])
-		block, n, blankFinish := getFirstKnownIndented(lines, i, m[1], false)
-		block, skip := stripTop(block)
-		if len(block) == 0 {
+		// An option with no description is text: decide before the block's
+		// lines are stripped, as the text parser reads them again.
+		n, _, _ := indentedSpan(lines, i, false, -1, m[1])
+		if m[1] >= len(lines[i]) && allBlank(lines[i+1:i+n]) {
 			return i, false, false
 		}
+		block, n, blankFinish := getFirstKnownIndented(lines, i, m[1], false)
+		block, skip := stripTop(block)
 		p.nested(framesIndented, block, first+i+skip, &node{})
 		return i + n, blankFinish, true
 	}
