@@ -58,7 +58,8 @@ var hostileShapes = []shape{
 	{"inline-roles", func(n int) string { return lines(n, strings.Repeat(":a", 4000)) }},
 	{"inline-open-brackets", func(n int) string { return strings.Repeat("[[[[[[[[[[ ", n) + "\n" }},
 	{"inline-parens", func(n int) string { return lines(n, strings.Repeat("(a", 4000)) }},
-	{"simple-table-wide", func(n int) string { return wideSimpleTable(n) }},
+	{"simple-table-wide", func(n int) string { return wideSimpleTable(n, strings.Repeat("a ", 1999)+"a") }},
+	{"simple-table-short-rows", func(n int) string { return wideSimpleTable(n, "a") }},
 	{"references", func(n int) string { return references(n) }},
 	{"substitution-chain", func(n int) string { return substitutionChain(n) }},
 }
@@ -83,14 +84,14 @@ func lines(n int, line string) string {
 	return b.String()
 }
 
-// wideSimpleTable is a simple table of 2000 one-character columns and
-// rows of long text in the first column until about n bytes.
-func wideSimpleTable(n int) string {
+// wideSimpleTable is a simple table of 2000 one-character columns with
+// rows until about n bytes.
+func wideSimpleTable(n int, row string) string {
 	border := strings.TrimSpace(strings.Repeat("= ", 2000))
 	var b strings.Builder
 	b.WriteString(border + "\n")
 	for b.Len() < n {
-		b.WriteString(strings.Repeat("a ", 1999) + "a\n")
+		b.WriteString(row + "\n")
 	}
 	b.WriteString(border + "\n")
 	return b.String()

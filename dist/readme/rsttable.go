@@ -265,7 +265,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 		if len(lines) == 0 && span == "" {
 			return
 		}
-		cols := append([][2]int{}, columns...)
+		cols := columns // read only: the last column's end may grow below
 		if span != "" {
 			cols = simpleColumns(span)
 			if cols[len(cols)-1][1] != borderEnd {
@@ -273,32 +273,52 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 			}
 			cols[len(cols)-1][1] = columns[len(columns)-1][1]
 		}
+		lastEnd := cols[len(cols)-1][1]
+		// Each line as runes once, and no work for the columns past the
+		// row's text: a row may be short and have thousands of columns.
+		runes := make([][]rune, len(lines))
+		width := 0
+		for k, l := range lines {
+			runes[k] = []rune(l)
+			width = max(width, len(runes[k]))
+		}
 		for c := range cols {
+			colEnd := cols[c][1]
+			if c == len(cols)-1 {
+				colEnd = lastEnd
+			}
+			if colEnd >= width {
+				break
+			}
 			next := 1 << 30
 			if c+1 < len(cols) {
 				next = cols[c+1][0]
 			}
-			for off, l := range lines {
-				r := []rune(l)
-				if c == len(cols)-1 && strings.TrimSpace(runeSlice(r, cols[c][1], len(r))) != "" {
+			for off, r := range runes {
+				if c == len(cols)-1 && strings.TrimSpace(runeSlice(r, colEnd, len(r))) != "" {
 					if n := cols[c][0] + len([]rune(strings.TrimRight(runeSlice(r, cols[c][0], len(r)), " "))); n > columns[len(columns)-1][1] {
 						columns[len(columns)-1][1] = n
 					}
 					continue
 				}
-				if strings.TrimSpace(runeSlice(r, cols[c][1], next)) != "" {
+				if strings.TrimSpace(runeSlice(r, colEnd, next)) != "" {
 					p.malformed(ln+start+off, "Text in column margin in table line "+itoa(start+off+1)+".")
 				}
 			}
 		}
 		for c := range cols {
+			if cols[c][0] >= width {
+				// Empty cells from here on: parsing them checks the depth.
+				p.nested(framesNested, nil, ln+start+1, &node{})
+				break
+			}
 			end := cols[c][1]
 			if c == len(cols)-1 {
 				end = 1 << 30
 			}
 			var cell []string
-			for _, l := range lines {
-				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
+			for _, r := range runes {
+				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice(r, cols[c][0], end), "\x00", ""), " "))
 			}
 			p.nested(framesNested, dedent(cell), ln+start+1, &node{})
 		}
