@@ -62,6 +62,7 @@ var hostileShapes = []shape{
 	{"simple-table-short-rows", func(n int) string { return wideSimpleTable(n, "a") }},
 	{"references", func(n int) string { return references(n) }},
 	{"substitution-chain", func(n int) string { return substitutionChain(n) }},
+	{"indirect-targets", func(n int) string { return indirectChain(n) }},
 }
 
 // definitions nests n definition lists, each term directly followed by
@@ -263,6 +264,9 @@ var hostileSamples = []struct {
 	{"1,000,000 nested bullets on one line", build("bullets-one-line", 1_000_000), &Error{Level: Err, Message: "Line 1 exceeds the line-length-limit."}},
 	{"8000 nested block quotes", build("block-quotes", 8000), &Error{Line: 269, Message: tooDeep}},
 	{"3000 nested bullets", build("bullets", 3000), &Error{Line: 267, Message: tooDeep}},
+	{"800 chained indirect targets", build("indirect-targets", 800), nil},
+	{"801 chained indirect targets", build("indirect-targets", 801), &Error{Line: 803, Message: tooDeep}},
+	{"100,000 chained substitutions", build("substitution-chain", 100_000), nil},
 }
 
 func file(name string) func(testing.TB) string {
@@ -288,7 +292,10 @@ func TestHostileSamples(t *testing.T) {
 			desc := c.desc(t)
 			var e *Error
 			allocated := allocatedBy(func() { e = asError(Check(desc, "")) })
-			if e == nil || e.Line != c.want.Line || e.Level != c.want.Level || e.Message != c.want.Message {
+			switch {
+			case c.want == nil && e != nil:
+				t.Fatalf("Check() = %+v, want it to render", e)
+			case c.want != nil && (e == nil || e.Line != c.want.Line || e.Level != c.want.Level || e.Message != c.want.Message):
 				t.Fatalf("Check() = %+v, want %+v", e, c.want)
 			}
 			t.Logf("%d bytes: allocated %d bytes (%.1f per input byte)", len(desc), allocated, float64(allocated)/float64(len(desc)))
@@ -313,4 +320,16 @@ func allocatedBy(f func()) uint64 {
 	f()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
+}
+
+// indirectChain is n indirect targets, each naming the next, and a
+// reference to the first.
+func indirectChain(n int) string {
+	var b strings.Builder
+	b.WriteString("See t0_.\n\n")
+	for i := range n {
+		b.WriteString(".. _t" + itoa(i) + ": t" + itoa(i+1) + "_\n")
+	}
+	b.WriteString(".. _t" + itoa(n) + ": https://example.com/\n")
+	return b.String()
 }
