@@ -158,7 +158,7 @@ func sized(build func(int) string, size int) string {
 	return build(lo)
 }
 
-var hostileSize = 16 << 10
+var hostileSize = 100 << 10
 
 // depthCases are nesting shapes at the deepest level we pass and one level
 // deeper, with the line where the one level deeper fails.
@@ -332,4 +332,34 @@ func indirectChain(n int) string {
 	}
 	b.WriteString(".. _t" + itoa(n) + ": https://example.com/\n")
 	return b.String()
+}
+
+// FuzzCheckNested checks that no nesting of constructs makes Check panic
+// or overflow the stack, and that a nesting error names a line of the
+// description. It is seeded from testdata/hostile, testdata/fuzz and each
+// nesting shape just past its bound.
+func FuzzCheckNested(f *testing.F) {
+	paths, err := os.ReadDir("testdata/hostile")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range paths {
+		b, err := os.ReadFile("testdata/hostile/" + e.Name())
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	for _, c := range depthCases {
+		f.Add(shapeNamed(f, c.shape).build(c.ok + 1))
+	}
+	f.Fuzz(func(t *testing.T, desc string) {
+		e := asError(Check(desc, ""))
+		if e == nil || e.Message != tooDeep {
+			return
+		}
+		if n := len(splitLines(desc)); e.Line < 1 || e.Line > n {
+			t.Fatalf("nesting error at line %d of %d", e.Line, n)
+		}
+	})
 }
