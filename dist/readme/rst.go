@@ -123,7 +123,8 @@ const tooDeep = "Nesting too deep: docutils exceeds Python's recursion limit her
 // of Python stack, as docutils' nested_parse.
 func (p *parser) nested(frames int, lines []string, first int, parent *node) {
 	if p.frames+frames > maxFrames {
-		panic(halt{&Error{Line: first, Message: tooDeep}})
+		// An empty last item's body starts past the last line.
+		panic(halt{&Error{Line: min(first, len(p.lines)), Message: tooDeep}})
 	}
 	p.frames += frames
 	p.body(lines, first, parent, false)
