@@ -64,6 +64,8 @@ var hostileShapes = []shape{
 	{"references", func(n int) string { return references(n) }},
 	{"substitution-chain", func(n int) string { return substitutionChain(n) }},
 	{"indirect-targets", func(n int) string { return indirectChain(n) }},
+	{"target-name-unended", func(n int) string { return ".. _a\n" + strings.Repeat("   a\n", n/5) }},
+	{"substitution-name-unended", func(n int) string { return ".. |a\n" + strings.Repeat("   a\n", n/5) }},
 }
 
 // definitions nests n definition lists, each term directly followed by
@@ -276,6 +278,8 @@ var hostileSamples = []struct {
 	{"100 nested bullets, then 1 MB", build("bullets-deep-body", 1<<20/40), nil},
 	{"100 nested block quotes, then 256 KiB of blank lines", build("blank-lines-deep", 1<<18), nil},
 	{"10,000 references and targets", build("references", 10_000), nil},
+	{"target name of 200,000 lines", build("target-name-unended", 1_000_000), &Error{Line: 200_001, Level: Warning, Message: "malformed hyperlink target."}},
+	{"substitution name of 200,000 lines", build("substitution-name-unended", 1_000_000), &Error{Line: 200_001, Level: Warning, Message: "malformed substitution definition."}},
 }
 
 func file(name string) func(testing.TB) string {

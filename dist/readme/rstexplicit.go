@@ -129,21 +129,9 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	ln := first + i
 	start := strings.Index(lines[i], "_") + 1
 	block, n, bf := firstStripped(lines, i, true, start)
-	escaped := escape2null(block[0])
-	k := 0
-	var name string
-	var end int
-	for {
-		var ok bool
-		name, end, ok = matchTargetName(escaped)
-		if ok {
-			break
-		}
-		k++
-		if k >= len(block) {
-			p.report(Warning, ln+n-1, "malformed hyperlink target.")
-		}
-		escaped += escape2null(block[k])
+	name, end, k, escaped := matchJoined(block, "", escape2null, matchTargetName)
+	if k < 0 {
+		p.report(Warning, ln+n-1, "malformed hyperlink target.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -164,10 +152,41 @@ func firstStripped(lines []string, i int, untilBlank bool, first int) ([]string,
 	return block, n, bf
 }
 
+// matchJoined matches a name that may run over several lines of block:
+// it tries the first line, escaped, then the first two joined by sep with
+// the second cleaned, and so on, as docutils does. It returns the match,
+// the index of the line it ends on (-1 if none) and the joined text. The
+// text is joined once, each attempt is a prefix of it, and match resumes
+// near the previous prefix's end: only its last few candidates could
+// match once more text follows. (docutils joins and rescans anew each
+// time, quadratic in the lines of a name that never ends.)
+func matchJoined(block []string, sep string, clean func(string) string,
+	match func(s string, from int) (string, int, bool)) (name string, end, k int, joined string) {
+	var b strings.Builder
+	ends := make([]int, len(block))
+	for j, l := range block {
+		if j == 0 {
+			b.WriteString(escape2null(l))
+		} else {
+			b.WriteString(sep + clean(l))
+		}
+		ends[j] = b.Len()
+	}
+	s := b.String()
+	from := 0
+	for k, e := range ends {
+		if name, end, ok := match(s[:e], from); ok {
+			return name, end, k, s[:e]
+		}
+		from = max(0, e-4)
+	}
+	return "", 0, -1, s
+}
+
 // matchTargetName matches docutils' explicit target pattern against the
 // text after ".. _", returning the raw name ("" for anonymous "__:") and
 // where the link block starts.
-func matchTargetName(s string) (string, int, bool) {
+func matchTargetName(s string, from int) (string, int, bool) {
 	colonEnd := func(k int) (int, bool) { // at s[k:]: optional space, ':', then spaces or end
 		if k < len(s) && s[k] == ' ' {
 			k++
@@ -197,7 +216,7 @@ func matchTargetName(s string) (string, int, bool) {
 	if len(s) <= quote || s[quote] == ' ' || s[quote] == '`' {
 		return "", 0, false
 	}
-	for k := quote + 1; k <= len(s); k++ {
+	for k := max(quote+1, from); k <= len(s); k++ {
 		last := s[k-1]
 		if last == ' ' || last == 0 || last == '\n' {
 			continue
@@ -256,21 +275,9 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	ln := first + i
 	start := strings.Index(lines[i], "|") + 1
 	block, n, bf := firstStripped(lines, i, false, start)
-	escaped := escape2null(block[0])
-	k := 0
-	var name string
-	var end int
-	for {
-		var ok bool
-		name, end, ok = matchSubstName(escaped)
-		if ok {
-			break
-		}
-		k++
-		if k >= len(block) {
-			p.report(Warning, ln+n-1, "malformed substitution definition.")
-		}
-		escaped += " " + escape2null(strings.TrimSpace(block[k]))
+	name, end, k, escaped := matchJoined(block, " ", func(l string) string { return escape2null(strings.TrimSpace(l)) }, matchSubstName)
+	if k < 0 {
+		p.report(Warning, ln+n-1, "malformed substitution definition.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -302,11 +309,11 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 }
 
 // matchSubstName matches "name| " at the start of s.
-func matchSubstName(s string) (string, int, bool) {
+func matchSubstName(s string, from int) (string, int, bool) {
 	if s == "" || s[0] == ' ' {
 		return "", 0, false
 	}
-	for k := 1; k < len(s); k++ {
+	for k := max(1, from); k < len(s); k++ {
 		if s[k] != '|' || s[k-1] == ' ' || s[k-1] == 0 || s[k-1] == '\t' {
 			continue
 		}
