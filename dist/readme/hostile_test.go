@@ -61,6 +61,7 @@ var hostileShapes = []shape{
 	{"inline-parens", func(n int) string { return lines(n, strings.Repeat("(a", 4000)) }},
 	{"simple-table-wide", func(n int) string { return wideSimpleTable(n, strings.Repeat("a ", 1999)+"a") }},
 	{"simple-table-short-rows", func(n int) string { return wideSimpleTable(n, "a") }},
+	{"grid-table-wide", wideGridTable},
 	{"references", func(n int) string { return references(n) }},
 	{"substitution-chain", func(n int) string { return substitutionChain(n) }},
 	{"indirect-targets", func(n int) string { return indirectChain(n) }},
@@ -98,6 +99,19 @@ func wideSimpleTable(n int, row string) string {
 		b.WriteString(row + "\n")
 	}
 	b.WriteString(border + "\n")
+	return b.String()
+}
+
+// wideGridTable is a grid table of 4000 columns of one-character cells,
+// with rows until about n bytes.
+func wideGridTable(n int) string {
+	border := "+" + strings.Repeat("-+", 4000) + "\n"
+	row := "|" + strings.Repeat("a|", 4000) + "\n"
+	var b strings.Builder
+	b.WriteString(border)
+	for b.Len() < n {
+		b.WriteString(row + border)
+	}
 	return b.String()
 }
 
@@ -275,6 +289,7 @@ var hostileSamples = []struct {
 	{"1 MB of open brackets", build("inline-open-brackets", 1<<20), nil},
 	{"simple table of 2000 columns, 256 KiB", build("simple-table-wide", 1<<18), nil},
 	{"simple table of 2000 columns and short rows, 256 KiB", build("simple-table-short-rows", 1<<18), nil},
+	{"grid table of 4000 columns, 256 KiB", build("grid-table-wide", 1<<18), nil},
 	{"100 nested bullets, then 1 MB", build("bullets-deep-body", 1<<20/40), nil},
 	{"100 nested block quotes, then 256 KiB of blank lines", build("blank-lines-deep", 1<<18), nil},
 	{"10,000 references and targets", build("references", 10_000), nil},

@@ -1,6 +1,7 @@
 package readme
 
 import (
+	"container/heap"
 	"regexp"
 	"slices"
 	"strings"
@@ -106,10 +107,13 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 	}
 	type cell struct{ top, left, bottom, right int }
 	var cells []cell
-	corners := [][2]int{{0, 0}}
-	for len(corners) > 0 {
-		top, left := corners[0][0], corners[0][1]
-		corners = corners[1:]
+	// docutils keeps the corners to visit in a list it sorts after each
+	// cell, and takes the first: a heap gives the same order without the
+	// cost of sorting for each of thousands of cells.
+	corners := &cornerHeap{{0, 0}}
+	for corners.Len() > 0 {
+		c := heap.Pop(corners).([2]int)
+		top, left := c[0], c[1]
 		if top == g.bottom || left == g.right || top <= g.done[left] {
 			continue
 		}
@@ -121,13 +125,8 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 			g.done[col] = bottom - 1
 		}
 		cells = append(cells, cell{top, left, bottom, right})
-		corners = append(corners, [2]int{top, right}, [2]int{bottom, left})
-		slices.SortFunc(corners, func(a, b [2]int) int {
-			if a[0] != b[0] {
-				return a[0] - b[0]
-			}
-			return a[1] - b[1]
-		})
+		heap.Push(corners, [2]int{top, right})
+		heap.Push(corners, [2]int{bottom, left})
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
@@ -143,6 +142,22 @@ func (p *parser) parseGrid(block [][]rune, ln int) {
 		}
 		p.nested(framesNested, dedent(text), ln+c.top+1, &node{})
 	}
+}
+
+// cornerHeap orders a grid table's corners by line, then column.
+type cornerHeap [][2]int
+
+func (h cornerHeap) Len() int { return len(h) }
+func (h cornerHeap) Less(i, j int) bool {
+	return h[i][0] < h[j][0] || h[i][0] == h[j][0] && h[i][1] < h[j][1]
+}
+func (h cornerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *cornerHeap) Push(x any)   { *h = append(*h, x.([2]int)) }
+func (h *cornerHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func (g *gridParser) scanRight(top, left int) (int, int, bool) {
