@@ -110,9 +110,11 @@ const (
 // (measured as above) and the caller's stack the rest, which we cannot
 // see: Warehouse calls readme_renderer deep inside its request handling,
 // twine from its command line. With no caller at all docutils fails from
-// about 977 frames of nesting (163 nested lists); we report failure from
-// 800 (133 nested lists, 114 nested fields, 88 nested admonitions), so a
-// description we pass leaves PyPI room for a caller 175 frames deep.
+// about 977 frames of nesting (163 nested lists); we pass at most 800
+// (133 nested lists, 114 nested fields, 88 nested admonitions), so a
+// description we pass leaves PyPI room for a caller 175 frames deep. Only
+// grid table cells were measured among tables; simple table cells are
+// assumed to cost the same.
 const maxFrames = 800
 
 // tooDeep is the message for nesting docutils cannot parse: Python raises
