@@ -2,7 +2,6 @@ package readme
 
 import (
 	"container/heap"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -209,7 +208,20 @@ func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
 	return true
 }
 
-var reSimpleBorder = regexp.MustCompile(`^=+( +=+)+ *$|^=+ *$`)
+// ruleOf reports whether s is a line of c and spaces starting with c: a
+// simple table's border or separator ("^=[ =]*$") or column span line
+// ("^-[ -]*$"). A border ("^=+( +=+)+ *$|^=+ *$") is the same set of lines.
+func ruleOf(s string, c byte) bool {
+	if s == "" || s[0] != c {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] != c && s[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
 
 // simpleTable parses a simple table (docutils' isolate_simple_table and
 // SimpleTableParser, without column spans).
@@ -219,7 +231,7 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 	found, end := 0, -1
 	k := i + 1
 	for ; k < len(lines); k++ {
-		if !reSimpleBorder.MatchString(lines[k]) {
+		if !ruleOf(lines[k], '=') {
 			continue
 		}
 		if len(strings.TrimSpace(lines[k])) != len(top) {
@@ -249,11 +261,6 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 	return end + 1
 }
 
-var (
-	reSimpleSep  = regexp.MustCompile(`^=[ =]*$`)
-	reSimpleSpan = regexp.MustCompile(`^-[ -]*$`)
-)
-
 // parseSimple is docutils' SimpleTableParser: rows start where the first
 // column has text and end at span lines; text must stay out of the
 // margins between columns (the last column may overflow).
@@ -266,7 +273,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 	rows[len(rows)-1] = strings.ReplaceAll(rows[len(rows)-1], "=", "-")
 	sep := -1
 	for k := 1; k < len(rows)-1; k++ {
-		if reSimpleSep.MatchString(rows[k]) {
+		if ruleOf(rows[k], '=') {
 			if sep >= 0 {
 				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
 			}
@@ -343,7 +350,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 	for off := 1; off < len(rows); off++ {
 		l := rows[off]
 		switch {
-		case reSimpleSpan.MatchString(l):
+		case ruleOf(l, '-'):
 			row(rows[start:off], start, strings.TrimRight(l, " "), off)
 			start, textFound = off+1, false
 		case strings.TrimSpace(runeSlice([]rune(l), first[0], first[1])) != "":
