@@ -21,4 +21,11 @@
 // testdata/*.verdicts (TestGolden, TestGoldenOracle).
 // Where exactness matters more than speed, [CheckWithPython] asks a real
 // readme_renderer instead.
+//
+// Descriptions are untrusted, so checking one takes time and memory
+// linear in its size whatever its shape: nested blocks are stripped in
+// place rather than copied per level, inline markup scans each run of
+// name characters once, and nesting is bounded where docutils' own Python
+// stack gives out (see maxFrames), which PyPI reports as a failure to
+// render.
 package readme

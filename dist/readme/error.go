@@ -39,13 +39,16 @@ type Error struct {
 	// ContentType is the Description-Content-Type as given ("" if none).
 	ContentType string
 	// Line is the 1-based source line docutils reports, or 0 when it
-	// reports none (and for empty output).
+	// reports none (and for empty output). For nesting too deep it is the
+	// line where docutils runs out of stack.
 	Line int
-	// Level is the docutils level, or 0 for empty output.
+	// Level is the docutils level, or 0 when docutils gives no message:
+	// for empty output, and for nesting too deep to parse.
 	Level Level
 	// Message is docutils' message text without the source excerpt, or
 	// "No content rendered from RST source." (reStructuredText) or ""
-	// (Markdown) when the output is empty.
+	// (Markdown) when the output is empty, or our own sentence saying the
+	// nesting is too deep (docutils fails with Python's RecursionError).
 	Message string
 }
 
@@ -54,8 +57,11 @@ func (e *Error) Error() string {
 	if e.Message == "" {
 		return "readme: description renders to nothing"
 	}
-	if e.Level == 0 {
+	if e.Level == 0 && e.Line == 0 {
 		return "readme: " + e.Message
+	}
+	if e.Level == 0 {
+		return fmt.Sprintf("readme: line %d: %s", e.Line, e.Message)
 	}
 	return fmt.Sprintf("readme: line %d: %s: %s", e.Line, e.Level, e.Message)
 }
@@ -73,7 +79,12 @@ func (e *Error) PyPIMessage() string {
 // TwineMessage is what `twine check` prints for this description, without
 // the source excerpt docutils appends. twine renders only
 // reStructuredText, so for a Markdown failure it returns "" (twine passes).
+// For nesting too deep twine itself crashes: it returns the last line of
+// the traceback.
 func (e *Error) TwineMessage() string {
+	if e.Message == tooDeep {
+		return "RecursionError: maximum recursion depth exceeded"
+	}
 	if e.Level == 0 && e.Message != noContent {
 		return ""
 	}

@@ -14,7 +14,7 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	ln := first + i
 	spec, known := directives[strings.ToLower(typeName)]
 	if !known {
-		_, n, bf := getFirstKnownIndented(lines, i, 0, false)
+		n, _, bf := indentedSpan(lines, i, false, -1, 0)
 		p.report(Err, ln, `Unknown directive type "`+typeName+`".`)
 		return i + n, bf
 	}
@@ -61,7 +61,12 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 		}
 	}
 	if len(argBlock) > 0 && spec.required+spec.optional == 0 {
-		content = append(append([]string{}, argBlock...), indentedBlock[min(blankAt, len(indentedBlock)):]...)
+		// The content is the argument block and what follows the options:
+		// move the argument lines down over the options (the block is ours)
+		// rather than copy the rest.
+		rest := min(blankAt, len(indentedBlock))
+		content = indentedBlock[rest-len(argBlock):]
+		copy(content, argBlock)
 		contentOffset = offset
 		argBlock = nil
 	}
@@ -101,9 +106,9 @@ func (p *parser) parseOptions(spec map[string]optionKind, block []string, first 
 		if e == 0 {
 			return "invalid option block"
 		}
-		b, n, bf := getFirstKnownIndented(block, k, e, false)
 		name := strings.TrimRight(block[k][1:e], " ")
 		name = p.inlineText(name[:len(name)-1], first+k)
+		b, n, bf := getFirstKnownIndented(block, k, e, false)
 		fields = append(fields, field{name, trimBlankEnd(b)})
 		k += n
 		blankFinish = bf
@@ -177,7 +182,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		if name == "replace" {
 			needContent()
 			parsed := &node{}
-			p.body(content, contentOffset, parsed, false)
+			p.nested(framesNested, content, contentOffset, parsed)
 			// One paragraph, beside system messages.
 			paragraphs := 0
 			for _, c := range parsed.children {
@@ -257,7 +262,12 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		return
 	}
 	parsed := &node{tag: name} // sidebar content may hold topics
-	p.body(content, contentOffset, parsed, false)
+	frames := framesNested
+	switch name {
+	case "epigraph", "highlights", "pull-quote":
+		frames = framesQuoted
+	}
+	p.nested(frames, content, contentOffset, parsed)
 	switch name {
 	case "list-table":
 		p.checkListTable(typeName, ln, parsed)
@@ -377,16 +387,17 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 			if end == 0 {
 				p.report(Err, ln, "Invalid meta directive.")
 			}
-			body, n, _ := getFirstKnownIndented(content, k, end, false)
+			name := strings.TrimRight(content[k][1:max(end, 1)], " ")
+			body, n, _ := getFirstKnownIndented(content, k, end, false) // strips content in place
 			if len(trimBlankEnd(body)) > 0 {
 				// docutils reports at the line its outer state machine
 				// reached: the directive's last.
-				p.metaAttributes(strings.TrimRight(content[k][1:end], " "), last)
+				p.metaAttributes(name, last)
 			}
 			k += n
 		}
 	case "header", "footer":
-		p.body(content, contentOffset, &node{}, false)
+		p.nested(framesNested, content, contentOffset, &node{})
 		if !p.decorated {
 			// docutils inserts one decoration node at the document's start.
 			p.decorated = true
@@ -396,7 +407,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 		if len(content) > 0 {
 			// The content's nodes take the directive's place.
 			c := &node{tag: "class"}
-			p.body(content, contentOffset, c, false)
+			p.nested(framesNested, content, contentOffset, c)
 			parent.children = append(parent.children, c.children...)
 			return
 		}

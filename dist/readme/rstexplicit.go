@@ -80,7 +80,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		addTag(parent, nodeBody, "citation", ln)
 		block, skip := stripTop(block)
 		p.noteContent(block, "Citation", ln+n-1)
-		p.body(block, ln+skip, &node{}, false)
+		p.nested(framesField, block, ln+skip, &node{})
 		return i + n, bf
 	}
 	if reTarget.MatchString(line) {
@@ -98,7 +98,7 @@ func (p *parser) explicitConstruct(lines []string, i, first int, parent *node) (
 		addTag(parent, nodeInvisible, "empty_comment", ln)
 		return i + 1, true
 	}
-	_, n, bf := getFirstKnownIndented(lines, i, len(line)-len(rest), false)
+	n, _, bf := indentedSpan(lines, i, false, -1, len(line)-len(rest))
 	addTag(parent, nodeInvisible, "comment", ln)
 	return i + n, bf
 }
@@ -122,7 +122,7 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	addTag(parent, nodeBody, "footnote", ln)
 	block, skip := stripTop(block)
 	p.noteContent(block, "Footnote", ln+n-1)
-	p.body(block, ln+skip, &node{}, false)
+	p.nested(framesField, block, ln+skip, &node{})
 	return i + n, bf
 }
 
@@ -138,27 +138,10 @@ func (p *parser) noteContent(block []string, what string, last int) {
 func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (int, bool) {
 	ln := first + i
 	start := strings.Index(lines[i], "_") + 1
-	block, n, bf := indented(lines, i, true, -1, start)
-	// indented strips the first line only; keep continuation indentation
-	// as docutils does with strip_indent=False.
-	for k := 1; k < len(block); k++ {
-		block[k] = lines[i+k]
-	}
-	escaped := escape2null(block[0])
-	k := 0
-	var name string
-	var end int
-	for {
-		var ok bool
-		name, end, ok = matchTargetName(escaped)
-		if ok {
-			break
-		}
-		k++
-		if k >= len(block) {
-			p.report(Warning, ln+n-1, "malformed hyperlink target.")
-		}
-		escaped += escape2null(block[k])
+	block, n, bf := firstStripped(lines, i, true, start)
+	name, end, k, escaped := matchJoined(block, "", escape2null, matchTargetName)
+	if k < 0 {
+		p.report(Warning, ln+n-1, "malformed hyperlink target.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -172,10 +155,50 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	return i + n, bf
 }
 
+// firstStripped is getFirstKnownIndented that keeps the indentation of
+// all but the first line, as docutils with strip_indent=False.
+func firstStripped(lines []string, i int, untilBlank bool, first int) ([]string, int, bool) {
+	n, _, bf := indentedSpan(lines, i, untilBlank, -1, first)
+	block := lines[i : i+n]
+	block[0] = suffix(block[0], first)
+	return block, n, bf
+}
+
+// matchJoined matches a name that may run over several lines of block:
+// it tries the first line, escaped, then the first two joined by sep with
+// the second cleaned, and so on, as docutils does. It returns the match,
+// the index of the line it ends on (-1 if none) and the joined text. The
+// text is joined once, each attempt is a prefix of it, and match resumes
+// near the previous prefix's end: only its last few candidates could
+// match once more text follows. (docutils joins and rescans anew each
+// time, quadratic in the lines of a name that never ends.)
+func matchJoined(block []string, sep string, clean func(string) string,
+	match func(s string, from int) (string, int, bool)) (name string, end, k int, joined string) {
+	var b strings.Builder
+	ends := make([]int, len(block))
+	for j, l := range block {
+		if j == 0 {
+			b.WriteString(escape2null(l))
+		} else {
+			b.WriteString(sep + clean(l))
+		}
+		ends[j] = b.Len()
+	}
+	s := b.String()
+	from := 0
+	for k, e := range ends {
+		if name, end, ok := match(s[:e], from); ok {
+			return name, end, k, s[:e]
+		}
+		from = max(0, e-4)
+	}
+	return "", 0, -1, s
+}
+
 // matchTargetName matches docutils' explicit target pattern against the
 // text after ".. _", returning the raw name ("" for anonymous "__:") and
 // where the link block starts.
-func matchTargetName(s string) (string, int, bool) {
+func matchTargetName(s string, from int) (string, int, bool) {
 	colonEnd := func(k int) (int, bool) { // at s[k:]: optional space, ':', then spaces or end
 		if k < len(s) && s[k] == ' ' {
 			k++
@@ -205,7 +228,7 @@ func matchTargetName(s string) (string, int, bool) {
 	if len(s) <= quote || s[quote] == ' ' || s[quote] == '`' {
 		return "", 0, false
 	}
-	for k := quote + 1; k <= len(s); k++ {
+	for k := max(quote+1, from); k <= len(s); k++ {
 		last := s[k-1]
 		if last == ' ' || last == 0 || last == '\n' {
 			continue
@@ -264,25 +287,10 @@ func (p *parser) makeTarget(block []string, name string, line int) bool {
 func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (int, bool) {
 	ln := first + i
 	start := strings.Index(lines[i], "|") + 1
-	block, n, bf := indented(lines, i, false, -1, start)
-	for k := 1; k < len(block); k++ {
-		block[k] = lines[i+k]
-	}
-	escaped := escape2null(block[0])
-	k := 0
-	var name string
-	var end int
-	for {
-		var ok bool
-		name, end, ok = matchSubstName(escaped)
-		if ok {
-			break
-		}
-		k++
-		if k >= len(block) {
-			p.report(Warning, ln+n-1, "malformed substitution definition.")
-		}
-		escaped += " " + escape2null(strings.TrimSpace(block[k]))
+	block, n, bf := firstStripped(lines, i, false, start)
+	name, end, k, escaped := matchJoined(block, " ", func(l string) string { return escape2null(strings.TrimSpace(l)) }, matchSubstName)
+	if k < 0 {
+		p.report(Warning, ln+n-1, "malformed substitution definition.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -317,11 +325,11 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 }
 
 // matchSubstName matches "name| " at the start of s.
-func matchSubstName(s string) (string, int, bool) {
+func matchSubstName(s string, from int) (string, int, bool) {
 	if s == "" || s[0] == ' ' {
 		return "", 0, false
 	}
-	for k := 1; k < len(s); k++ {
+	for k := max(1, from); k < len(s); k++ {
 		if s[k] != '|' || s[k-1] == ' ' || s[k-1] == 0 || s[k-1] == '\t' {
 			continue
 		}

@@ -2,6 +2,7 @@ package readme
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -50,8 +51,45 @@ func forSimplenameEnds(s string, i int, f func(end int)) {
 // longest first.
 func simplenameEnds(s string, i int) []int {
 	var ends []int
-	forSimplenameEnds(s, i, func(e int) { ends = append([]int{e}, ends...) })
+	forSimplenameEnds(s, i, func(e int) { ends = append(ends, e) })
+	slices.Reverse(ends)
 	return ends
+}
+
+// nameChain is what the inline parser needs to know of a run of words
+// joined by single simplename separators ("a.b-c"): a simplename may start
+// at any word of it, and ends at one of the words' ends. Searching text
+// such as "a.a.a.a" from each start would take time quadratic in the
+// run's length, so findStart scans each run once and keeps, for the
+// longest simplename from any start, the last end that a reference
+// end-string or a role's ":`" follows.
+type nameChain struct {
+	start, end int    // the run scanned, as offsets in the text
+	ref        int    // the last end followed by a reference end-string, or -1
+	refEnd     string // that end-string: "_" or "__"
+	role       int    // the last end followed by ":`", or -1
+}
+
+// at returns the run holding the word that starts at s[i], scanning
+// it unless c already covers i.
+func (c *nameChain) at(s string, i int) *nameChain {
+	if c.start <= i && i < c.end {
+		return c
+	}
+	*c = nameChain{start: i, end: i, ref: -1, role: -1}
+	forSimplenameEnds(s, i, func(e int) {
+		c.end = e
+		for _, end := range []string{"__", "_"} {
+			if strings.HasPrefix(s[e:], end) && endSuffixOK(s, e+len(end)) {
+				c.ref, c.refEnd = e, end
+				break
+			}
+		}
+		if strings.HasPrefix(s[e:], ":`") {
+			c.role = e
+		}
+	})
+	return c
 }
 
 func runeAt(s string, i int) rune {
@@ -79,13 +117,14 @@ func nonSpaceAfter(s string, i int) bool { return i >= len(s) || !unicode.IsSpac
 // patterns.initial.search does.
 func findStart(s string) (inlineStart, bool) {
 	prefixOK := true // at the start of the text
+	var chain nameChain
 	for i := 0; i < len(s); {
 		r, n := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
 		if prefixOK {
-			if m, ok := startAt(s, i); ok {
+			if m, ok := startAt(s, i, &chain); ok {
 				return m, true
 			}
 		}
@@ -95,7 +134,7 @@ func findStart(s string) (inlineStart, bool) {
 	return inlineStart{}, false
 }
 
-func startAt(s string, i int) (inlineStart, bool) {
+func startAt(s string, i int, chain *nameChain) (inlineStart, bool) {
 	rest := s[i:]
 	for _, k := range []string{"**", "*", "``", "_`", "|"} {
 		if !strings.HasPrefix(rest, k) {
@@ -111,23 +150,16 @@ func startAt(s string, i int) (inlineStart, bool) {
 	}
 	// Reference name and end-string: the longest simplename followed by
 	// "__" or "_" and an end-string suffix.
-	if j := strings.IndexAny(rest, " \n_"); j > 0 && rest[j] == '_' && isWordRune(runeAt(s, i)) {
-		best := inlineStart{}
-		forSimplenameEnds(s, i, func(e int) {
-			for _, end := range []string{"__", "_"} {
-				if strings.HasPrefix(s[e:], end) && endSuffixOK(s, e+len(end)) {
-					best = inlineStart{start: i, end: e + len(end), kind: "ref", name: s[i:e], refEnd: end}
-					return
-				}
-			}
-		})
-		if best.kind != "" {
-			return best, true
+	if isWordRune(runeAt(s, i)) {
+		if c := chain.at(s, i); c.ref > i {
+			return inlineStart{start: i, end: c.ref + len(c.refEnd), kind: "ref", name: s[i:c.ref], refEnd: c.refEnd}, true
 		}
 	}
-	// Footnote or citation reference.
+	// Footnote or citation reference. A label holds no bracket or space,
+	// so the search for "]_" stops at the first.
 	if strings.HasPrefix(rest, "[") {
-		if j := strings.Index(rest, "]_"); j > 1 {
+		j := 1 + strings.IndexFunc(rest[1:], func(r rune) bool { return r == '[' || r == ']' || unicode.IsSpace(r) })
+		if j > 1 && rest[j] == ']' && strings.HasPrefix(rest[j:], "]_") {
 			label := rest[1:j]
 			if validFootnoteLabel(label) && endSuffixOK(s, i+j+2) {
 				return inlineStart{start: i, end: i + j + 2, kind: "footnote", name: label}, true
@@ -136,12 +168,9 @@ func startAt(s string, i int) (inlineStart, bool) {
 	}
 	// Interpreted text or phrase reference, with an optional role.
 	m := inlineStart{start: i, kind: "`", markStart: i}
-	if strings.HasPrefix(rest, ":") {
-		for _, e := range simplenameEnds(s, i+1) {
-			if strings.HasPrefix(s[e:], ":`") {
-				m.role, m.hasRole, m.markStart = s[i+1:e], true, e+1
-				break
-			}
+	if strings.HasPrefix(rest, ":") && isWordRune(runeAt(s, i+1)) {
+		if c := chain.at(s, i+1); c.role > i+1 {
+			m.role, m.hasRole, m.markStart = s[i+1:c.role], true, c.role+1
 		}
 	}
 	b := m.markStart

@@ -95,6 +95,12 @@ func isWide(r rune) bool {
 // Indented-block extraction, after docutils' StringList.get_indented. Each
 // returns the block with its indentation removed, the number of lines it
 // spans in the input, and whether it ended at a blank line (or the end).
+//
+// The block is lines[start:start+n] itself, its indentation removed in
+// place: the caller's lines are consumed, and no level of nesting copies
+// them. Lines never end with a space (splitLines and the table parsers
+// strip them), so a blank line is the empty string, and the work per line
+// and level is bounded by the indentation it removes.
 
 // getIndented collects the indented lines at lines[start:] (block quotes,
 // literal blocks, definitions).
@@ -116,33 +122,8 @@ func getFirstKnownIndented(lines []string, start, first int, untilBlank bool) ([
 }
 
 func indented(lines []string, start int, untilBlank bool, blockIndent, firstIndent int) ([]string, int, bool) {
-	indent := blockIndent
-	end := start
-	if firstIndent >= 0 {
-		end++
-	}
-	blankFinish := true
-	for ; end < len(lines); end++ {
-		line := lines[end]
-		if line != "" && (line[0] != ' ' || (blockIndent >= 0 && strings.TrimSpace(prefix(line, blockIndent)) != "")) {
-			blankFinish = end > start && isBlank(lines[end-1])
-			break
-		}
-		stripped := strings.TrimLeft(line, " ")
-		if stripped == "" {
-			if untilBlank {
-				break
-			}
-		} else if blockIndent < 0 {
-			li := len(line) - len(stripped)
-			if indent < 0 || li < indent {
-				indent = li
-			}
-		}
-	}
-	n := end - start
-	block := make([]string, n)
-	copy(block, lines[start:end])
+	n, indent, blankFinish := indentedSpan(lines, start, untilBlank, blockIndent, firstIndent)
+	block := lines[start : start+n]
 	from := 0
 	if firstIndent >= 0 && n > 0 {
 		block[0] = suffix(block[0], firstIndent)
@@ -150,10 +131,52 @@ func indented(lines []string, start int, untilBlank bool, blockIndent, firstInde
 	}
 	if indent > 0 {
 		for i := from; i < n; i++ {
-			block[i] = suffix(block[i], indent)
+			if block[i] != "" {
+				block[i] = suffix(block[i], indent)
+			}
 		}
 	}
 	return block, n, blankFinish
+}
+
+// indentedSpan measures the block indented would return without changing
+// lines: the lines it spans, the indentation of all but a first line of
+// known indentation, and whether it ended at a blank line (or the end).
+func indentedSpan(lines []string, start int, untilBlank bool, blockIndent, firstIndent int) (n, indent int, blankFinish bool) {
+	indent = blockIndent
+	end := start
+	if firstIndent >= 0 {
+		end++
+	}
+	blankFinish = true
+	for ; end < len(lines); end++ {
+		line := lines[end]
+		if line == "" {
+			if untilBlank {
+				break
+			}
+			continue
+		}
+		if line[0] != ' ' || (blockIndent >= 0 && !spacesTo(line, blockIndent)) {
+			blankFinish = end > start && isBlank(lines[end-1])
+			break
+		}
+		if blockIndent < 0 && (indent < 0 || !spacesTo(line, indent)) {
+			indent = indentOf(line)
+		}
+	}
+	return end - start, indent, blankFinish
+}
+
+// spacesTo reports whether line's first n bytes (all of it, if shorter)
+// are spaces.
+func spacesTo(line string, n int) bool {
+	for i := 0; i < n && i < len(line); i++ {
+		if line[i] != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 func prefix(s string, n int) string {

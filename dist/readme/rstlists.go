@@ -30,7 +30,7 @@ func (p *parser) listItem(lines []string, i, first, indent int, list *node) (int
 		block, n, blankFinish = getFirstKnownIndented(lines, i, indent, false)
 	}
 	block, skip := stripTop(block)
-	p.body(block, first+i+skip, addTag(list, nodeBody, "list_item", first+i), false)
+	p.nested(framesIndented, block, first+i+skip, addTag(list, nodeBody, "list_item", first+i))
 	return i + n, blankFinish
 }
 
@@ -284,7 +284,7 @@ func (p *parser) fieldItem(lines []string, i, first int, list *node) (int, bool)
 	block, n, blankFinish := getFirstKnownIndented(lines, i, end, false)
 	block, skip := stripTop(block)
 	field.oneLine = len(trimBlankEnd(block)) <= 1
-	p.body(block, first+i+skip, field, false)
+	p.nested(framesField, block, first+i+skip, field)
 	return i + n, blankFinish
 }
 
@@ -300,15 +300,27 @@ func (p *parser) fieldList(lines []string, i, first int, parent *node) int {
 	return i
 }
 
+func allBlank(lines []string) bool {
+	for _, l := range lines {
+		if !isBlank(l) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *parser) optionList(lines []string, i, first int, parent *node, titles bool) int {
 	item := func(i int) (int, bool, bool) {
 		m := reOption.FindStringIndex(lines[i])
-		block, n, blankFinish := getFirstKnownIndented(lines, i, m[1], false)
-		block, skip := stripTop(block)
-		if len(block) == 0 {
+		// An option with no description is text: decide before the block's
+		// lines are stripped, as the text parser reads them again.
+		n, _, _ := indentedSpan(lines, i, false, -1, m[1])
+		if m[1] >= len(lines[i]) && allBlank(lines[i+1:i+n]) {
 			return i, false, false
 		}
-		p.body(block, first+i+skip, &node{}, false)
+		block, n, blankFinish := getFirstKnownIndented(lines, i, m[1], false)
+		block, skip := stripTop(block)
+		p.nested(framesIndented, block, first+i+skip, &node{})
 		return i + n, blankFinish, true
 	}
 	start := i
@@ -337,7 +349,7 @@ func (p *parser) definitionList(lines []string, i, first int, parent *node) int 
 	for {
 		block, n, bf := getIndented(lines, i+1, false)
 		p.inline(lines[i], first+i)
-		p.body(block, first+i+1, &node{}, false)
+		p.nested(framesIndented, block, first+i+1, &node{})
 		i, blankFinish = i+1+n, bf
 		if i+1 >= len(lines) || isBodyConstruct(lines[i]) || lines[i+1] == "" || lines[i+1][0] != ' ' {
 			break

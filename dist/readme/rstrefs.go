@@ -179,35 +179,76 @@ func (p *parser) substitutions() {
 			p.report(Err, ref.inDef.line, "Circular substitution definition detected:")
 		}
 	}
+	state := map[string]loopState{}
 	for _, ref := range r.substRefs {
 		if ref.inDef != nil {
 			continue
 		}
 		key, _ := r.substKey(ref.name)
-		if name, loops := r.substLoop(key, map[string]bool{}); loops {
-			p.report(Err, ref.line, `Circular substitution definition referenced: "`+name+`".`)
+		if !r.reachesLoop(key, state) {
+			continue
+		}
+		// Name the first nested reference on the way to the loop.
+		for _, n := range r.substs[key].refs {
+			if next, ok := r.substKey(n); ok && state[next] == loops {
+				p.report(Err, ref.line, `Circular substitution definition referenced: "`+n+`".`)
+			}
 		}
 	}
 }
 
-// substLoop reports whether expanding key reaches a loop, and the name of
-// the first nested reference on the way.
-func (r *refState) substLoop(key string, visiting map[string]bool) (string, bool) {
-	if visiting[key] {
-		return key, true
+// loopState is what the search for substitution loops knows of a
+// definition.
+type loopState uint8
+
+const (
+	unvisited loopState = iota
+	expanding           // on the search's path
+	loopFree
+	loops // its expansion reaches a loop
+)
+
+// reachesLoop reports whether expanding key reaches a loop: a definition
+// that uses itself, directly or not. Whether it does is the same whatever
+// the path to key, so state keeps the answers for every definition the
+// search finishes, and each definition is expanded once however many
+// references use it. The search keeps its own stack: a chain of
+// substitutions may be as long as the description.
+func (r *refState) reachesLoop(key string, state map[string]loopState) bool {
+	type frame struct {
+		key   string
+		next  int // index of the next nested reference to follow
+		loops bool
 	}
-	visiting[key] = true
-	defer delete(visiting, key)
-	for _, n := range r.substs[key].refs {
-		next, ok := r.substKey(n)
-		if !ok {
-			continue
-		}
-		if _, loops := r.substLoop(next, visiting); loops {
-			return n, true
+	if state[key] == unvisited {
+		state[key] = expanding
+		stack := []frame{{key: key}}
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if refs := r.substs[f.key].refs; f.next < len(refs) {
+				next, ok := r.substKey(refs[f.next])
+				f.next++
+				switch {
+				case !ok:
+				case state[next] == unvisited:
+					state[next] = expanding
+					stack = append(stack, frame{key: next})
+				case state[next] == expanding || state[next] == loops:
+					f.loops = true
+				}
+				continue
+			}
+			stack = stack[:len(stack)-1]
+			state[f.key] = loopFree
+			if f.loops {
+				state[f.key] = loops
+				if len(stack) > 0 {
+					stack[len(stack)-1].loops = true
+				}
+			}
 		}
 	}
-	return "", false
+	return state[key] == loops
 }
 
 // resolve runs the checks of docutils' reference transforms in their
@@ -222,7 +263,7 @@ func (p *parser) resolve() {
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {
-		p.resolveIndirect(t)
+		p.resolveIndirect(t, 0)
 	}
 	// Footnotes: each auto-numbered footnote takes the next number that
 	// is not already a name; unlabelled ones become targets by that number.
@@ -388,10 +429,20 @@ func (p *parser) expandedDangling(name string, memo map[*substDef]string) string
 	return msg
 }
 
-// resolveIndirect follows an indirect target's chain.
-func (p *parser) resolveIndirect(t *target) {
+// maxIndirectChain bounds the chain of indirect targets followed at once:
+// docutils follows it recursively, one Python frame per target, and fails
+// with RecursionError from about 990 (measured as maxFrames is); like
+// maxFrames it leaves room for the caller's stack.
+const maxIndirectChain = maxFrames
+
+// resolveIndirect follows an indirect target's chain; depth is how many
+// targets led to t.
+func (p *parser) resolveIndirect(t *target, depth int) {
 	if t.resolved {
 		return
+	}
+	if depth >= maxIndirectChain {
+		panic(halt{&Error{Line: t.line, Message: tooDeep}})
 	}
 	ref, seen := p.refs.targets[t.refname]
 	switch {
@@ -404,7 +455,7 @@ func (p *parser) resolveIndirect(t *target) {
 			p.indirectError(t, "forming a circular reference")
 		}
 		t.visiting = true
-		p.resolveIndirect(ref)
+		p.resolveIndirect(ref, depth+1)
 		t.visiting = false
 	}
 	t.resolved = true

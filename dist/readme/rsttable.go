@@ -1,7 +1,7 @@
 package readme
 
 import (
-	"regexp"
+	"container/heap"
 	"slices"
 	"strings"
 )
@@ -119,10 +119,13 @@ func (p *parser) parseGrid(block [][]rune, ln, errLine int) {
 	}
 	type cell struct{ top, left, bottom, right int }
 	var cells []cell
-	corners := [][2]int{{0, 0}}
-	for len(corners) > 0 {
-		top, left := corners[0][0], corners[0][1]
-		corners = corners[1:]
+	// docutils keeps the corners to visit in a list it sorts after each
+	// cell, and takes the first: a heap gives the same order without the
+	// cost of sorting for each of thousands of cells.
+	corners := &cornerHeap{{0, 0}}
+	for corners.Len() > 0 {
+		c := heap.Pop(corners).([2]int)
+		top, left := c[0], c[1]
 		if top == g.bottom || left == g.right || top <= g.done[left] {
 			continue
 		}
@@ -134,13 +137,8 @@ func (p *parser) parseGrid(block [][]rune, ln, errLine int) {
 			g.done[col] = bottom - 1
 		}
 		cells = append(cells, cell{top, left, bottom, right})
-		corners = append(corners, [2]int{top, right}, [2]int{bottom, left})
-		slices.SortFunc(corners, func(a, b [2]int) int {
-			if a[0] != b[0] {
-				return a[0] - b[0]
-			}
-			return a[1] - b[1]
-		})
+		heap.Push(corners, [2]int{top, right})
+		heap.Push(corners, [2]int{bottom, left})
 	}
 	for col := 0; col < g.right; col++ {
 		if g.done[col] != g.bottom-1 {
@@ -154,8 +152,24 @@ func (p *parser) parseGrid(block [][]rune, ln, errLine int) {
 		for r := c.top + 1; r < c.bottom; r++ {
 			text = append(text, strings.TrimRight(strings.ReplaceAll(string(block[r][c.left+1:c.right]), "\x00", ""), " "))
 		}
-		p.body(dedent(text), ln+c.top+1, &node{}, false)
+		p.nested(framesNested, dedent(text), ln+c.top+1, &node{})
 	}
+}
+
+// cornerHeap orders a grid table's corners by line, then column.
+type cornerHeap [][2]int
+
+func (h cornerHeap) Len() int { return len(h) }
+func (h cornerHeap) Less(i, j int) bool {
+	return h[i][0] < h[j][0] || h[i][0] == h[j][0] && h[i][1] < h[j][1]
+}
+func (h cornerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *cornerHeap) Push(x any)   { *h = append(*h, x.([2]int)) }
+func (h *cornerHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func (g *gridParser) scanRight(top, left int) (int, int, bool) {
@@ -207,7 +221,20 @@ func (g *gridParser) scanLeft(top, left, bottom, right int) bool {
 	return true
 }
 
-var reSimpleBorder = regexp.MustCompile(`^=+( +=+)+ *$|^=+ *$`)
+// ruleOf reports whether s is a line of c and spaces starting with c: a
+// simple table's border or separator ("^=[ =]*$") or column span line
+// ("^-[ -]*$"). A border ("^=+( +=+)+ *$|^=+ *$") is the same set of lines.
+func ruleOf(s string, c byte) bool {
+	if s == "" || s[0] != c {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] != c && s[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
 
 // simpleTable parses a simple table (docutils' isolate_simple_table and
 // SimpleTableParser, without column spans).
@@ -217,7 +244,7 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 	found, end := 0, -1
 	k := i + 1
 	for ; k < len(lines); k++ {
-		if !reSimpleBorder.MatchString(lines[k]) {
+		if !ruleOf(lines[k], '=') {
 			continue
 		}
 		if len(strings.TrimSpace(lines[k])) != len(top) {
@@ -247,11 +274,6 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 	return end + 1
 }
 
-var (
-	reSimpleSep  = regexp.MustCompile(`^=[ =]*$`)
-	reSimpleSpan = regexp.MustCompile(`^-[ -]*$`)
-)
-
 // parseSimple is docutils' SimpleTableParser: rows start where the first
 // column has text and end at span lines; text must stay out of the
 // margins between columns (the last column may overflow).
@@ -264,7 +286,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 	rows[len(rows)-1] = strings.ReplaceAll(rows[len(rows)-1], "=", "-")
 	sep := -1
 	for k := 1; k < len(rows)-1; k++ {
-		if reSimpleSep.MatchString(rows[k]) {
+		if ruleOf(rows[k], '=') {
 			if sep >= 0 {
 				p.malformed(ln+k, "Multiple head/body row separators (table lines "+itoa(sep+1)+" and "+itoa(k+1)+"); only one allowed.")
 			}
@@ -278,7 +300,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 		if len(lines) == 0 && span == "" {
 			return
 		}
-		cols := append([][2]int{}, columns...)
+		cols := columns // read only: the last column's end may grow below
 		if span != "" {
 			cols = simpleColumns(span)
 			if cols[len(cols)-1][1] != borderEnd {
@@ -286,34 +308,54 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 			}
 			cols[len(cols)-1][1] = columns[len(columns)-1][1]
 		}
+		lastEnd := cols[len(cols)-1][1]
+		// Each line as runes once, and no work for the columns past the
+		// row's text: a row may be short and have thousands of columns.
+		runes := make([][]rune, len(lines))
+		width := 0
+		for k, l := range lines {
+			runes[k] = []rune(l)
+			width = max(width, len(runes[k]))
+		}
 		for c := range cols {
+			colEnd := cols[c][1]
+			if c == len(cols)-1 {
+				colEnd = lastEnd
+			}
+			if colEnd >= width {
+				break
+			}
 			next := 1 << 30
 			if c+1 < len(cols) {
 				next = cols[c+1][0]
 			}
-			for off, l := range lines {
-				r := []rune(l)
-				if c == len(cols)-1 && strings.TrimSpace(runeSlice(r, cols[c][1], len(r))) != "" {
+			for off, r := range runes {
+				if c == len(cols)-1 && strings.TrimSpace(runeSlice(r, colEnd, len(r))) != "" {
 					if n := cols[c][0] + len([]rune(strings.TrimRight(runeSlice(r, cols[c][0], len(r)), " "))); n > columns[len(columns)-1][1] {
 						columns[len(columns)-1][1] = n
 					}
 					continue
 				}
-				if strings.TrimSpace(runeSlice(r, cols[c][1], next)) != "" {
+				if strings.TrimSpace(runeSlice(r, colEnd, next)) != "" {
 					p.malformed(ln+start+off, "Text in column margin in table line "+itoa(start+off+1)+".")
 				}
 			}
 		}
 		for c := range cols {
+			if cols[c][0] >= width {
+				// Empty cells from here on: parsing them checks the depth.
+				p.nested(framesNested, nil, ln+start+1, &node{})
+				break
+			}
 			end := cols[c][1]
 			if c == len(cols)-1 {
 				end = 1 << 30
 			}
 			var cell []string
-			for _, l := range lines {
-				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice([]rune(l), cols[c][0], end), "\x00", ""), " "))
+			for _, r := range runes {
+				cell = append(cell, strings.TrimRight(strings.ReplaceAll(runeSlice(r, cols[c][0], end), "\x00", ""), " "))
 			}
-			p.body(dedent(cell), ln+start, &node{}, false)
+			p.nested(framesNested, dedent(cell), ln+start, &node{})
 		}
 	}
 	first := columns[0]
@@ -321,7 +363,7 @@ func (p *parser) parseSimple(block [][]rune, ln int) {
 	for off := 1; off < len(rows); off++ {
 		l := rows[off]
 		switch {
-		case reSimpleSpan.MatchString(l):
+		case ruleOf(l, '-'):
 			row(rows[start:off], start, strings.TrimRight(l, " "), off)
 			start, textFound = off+1, false
 		case strings.TrimSpace(runeSlice([]rune(l), first[0], first[1])) != "":
