@@ -11,13 +11,14 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/endpoint"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
 // Upload URLs of the public indexes.
 const (
-	PyPIURL     = "https://upload.pypi.org/legacy/"
-	TestPyPIURL = "https://test.pypi.org/legacy/"
+	PyPIURL     = endpoint.PyPIUpload
+	TestPyPIURL = endpoint.TestPyPIUpload
 )
 
 // DefaultTimeout is a Client's Timeout when it is 0.
