@@ -38,17 +38,6 @@ const (
 	TrustedPublishingNever
 )
 
-// String returns "auto", "always" or "never".
-func (m TrustedPublishing) String() string {
-	switch m {
-	case TrustedPublishingAlways:
-		return "always"
-	case TrustedPublishingNever:
-		return "never"
-	}
-	return "auto"
-}
-
 // Checks selects the rules the files are checked against before upload.
 type Checks int
 
