@@ -51,7 +51,7 @@ type Client struct {
 	Timeout time.Duration
 	// Token supplies the index's API token, sent as HTTP Basic
 	// "__token__:<token>"; it is asked for each request, so a re-minting
-	// source (mint.TokenSource) keeps long batches authorised.
+	// source (mint.Config.TokenSource) keeps long batches authorised.
 	Token oauth2.TokenSource
 	// Username and Password are used when Token is nil (for indexes that
 	// take passwords; PyPI does not).
