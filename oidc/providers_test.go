@@ -73,8 +73,8 @@ func TestGitLabTokenVariable(t *testing.T) {
 		"é":                    "__ID_TOKEN", // one character, as Python's regexp sees it
 	}
 	for aud, want := range tests {
-		if got := GitLabTokenVariable(aud); got != want {
-			t.Errorf("GitLabTokenVariable(%q) = %q; want %q", aud, got, want)
+		if got := gitlabTokenVariable(aud); got != want {
+			t.Errorf("gitlabTokenVariable(%q) = %q; want %q", aud, got, want)
 		}
 	}
 }

@@ -104,7 +104,7 @@ func (s *tokenSource) String() string {
 func (c *Config) fail(p Provider, detail string, cause, kind error) *AmbientError {
 	e := &AmbientError{Provider: p, Detail: detail, Err: cause, kind: kind}
 	if p == ProviderGitHub {
-		e.forkPR = c.IsForkPullRequest()
+		e.forkPR = c.isForkPullRequest()
 	}
 	return e
 }
