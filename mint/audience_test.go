@@ -54,7 +54,7 @@ func TestAudience(t *testing.T) {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
 			var me *Error
-			if !errors.Is(err, tt.kind) || !errors.As(err, &me) || me.Host != hostOf(c) {
+			if !errors.Is(err, tt.kind) || !errors.As(err, &me) || me.Host != hostOf(c) || me.Endpoint != EndpointAudience {
 				t.Errorf("err = %#v; want an *Error of kind %v", err, tt.kind)
 			}
 		})

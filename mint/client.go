@@ -94,7 +94,7 @@ func (c *Config) mask(secret string) {
 // matching ErrAudienceForbidden, ErrAudienceNotFound, ErrBadResponse or
 // ErrUnreachable.
 func (c *Config) Audience(ctx context.Context) (string, error) {
-	host, status, body, err := c.send(ctx, http.MethodGet, endpointAudience, nil)
+	host, status, body, err := c.send(ctx, http.MethodGet, EndpointAudience, nil)
 	if err != nil {
 		return "", err
 	}
@@ -103,7 +103,7 @@ func (c *Config) Audience(ctx context.Context) (string, error) {
 
 // audienceResult judges the audience endpoint's response.
 func audienceResult(host string, status int, body []byte) (string, error) {
-	e := &Error{Endpoint: endpointAudience, Host: host, Status: status}
+	e := &Error{Endpoint: EndpointAudience, Host: host, Status: status}
 	switch {
 	case status == http.StatusForbidden:
 		e.kind = ErrAudienceForbidden
@@ -133,7 +133,7 @@ func (c *Config) Mint(ctx context.Context, jwt string) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err // cannot happen: a map of strings always encodes
 	}
-	host, status, body, err := c.send(ctx, http.MethodPost, endpointMint, reqBody)
+	host, status, body, err := c.send(ctx, http.MethodPost, EndpointMintToken, reqBody)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (c *Config) mintResult(host string, status int, body []byte, jwt string) (*
 		Expires any             `json:"expires"`
 		Errors  json.RawMessage `json:"errors"`
 	}
-	e := &Error{Endpoint: endpointMint, Host: host, Status: status, kind: ErrBadResponse}
+	e := &Error{Endpoint: EndpointMintToken, Host: host, Status: status, kind: ErrBadResponse}
 	if err := json.Unmarshal(body, &payload); err != nil {
 		e.Err = err
 		return nil, e
@@ -179,15 +179,14 @@ func (c *Config) mintResult(host string, status int, body []byte, jwt string) (*
 	return nil, e
 }
 
-// send makes one request to the index's Trusted Publishing endpoint
-// ("audience" or "mint-token") and returns the index's host, the status
-// and the body.
-func (c *Config) send(ctx context.Context, method, endpoint string, body []byte) (string, int, []byte, error) {
+// send makes one request to the index's Trusted Publishing endpoint and
+// returns the index's host, the status and the body.
+func (c *Config) send(ctx context.Context, method string, endpoint Endpoint, body []byte) (string, int, []byte, error) {
 	origin, err := base(c.UploadURL)
 	if err != nil {
 		return "", 0, nil, err
 	}
-	target := origin.JoinPath("_", "oidc", endpoint).String()
+	target := origin.JoinPath("_", "oidc", string(endpoint)).String()
 	c.logger().Debug("mint: trusted publishing endpoint", "url", target)
 	fail := func(status int, err error) (string, int, []byte, error) {
 		return "", 0, nil, &Error{Endpoint: endpoint, Host: origin.Host, Status: status, Err: err, kind: ErrUnreachable}

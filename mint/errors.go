@@ -35,11 +35,21 @@ type Reason struct {
 	Description string `json:"description"` // e.g. "valid token, but no corresponding publisher (...)"
 }
 
+// Endpoint names one of an index's Trusted Publishing endpoints, the last
+// segment of its path under /_/oidc/.
+type Endpoint string
+
+// The endpoints, in the order they are called.
+const (
+	EndpointAudience  Endpoint = "audience"
+	EndpointMintToken Endpoint = "mint-token"
+)
+
 // Error is a failed audience or mint-token call. Its fields let a caller
 // explain the failure in its own words; Error returns one line.
 type Error struct {
-	// Endpoint is the call that failed: "audience" or "mint-token".
-	Endpoint string
+	// Endpoint is the call that failed.
+	Endpoint Endpoint
 	// Host is the index's host (and port).
 	Host string
 	// Status is the HTTP status, or 0 when there was no response.
@@ -57,11 +67,6 @@ type Error struct {
 	kind error
 }
 
-const (
-	endpointAudience = "audience"
-	endpointMint     = "mint-token"
-)
-
 // Error returns one line saying what failed, with the index's reasons.
 func (e *Error) Error() string {
 	audience := "mint: audience retrieval failed: repository at " + e.Host
@@ -78,9 +83,9 @@ func (e *Error) Error() string {
 			reasons[i] = oneLine(r.Code + ": " + r.Description)
 		}
 		return fmt.Sprintf("mint: token request refused by %s: %s", e.Host, strings.Join(reasons, "; "))
-	case e.Endpoint == endpointAudience && (e.Status < 200 || e.Status > 299):
+	case e.Endpoint == EndpointAudience && (e.Status < 200 || e.Status > 299):
 		return fmt.Sprintf("%s responded with unexpected %d: %s", audience, e.Status, statusPhrase(e.Status))
-	case e.Endpoint == endpointAudience:
+	case e.Endpoint == EndpointAudience:
 		return fmt.Sprintf("%s responded with %d but no audience (want a JSON object with an \"audience\" string)", audience, e.Status)
 	case e.Err != nil:
 		return fmt.Sprintf("mint: token request failed: %s answered %d with a body that is not JSON", e.Host, e.Status)

@@ -102,8 +102,9 @@ func TestMintMalformedResponses(t *testing.T) {
 			if got, want := errText(err), strings.ReplaceAll(tt.want, "HOST", hostOf(c)); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
-			if !errors.Is(err, ErrBadResponse) {
-				t.Errorf("errors.Is(err, ErrBadResponse) = false")
+			var me *Error
+			if !errors.Is(err, ErrBadResponse) || !errors.As(err, &me) || me.Endpoint != EndpointMintToken {
+				t.Errorf("err = %#v; want an *Error of the mint-token endpoint matching ErrBadResponse", err)
 			}
 		})
 	}

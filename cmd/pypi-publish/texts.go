@@ -56,7 +56,7 @@ func mintMessage(e *mint.Error) string {
 	switch {
 	case errors.Is(e, mint.ErrMintRejected):
 		return fmt.Sprintf(rejectedMessage, renderReasons(e.Reasons), renderClaims(e.Claims))
-	case e.Endpoint == "mint-token" && errors.Is(e, mint.ErrBadResponse):
+	case e.Endpoint == mint.EndpointMintToken && errors.Is(e, mint.ErrBadResponse):
 		switch {
 		case e.Err != nil: // the answer is not JSON
 			return fmt.Sprintf(malformedJSONMessage, e.Status)
