@@ -31,18 +31,6 @@ func parseURL(raw string) (*url.URL, *url.Userinfo, error) {
 	return u, user, nil
 }
 
-// IsLoopbackHTTP reports whether rawURL is a plain-http URL to this
-// machine: a literal loopback address (127.0.0.0/8, ::1) or the exact
-// name localhost, which the Client dials as 127.0.0.1 or ::1 without
-// asking DNS. Fake indexes in tests are there, and these are the only
-// plain-http URLs a Client takes without InsecureAllowHTTP. Other names,
-// those under .localhost included, are resolved by DNS, which may send
-// them anywhere.
-func IsLoopbackHTTP(rawURL string) bool {
-	u, err := url.Parse(rawURL)
-	return err == nil && u.Scheme == "http" && endpoint.IsLoopback(u.Hostname())
-}
-
 // IndexURL returns the root of the read APIs (the PEP 691 simple API and
 // the JSON API) of the index whose legacy upload endpoint is uploadURL,
 // as a Client finds it when its IndexURL is "": https://pypi.org/ for

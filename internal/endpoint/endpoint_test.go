@@ -38,7 +38,10 @@ func TestIsLoopback(t *testing.T) {
 	t.Parallel()
 	for host, want := range map[string]bool{
 		"127.0.0.1": true, "127.8.9.10": true, "::1": true, "localhost": true, "LocalHost": true,
-		"app.localhost": false, "10.0.0.1": false, "pypi.org": false, "": false,
+		"::ffff:127.0.0.1": true,  // IPv4-mapped, still a literal loopback
+		"pypi.localhost":   false, // resolved by DNS
+		"localhost.":       false, "localhost.evil.com": false, "127.0.0.1.example.com": false,
+		"10.0.0.1": false, "pypi.org": false, "": false,
 	} {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
