@@ -11,7 +11,8 @@ import (
 
 // TrustedPublishing runs the whole Trusted Publishing sequence of
 // gh-action-pypi-publish against the index: it finds the CI system
-// through ci, asks the index for its audience, and returns a
+// through ci (nil means the zero [oidc.Config]: the process environment),
+// asks the index for its audience, and returns a
 // [Config.TokenSource] fed by ci's identity tokens for that audience,
 // with the unverified claims of the first identity token (for
 // diagnostics such as [oidc.Claims.ReusableWorkflow]). The first upload
@@ -24,6 +25,9 @@ import (
 // [ErrAudienceNotFound]; a CI that does not hand out tokens gives an
 // [*oidc.AmbientError]; other failures are [*Error] values.
 func (c *Config) TrustedPublishing(ctx context.Context, ci *oidc.Config) (oauth2.TokenSource, oidc.Claims, error) {
+	if ci == nil {
+		ci = new(oidc.Config)
+	}
 	if ci.Provider() == "" {
 		return nil, nil, oidc.ErrNoAmbientCredential
 	}
