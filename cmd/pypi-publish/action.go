@@ -11,7 +11,6 @@ import (
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/mint"
-	"github.com/trustpub/pypi/oidc"
 )
 
 // gh-action-pypi-publish's messages (twine-upload.sh, oidc-exchange.py),
@@ -173,7 +172,7 @@ func (a *action) magicLink(names []string) {
 // not match also gets the links that create one.
 func (a *action) trustedPublishingFailed(err error, results []pypi.Result) {
 	msg := explain(err)
-	a.r.Summary(fmt.Sprintf(exchangeFailureSummary, explain(markdownSafe(err))))
+	a.r.Summary(fmt.Sprintf(exchangeFailureSummary, explainIn(err, markdown)))
 	a.r.Error(gha.Annotation{}, exchangeFailurePrefix+msg)
 	var me *mint.Error
 	if errors.As(err, &me) && slices.ContainsFunc(me.Reasons, func(r mint.Reason) bool { return r.Code == "invalid-publisher" }) {
@@ -184,33 +183,6 @@ func (a *action) trustedPublishingFailed(err error, results []pypi.Result) {
 		slices.Sort(names)
 		a.magicLink(slices.Compact(names))
 	}
-}
-
-// markdownSafe returns err, or when it holds a *mint.Error a copy of that
-// whose reasons (the index's words) and claims cannot break out of the
-// Markdown that explain renders them in.
-func markdownSafe(err error) error {
-	var me *mint.Error
-	if !errors.As(err, &me) {
-		return err
-	}
-	inCode := func(s string) string { return strings.ReplaceAll(gha.Line(s), "`", "'") }
-	safe := *me
-	safe.Reasons = make([]mint.Reason, len(me.Reasons))
-	for i, r := range me.Reasons {
-		safe.Reasons[i] = mint.Reason{Code: inCode(r.Code), Description: gha.MarkdownText(r.Description)}
-	}
-	if me.Claims != nil {
-		safe.Claims = oidc.Claims{}
-		for k, v := range me.Claims {
-			if s, ok := me.Claims.Get(k); ok {
-				safe.Claims[k] = inCode(s)
-			} else {
-				safe.Claims[k] = v
-			}
-		}
-	}
-	return &safe
 }
 
 // warning reports a warning of Publish; the reusable-workflow one as the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/mint"
 	"github.com/trustpub/pypi/oidc"
 )
@@ -16,16 +17,35 @@ import (
 // (oidc-exchange.py) word for word from the structured errors and claims
 // of the oidc and mint packages.
 
+// escaper puts the index's words (reasons, claims) into a text: code for
+// a code span, text for running text.
+type escaper struct{ code, text func(string) string }
+
+func same(s string) string { return s }
+
+var (
+	// plain leaves them as they are, for the log and annotations.
+	plain = escaper{code: same, text: same}
+	// markdown keeps them from breaking out of the job summary's Markdown.
+	markdown = escaper{
+		code: func(s string) string { return strings.ReplaceAll(gha.Line(s), "`", "'") },
+		text: gha.MarkdownText,
+	}
+)
+
 // explain returns the message that explains a Trusted Publishing failure,
 // in gh-action-pypi-publish's words.
-func explain(err error) string {
+func explain(err error) string { return explainIn(err, plain) }
+
+// explainIn is explain with the index's words escaped by esc.
+func explainIn(err error, esc escaper) string {
 	var ae *oidc.AmbientError
 	var me *mint.Error
 	switch {
 	case errors.As(err, &ae):
 		return ambientMessage(ae)
 	case errors.As(err, &me):
-		return mintMessage(me)
+		return mintMessage(me, esc)
 	case errors.Is(err, oidc.ErrNoAmbientCredential):
 		return "OpenID Connect token retrieval failed: Attempted to discover OIDC in broken environment"
 	}
@@ -52,10 +72,10 @@ func ambientMessage(e *oidc.AmbientError) string {
 // mintMessage is the action's explanation of a failed audience or
 // mint-token call (for the cases where the action crashes instead, a
 // message in its style).
-func mintMessage(e *mint.Error) string {
+func mintMessage(e *mint.Error, esc escaper) string {
 	switch {
 	case errors.Is(e, mint.ErrMintRejected):
-		return fmt.Sprintf(rejectedMessage, renderReasons(e.Reasons), renderClaims(e.Claims))
+		return fmt.Sprintf(rejectedMessage, renderReasons(e.Reasons, esc), renderClaims(e.Claims, esc))
 	case e.Endpoint == mint.EndpointMintToken && errors.Is(e, mint.ErrBadResponse):
 		switch {
 		case e.Err != nil: // the answer is not JSON
@@ -69,16 +89,16 @@ func mintMessage(e *mint.Error) string {
 	return strings.TrimPrefix(e.Error(), "mint: ")
 }
 
-func renderReasons(reasons []mint.Reason) string {
+func renderReasons(reasons []mint.Reason, esc escaper) string {
 	lines := make([]string, len(reasons))
 	for i, r := range reasons {
-		lines[i] = fmt.Sprintf("* `%s`: %s", r.Code, r.Description)
+		lines[i] = fmt.Sprintf("* `%s`: %s", esc.code(r.Code), esc.text(r.Description))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // renderClaims renders the claims gh-action-pypi-publish shows on a refusal.
-func renderClaims(c oidc.Claims) string {
+func renderClaims(c oidc.Claims, esc escaper) string {
 	var b strings.Builder
 	b.WriteString(claimsHeader)
 	for _, name := range []string{"sub", "repository", "repository_owner", "repository_owner_id", "workflow_ref", "job_workflow_ref", "ref", "environment"} {
@@ -86,6 +106,7 @@ func renderClaims(c oidc.Claims) string {
 		if !ok {
 			v = "MISSING"
 		}
+		v = esc.code(v)
 		fmt.Fprintf(&b, "* `%s`: `%s`\n", name, v)
 	}
 	b.WriteString(claimsFooter)
