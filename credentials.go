@@ -3,14 +3,12 @@ package pypi
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/mint"
 	"github.com/trustpub/pypi/oidc"
-	"github.com/trustpub/pypi/upload"
 )
 
 // tokenUser is the username that makes the password an API token.
@@ -81,59 +79,20 @@ func anonymous(t *target) (*credentials, error) {
 	return &credentials{how: "no credentials"}, nil
 }
 
-// trustedPublishing gets an upload token the way gh-action-pypi-publish
-// does: the index's audience, an identity token for it from the CI, and
-// the exchange of one for the other. The returned source mints again
-// before the token expires.
+// trustedPublishing gets upload tokens by Trusted Publishing, warning
+// when the identity token shows a reusable workflow.
 func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *redact.Set) (*credentials, error) {
 	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger}
-	if oc.Provider() == "" {
-		return nil, &TrustedPublishingError{Err: oidc.ErrNoAmbientCredential}
+	mc := &mint.Config{UploadURL: t.upload.String(), HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
+	ts, claims, err := mc.TrustedPublishing(ctx, oc)
+	if called, caller, ok := claims.ReusableWorkflow(); ok {
+		opts.emit(Event{Kind: EventWarning, Warning: WarningReusableWorkflow, Claims: claims,
+			Title: "Potential workflow misconfiguration",
+			Message: "the job runs the reusable workflow " + called + ", called by " + caller +
+				": PyPI's Trusted Publishing does not officially support reusable workflows"})
 	}
-	idx, err := mint.IndexFromUploadURL(t.upload.String())
 	if err != nil {
-		return nil, &TrustedPublishingError{Err: err}
-	}
-	idx.InsecureHTTP = upload.IsLoopbackHTTP(t.upload.String()) // a fake index in a test
-	mc := mint.Config{Index: idx, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
-	audience, err := mc.Audience(ctx)
-	if err != nil {
-		return nil, &TrustedPublishingError{Err: err}
-	}
-	opts.logger().Debug("pypi: trusted publishing", "exchange", idx.MintURL(), "audience", audience)
-	ids, err := oc.TokenSource(ctx, audience)
-	if err != nil {
-		return nil, &TrustedPublishingError{Err: err}
-	}
-	mc.Identity = &firstClaims{src: ids, seen: func(c oidc.Claims) {
-		if w := c.ReusableWorkflowWarning(); w != "" {
-			opts.emit(Event{Kind: EventWarning, Title: "Potential workflow misconfiguration", Message: w})
-		}
-	}}
-	ts := mint.TokenSource(ctx, mc)
-	if _, err := ts.Token(); err != nil {
 		return nil, &TrustedPublishingError{Err: err}
 	}
 	return &credentials{token: ts, trusted: true, how: "trusted publishing"}, nil
-}
-
-// firstClaims passes identity tokens through, showing the claims of the
-// first one to seen (for the reusable-workflow warning).
-type firstClaims struct {
-	src  oauth2.TokenSource
-	once sync.Once
-	seen func(oidc.Claims)
-}
-
-func (f *firstClaims) Token() (*oauth2.Token, error) {
-	tok, err := f.src.Token()
-	if err != nil {
-		return nil, err
-	}
-	f.once.Do(func() {
-		if c, err := oidc.ParseUnverified(tok.AccessToken); err == nil {
-			f.seen(c)
-		}
-	})
-	return tok, nil
 }

@@ -1,5 +1,7 @@
 package pypi
 
+import "github.com/trustpub/pypi/oidc"
+
 // EventKind tells what an Event reports.
 type EventKind int
 
@@ -10,8 +12,8 @@ const (
 	// Verdict; Outcome is not final yet. Reported for every file, in the
 	// order of the files, before anything is sent.
 	EventChecked EventKind = iota + 1
-	// EventWarning: something the user should know; Title and Message say
-	// what (e.g. the job runs in a reusable workflow).
+	// EventWarning: something the user should know; Warning says which,
+	// Title and Message say what in a line each.
 	EventWarning
 	// EventAuthenticated: credentials were obtained; Message says which:
 	// "trusted publishing", "an API token", "a username and password" or
@@ -36,4 +38,26 @@ type Event struct {
 	Result  *Result // EventChecked, EventDone
 	Title   string  // EventWarning: a short title
 	Message string  // EventWarning, EventAuthenticated
+	// Warning says which warning an EventWarning is.
+	Warning Warning
+	// Claims are the unverified claims of the identity token, for
+	// WarningReusableWorkflow.
+	Claims oidc.Claims
 }
+
+// Warning identifies an EventWarning, for callers that word it their own
+// way.
+type Warning int
+
+const (
+	// WarningOther (the zero value) is a warning without data of its own.
+	WarningOther Warning = iota
+	// WarningReusableWorkflow: the identity token shows a GitHub reusable
+	// workflow (see oidc.Claims.ReusableWorkflow), which PyPI's Trusted
+	// Publishing does not officially support.
+	WarningReusableWorkflow
+	// WarningAttestationsIgnored: attestations were requested but are not
+	// sent, since the upload is not by Trusted Publishing to PyPI or
+	// TestPyPI.
+	WarningAttestationsIgnored
+)

@@ -38,17 +38,6 @@ const (
 	TrustedPublishingNever
 )
 
-// String returns "auto", "always" or "never".
-func (m TrustedPublishing) String() string {
-	switch m {
-	case TrustedPublishingAlways:
-		return "always"
-	case TrustedPublishingNever:
-		return "never"
-	}
-	return "auto"
-}
-
 // Checks selects the rules the files are checked against before upload.
 type Checks int
 
@@ -101,8 +90,9 @@ type Options struct {
 	Files []string
 
 	// Repository is where to upload: "" or PyPI for PyPI, TestPyPI for
-	// TestPyPI, or the URL of any index's legacy upload endpoint. Plain
-	// http is accepted only for loopback addresses.
+	// TestPyPI (names in any case; see UploadURL), or the URL of any
+	// index's legacy upload endpoint. Plain http is accepted only for
+	// loopback addresses.
 	Repository string
 	// IndexURL is the root of the index's read APIs (simple and JSON),
 	// used to find files already uploaded and to link to them; "" derives

@@ -166,7 +166,7 @@ func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attest
 		if !t.public {
 			why = "the repository is not PyPI or TestPyPI, which alone support PEP 740 attestations"
 		}
-		opts.emit(Event{Kind: EventWarning, Title: "attestations ignored",
+		opts.emit(Event{Kind: EventWarning, Warning: WarningAttestationsIgnored, Title: "attestations ignored",
 			Message: "Attestations were requested, but " + why + ". They are not sent."})
 	}
 	return upload.NoAttestations

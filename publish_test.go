@@ -254,8 +254,8 @@ func TestPublishDryRun(t *testing.T) {
 	}
 }
 
-// Failures of trusted publishing carry gh-action-pypi-publish's
-// explanation, and no token.
+// Failures of trusted publishing say what failed, in one line, and carry
+// no token.
 func TestPublishTrustedPublishingFailures(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -264,8 +264,8 @@ func TestPublishTrustedPublishingFailures(t *testing.T) {
 		want error
 		text string
 	}{
-		{"no permission", pypitest.GitHubRun{NoIDToken: true}, oidc.ErrMissingIDTokenPermission, "id-token: write"},
-		{"fork", pypitest.GitHubRun{Fork: true, EventName: "pull_request"}, oidc.ErrForkPR, "pull request on a fork"},
+		{"no permission", pypitest.GitHubRun{NoIDToken: true}, oidc.ErrMissingIDTokenPermission, "missing or insufficient OIDC token permissions"},
+		{"fork", pypitest.GitHubRun{Fork: true, EventName: "pull_request"}, oidc.ErrForkPR, "missing or insufficient OIDC token permissions"},
 		{"no publisher", pypitest.GitHubRun{}, mint.ErrMintRejected, "invalid-publisher"},
 	}
 	for _, tt := range tests {
@@ -284,8 +284,8 @@ func TestPublishTrustedPublishingFailures(t *testing.T) {
 			if !errors.As(err, &tpe) || !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want a TrustedPublishingError of %v", err, tt.want)
 			}
-			if !strings.Contains(err.Error(), tt.text) {
-				t.Errorf("error does not say %q:\n%v", tt.text, err)
+			if !strings.Contains(err.Error(), tt.text) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error does not say %q in one line:\n%v", tt.text, err)
 			}
 			for _, secret := range []string{f.env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"], jtiFree(f)} {
 				if secret != "" && (strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret)) {
@@ -323,8 +323,11 @@ func TestPublishReusableWorkflowWarning(t *testing.T) {
 	// The publisher names the reusable workflow, so minting fails; the
 	// warning comes first all the same.
 	pypi.Publish(context.Background(), opts)
-	if len(warnings) != 1 || !strings.Contains(warnings[0].Message, "reusable workflow") {
-		t.Errorf("warnings: %+v", warnings)
+	if len(warnings) != 1 || warnings[0].Warning != pypi.WarningReusableWorkflow || !strings.Contains(warnings[0].Message, "reusable workflow") {
+		t.Fatalf("warnings: %+v", warnings)
+	}
+	if called, _, ok := warnings[0].Claims.ReusableWorkflow(); !ok || called != "octo-org/shared/.github/workflows/publish.yml@refs/heads/main" {
+		t.Errorf("the warning's claims show the reusable workflow %q, %v", called, ok)
 	}
 }
 

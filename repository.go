@@ -18,15 +18,22 @@ type target struct {
 	public bool     // PyPI or TestPyPI
 }
 
-// resolveTarget turns Options.Repository and Options.IndexURL into a target.
-func resolveTarget(repository, indexURL string) (*target, error) {
-	raw := repository
+// UploadURL returns the upload URL that an Options.Repository stands
+// for: upload.PyPIURL for "" and PyPI, upload.TestPyPIURL for TestPyPI
+// (names in any case), else repository itself.
+func UploadURL(repository string) string {
 	switch strings.ToLower(repository) {
 	case "", PyPI:
-		raw = upload.PyPIURL
+		return upload.PyPIURL
 	case TestPyPI:
-		raw = upload.TestPyPIURL
+		return upload.TestPyPIURL
 	}
+	return repository
+}
+
+// resolveTarget turns Options.Repository and Options.IndexURL into a target.
+func resolveTarget(repository, indexURL string) (*target, error) {
+	raw := UploadURL(repository)
 	root, err := upload.IndexURL(raw) // which also checks raw
 	if err != nil {
 		return nil, fmt.Errorf("pypi: repository %q: want %q, %q or an upload URL such as %s", withoutUserinfo(repository), PyPI, TestPyPI, upload.PyPIURL)

@@ -158,8 +158,8 @@ func (e *FilesError) Unwrap() []error { return e.Errs }
 
 // TrustedPublishingError is a failure to get an upload token by Trusted
 // Publishing. Err is an *oidc.AmbientError, a *mint.Error or
-// oidc.ErrNoAmbientCredential; their Message methods give
-// gh-action-pypi-publish's explanations.
+// oidc.ErrNoAmbientCredential, whose fields let a caller explain the
+// failure in its own words.
 type TrustedPublishingError struct {
 	Err error
 }

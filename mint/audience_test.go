@@ -25,19 +25,19 @@ func TestAudience(t *testing.T) {
 		{"404", reply(404, "text/html", "<h1>Not Found</h1>"),
 			"mint: audience retrieval failed: repository at HOST does not indicate trusted publishing support", ErrAudienceNotFound},
 		{"500", reply(500, "text/plain", "oops"),
-			"mint: audience retrieval failed: repository at HOST responded with unexpected 500: Internal Server Error", ErrAudienceUnexpected},
+			"mint: audience retrieval failed: repository at HOST responded with unexpected 500: Internal Server Error", ErrBadResponse},
 		{"503 HTML", reply(503, "text/html", "<html><body>Service Unavailable</body></html>"),
-			"mint: audience retrieval failed: repository at HOST responded with unexpected 503: Service Unavailable", ErrAudienceUnexpected},
+			"mint: audience retrieval failed: repository at HOST responded with unexpected 503: Service Unavailable", ErrBadResponse},
 		{"599", reply(599, "", ""),
-			"mint: audience retrieval failed: repository at HOST responded with unexpected 599: Unknown Status", ErrAudienceUnexpected},
+			"mint: audience retrieval failed: repository at HOST responded with unexpected 599: Unknown Status", ErrBadResponse},
 		{"200 not JSON", reply(200, "text/html", "<html>pypi</html>"),
-			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrAudienceMalformed},
+			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrBadResponse},
 		{"200 without audience", reply(200, "application/json", `{"aud":"pypi"}`),
-			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrAudienceMalformed},
+			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrBadResponse},
 		{"200 empty audience", reply(200, "application/json", `{"audience":""}`),
-			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrAudienceMalformed},
+			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrBadResponse},
 		{"200 audience not a string", reply(200, "application/json", `{"audience":7}`),
-			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrAudienceMalformed},
+			`mint: audience retrieval failed: repository at HOST responded with 200 but no audience (want a JSON object with an "audience" string)`, ErrBadResponse},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,11 +50,11 @@ func TestAudience(t *testing.T) {
 				}
 				return
 			}
-			if got, want := errText(err), strings.ReplaceAll(tt.want, "HOST", c.Index.Host); got != want {
+			if got, want := errText(err), strings.ReplaceAll(tt.want, "HOST", hostOf(c)); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
 			var me *Error
-			if !errors.Is(err, tt.kind) || !errors.As(err, &me) || me.Host != c.Index.Host {
+			if !errors.Is(err, tt.kind) || !errors.As(err, &me) || me.Host != hostOf(c) || me.Endpoint != EndpointAudience {
 				t.Errorf("err = %#v; want an *Error of kind %v", err, tt.kind)
 			}
 		})
@@ -69,7 +69,7 @@ func TestAudienceUnreachable(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := c.Audience(ctx)
-		want := `mint: request to the index at ` + c.Index.Host + ` failed: Get "http://` + c.Index.Host + `/_/oidc/audience": context deadline exceeded`
+		want := `mint: request to the index at ` + hostOf(c) + ` failed: Get "http://` + hostOf(c) + `/_/oidc/audience": context deadline exceeded`
 		if got := errText(err); got != want {
 			t.Errorf("error:\n%s\nwant:\n%s", got, want)
 		}

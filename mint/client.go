@@ -29,16 +29,13 @@ const (
 )
 
 // Config says which index to ask for tokens and how. The zero value talks
-// to PyPI with an [http.Client] using [http.DefaultTransport]; Identity must
-// be set for [TokenSource].
+// to PyPI with an [http.Client] using [http.DefaultTransport].
 type Config struct {
-	// Index is the index to mint tokens at; the zero value is PyPI.
-	Index Index
-
-	// Identity supplies a fresh CI identity token (a JWT, as AccessToken)
-	// on every Token call, such as an [oidc.Config.TokenSource]. It must not
-	// cache: PyPI accepts each JWT once. Only [TokenSource] uses it.
-	Identity oauth2.TokenSource
+	// UploadURL is the index's upload URL; its Trusted Publishing
+	// endpoints are on the same origin (scheme, host and port), as
+	// gh-action-pypi-publish finds them. "" means PyPI. Plain http is
+	// accepted only for a loopback address (a fake index in a test).
+	UploadURL string
 
 	// HTTPClient makes the requests; nil means a client with
 	// [http.DefaultTransport]. Each request is also bounded to 5 s, and
@@ -94,26 +91,26 @@ func (c *Config) mask(secret string) {
 
 // Audience asks the index which audience its identity tokens must carry
 // ("pypi" for PyPI, "testpypi" for TestPyPI). Failures are [*Error] values
-// of kinds ErrAudienceForbidden, ErrAudienceNotFound,
-// ErrAudienceUnexpected, ErrAudienceMalformed and ErrUnreachable.
+// matching ErrAudienceForbidden, ErrAudienceNotFound, ErrBadResponse or
+// ErrUnreachable.
 func (c *Config) Audience(ctx context.Context) (string, error) {
-	status, body, err := c.send(ctx, http.MethodGet, c.Index.AudienceURL(), nil)
+	host, status, body, err := c.send(ctx, http.MethodGet, EndpointAudience, nil)
 	if err != nil {
 		return "", err
 	}
-	return c.audienceResult(status, body)
+	return audienceResult(host, status, body)
 }
 
 // audienceResult judges the audience endpoint's response.
-func (c *Config) audienceResult(status int, body []byte) (string, error) {
-	e := &Error{Host: c.Index.host(), Status: status}
+func audienceResult(host string, status int, body []byte) (string, error) {
+	e := &Error{Endpoint: EndpointAudience, Host: host, Status: status}
 	switch {
 	case status == http.StatusForbidden:
-		e.Kind = ErrAudienceForbidden
+		e.kind = ErrAudienceForbidden
 	case status == http.StatusNotFound:
-		e.Kind = ErrAudienceNotFound
+		e.kind = ErrAudienceNotFound
 	case status < 200 || status > 299:
-		e.Kind = ErrAudienceUnexpected
+		e.kind = ErrBadResponse
 	default:
 		var payload struct {
 			Audience *string `json:"audience"`
@@ -121,56 +118,54 @@ func (c *Config) audienceResult(status int, body []byte) (string, error) {
 		if json.Unmarshal(body, &payload) == nil && payload.Audience != nil && *payload.Audience != "" {
 			return *payload.Audience, nil
 		}
-		e.Kind = ErrAudienceMalformed
+		e.kind = ErrBadResponse
 	}
 	return "", e
 }
 
 // Mint exchanges the identity token jwt for a PyPI upload token, returned
 // as AccessToken with its Expiry (from the response's "expires", or 900 s
-// from now). Failures are [*Error] values of kinds ErrMintRejected,
-// ErrMintMalformedJSON, ErrMintNoReasons, ErrMintNoToken and
-// ErrUnreachable; none contains either token.
+// from now). Failures are [*Error] values matching ErrMintRejected,
+// ErrBadResponse or ErrUnreachable; none contains either token.
 func (c *Config) Mint(ctx context.Context, jwt string) (*oauth2.Token, error) {
 	c.mask(jwt)
 	reqBody, err := json.Marshal(map[string]string{"token": jwt})
 	if err != nil {
 		return nil, err // cannot happen: a map of strings always encodes
 	}
-	c.logger().Debug("mint: selected trusted publishing exchange endpoint", "url", c.Index.MintURL())
-	status, body, err := c.send(ctx, http.MethodPost, c.Index.MintURL(), reqBody)
+	host, status, body, err := c.send(ctx, http.MethodPost, EndpointMintToken, reqBody)
 	if err != nil {
 		return nil, err
 	}
-	return c.mintResult(status, body, jwt)
+	return c.mintResult(host, status, body, jwt)
 }
 
 // mintResult judges the mint-token endpoint's response to jwt, in the
 // order of gh-action-pypi-publish: JSON first, then the status, then the
 // token.
-func (c *Config) mintResult(status int, body []byte, jwt string) (*oauth2.Token, error) {
+func (c *Config) mintResult(host string, status int, body []byte, jwt string) (*oauth2.Token, error) {
 	var payload struct {
 		Token   any             `json:"token"`
 		Expires any             `json:"expires"`
 		Errors  json.RawMessage `json:"errors"`
 	}
-	e := &Error{Host: c.Index.host(), Status: status}
+	e := &Error{Endpoint: EndpointMintToken, Host: host, Status: status, kind: ErrBadResponse}
+	if err := json.Unmarshal(body, &payload); err != nil {
+		e.Err = err
+		return nil, e
+	}
 	switch {
-	case json.Unmarshal(body, &payload) != nil:
-		e.Kind = ErrMintMalformedJSON
 	case status < 200 || status > 299:
 		var reasons []Reason
 		if json.Unmarshal(payload.Errors, &reasons) != nil || reasons == nil {
-			e.Kind = ErrMintNoReasons
 			break
 		}
-		e.Kind = ErrMintRejected
+		e.kind = ErrMintRejected
 		e.Reasons = c.redactReasons(reasons, jwt)
 		e.Claims, _ = oidc.ParseUnverified(jwt) // nil claims render as MISSING
 	default:
 		token, ok := payload.Token.(string)
 		if !ok || token == "" {
-			e.Kind = ErrMintNoToken
 			break
 		}
 		c.mask(token)
@@ -178,19 +173,29 @@ func (c *Config) mintResult(status int, body []byte, jwt string) (*oauth2.Token,
 		if exp, ok := payload.Expires.(float64); ok && exp > 0 {
 			expiry = time.Unix(int64(exp), 0)
 		}
-		c.logger().Debug("mint: minted an upload token", "index", c.Index.host(), "expires", expiry)
+		c.logger().Debug("mint: minted an upload token", "index", host, "expires", expiry)
 		return &oauth2.Token{AccessToken: token, Expiry: expiry}, nil
 	}
 	return nil, e
 }
 
-// send makes one request to the index and returns the status and body.
-func (c *Config) send(ctx context.Context, method, target string, body []byte) (int, []byte, error) {
+// send makes one request to the index's Trusted Publishing endpoint and
+// returns the index's host, the status and the body.
+func (c *Config) send(ctx context.Context, method string, endpoint Endpoint, body []byte) (string, int, []byte, error) {
+	origin, err := base(c.UploadURL)
+	if err != nil {
+		return "", 0, nil, err
+	}
+	target := origin.JoinPath("_", "oidc", string(endpoint)).String()
+	c.logger().Debug("mint: trusted publishing endpoint", "url", target)
+	fail := func(status int, err error) (string, int, []byte, error) {
+		return "", 0, nil, &Error{Endpoint: endpoint, Host: origin.Host, Status: status, Err: err, kind: ErrUnreachable}
+	}
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
-		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
+		return fail(0, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -198,14 +203,14 @@ func (c *Config) send(ctx context.Context, method, target string, body []byte) (
 	}
 	resp, err := c.client().Do(req)
 	if err != nil {
-		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Err: err}
+		return fail(0, err)
 	}
 	defer resp.Body.Close()
 	data, err := bounded.ReadAll(resp, maxBody)
 	if err != nil {
-		return 0, nil, &Error{Kind: ErrUnreachable, Host: c.Index.host(), Status: resp.StatusCode, Err: err}
+		return fail(resp.StatusCode, err)
 	}
-	return resp.StatusCode, data, nil
+	return origin.Host, resp.StatusCode, data, nil
 }
 
 // redactReasons removes the identity token, and Secrets, from the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -52,11 +51,7 @@ func TestEndToEnd(t *testing.T) {
 
 	env := iss.Env()
 	oc := &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}
-	u, err := url.Parse(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := Config{Index: Index{Host: u.Host, InsecureHTTP: true}, HTTPClient: srv.Client(), Now: clk.Now}
+	c := Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Now: clk.Now}
 
 	aud, err := c.Audience(t.Context())
 	if err != nil || aud != srv.Audience() {
@@ -67,8 +62,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recording{ts: identity}
-	c.Identity = rec
-	ts := TokenSource(t.Context(), c)
+	ts := c.TokenSource(t.Context(), rec)
 
 	first, err := ts.Token()
 	if err != nil {
@@ -175,8 +169,61 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		claims, err := oidc.ParseUnverified(tok.AccessToken)
-		if err != nil || claims.ReusableWorkflowWarning() == "" {
+		if _, _, ok := claims.ReusableWorkflow(); err != nil || !ok {
 			t.Errorf("no reusable-workflow warning for a token from a reusable workflow (err %v)", err)
+		}
+	})
+}
+
+// TestTrustedPublishing runs the whole sequence in one call: outside CI
+// it fails before any request; in a GitHub job it returns a source whose
+// first token is already minted, with the identity token's claims, which
+// it returns with a refusal too.
+func TestTrustedPublishing(t *testing.T) {
+	t.Parallel()
+	iss := pypitest.NewIssuer(t)
+	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
+	c := &Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client()}
+	ci := func(iss *pypitest.Issuer) *oidc.Config {
+		env := iss.Env()
+		return &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}
+	}
+
+	t.Run("outside CI", func(t *testing.T) {
+		t.Parallel()
+		ts, claims, err := c.TrustedPublishing(t.Context(), &oidc.Config{Getenv: func(string) string { return "" }})
+		if !errors.Is(err, oidc.ErrNoAmbientCredential) || ts != nil || claims != nil {
+			t.Errorf("TrustedPublishing = %v, %v, %v; want ErrNoAmbientCredential alone", ts, claims, err)
+		}
+	})
+	t.Run("GitHub", func(t *testing.T) {
+		t.Parallel()
+		ts, claims, err := c.TrustedPublishing(t.Context(), ci(iss))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if repo, _ := claims.Get("repository"); repo != iss.Run().Slug() {
+			t.Errorf("claims repository = %q; want %q", repo, iss.Run().Slug())
+		}
+		tok, err := ts.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if minted := srv.Minted(); len(minted) == 0 || minted[0].Token != tok.AccessToken {
+			t.Errorf("the source's token is not the one minted first (%d minted)", len(minted))
+		}
+	})
+	t.Run("reusable workflow refused", func(t *testing.T) {
+		t.Parallel()
+		other := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		c := &Config{UploadURL: c.UploadURL, HTTPClient: srv.Client()}
+		_, claims, err := c.TrustedPublishing(t.Context(), ci(other))
+		if !errors.Is(err, ErrMintRejected) {
+			t.Errorf("err = %v; want ErrMintRejected (the publisher does not match)", err)
+		}
+		if called, _, ok := claims.ReusableWorkflow(); !ok || called != "octo-org/shared/.github/workflows/publish.yml@refs/heads/main" {
+			t.Errorf("claims.ReusableWorkflow() = %q, %v; want the called workflow", called, ok)
 		}
 	})
 }

@@ -12,30 +12,20 @@ import (
 // Sentinels classifying an [*Error]; test for them with [errors.Is].
 var (
 	// ErrAudienceForbidden: the audience endpoint answered 403, PyPI's
-	// answer when trusted publishing is disabled.
+	// answer when Trusted Publishing is disabled.
 	ErrAudienceForbidden = errors.New("mint: trusted publishing disabled")
 	// ErrAudienceNotFound: the audience endpoint answered 404; the index
-	// does not support trusted publishing.
+	// does not support Trusted Publishing.
 	ErrAudienceNotFound = errors.New("mint: trusted publishing not supported")
-	// ErrAudienceUnexpected: the audience endpoint answered another
-	// non-2xx status.
-	ErrAudienceUnexpected = errors.New("mint: unexpected audience response status")
-	// ErrAudienceMalformed: the audience endpoint answered 2xx without a
-	// JSON object holding an "audience" string.
-	ErrAudienceMalformed = errors.New("mint: malformed audience response")
 	// ErrMintRejected: the index refused the identity token and said why
-	// (Error.Reasons).
+	// (Error.Reasons), typically a publisher that does not match.
 	ErrMintRejected = errors.New("mint: token request rejected")
-	// ErrMintMalformedJSON: the mint-token response was not JSON (an HTML
-	// error page, typically).
-	ErrMintMalformedJSON = errors.New("mint: token response is not JSON")
-	// ErrMintNoReasons: the index refused the request with JSON that has no
-	// "errors" list.
-	ErrMintNoReasons = errors.New("mint: token request failed without reasons")
-	// ErrMintNoToken: a 2xx response without a "token" string.
-	ErrMintNoToken = errors.New("mint: token response has no token")
-	// ErrUnreachable: the request did not get a response (connection
-	// refused, timeout, ...); Error.Err holds the cause.
+	// ErrBadResponse: the index answered outside the protocol (an
+	// unexpected status, an HTML error page, JSON without the expected
+	// fields), which suggests a server problem: try again later.
+	ErrBadResponse = errors.New("mint: bad response from the index")
+	// ErrUnreachable: the request did not get a whole response
+	// (connection refused, timeout, ...); Error.Err holds the cause.
 	ErrUnreachable = errors.New("mint: index unreachable")
 )
 
@@ -45,84 +35,76 @@ type Reason struct {
 	Description string `json:"description"` // e.g. "valid token, but no corresponding publisher (...)"
 }
 
-// Error is a failed audience or mint-token call.
+// Endpoint names one of an index's Trusted Publishing endpoints, the last
+// segment of its path under /_/oidc/.
+type Endpoint string
+
+// The endpoints, in the order they are called.
+const (
+	EndpointAudience  Endpoint = "audience"
+	EndpointMintToken Endpoint = "mint-token"
+)
+
+// Error is a failed audience or mint-token call. Its fields let a caller
+// explain the failure in its own words; Error returns one line.
 type Error struct {
-	// Kind is the sentinel that classifies the failure (ErrMintRejected, ...).
-	Kind error
+	// Endpoint is the call that failed.
+	Endpoint Endpoint
 	// Host is the index's host (and port).
 	Host string
 	// Status is the HTTP status, or 0 when there was no response.
 	Status int
-	// Reasons are the index's errors[] entries, with the identity token
-	// redacted from them.
+	// Reasons are the index's errors[] entries (ErrMintRejected), with
+	// the identity token redacted from them.
 	Reasons []Reason
-	// Claims are the identity token's unverified claims (mint-token calls
+	// Claims are the identity token's unverified claims (ErrMintRejected
 	// only; nil when the token could not be decoded).
 	Claims oidc.Claims
-	// Err is the transport error, for ErrUnreachable.
+	// Err is the cause: the transport error for ErrUnreachable, the JSON
+	// error when a mint-token answer is not JSON; else nil.
 	Err error
+
+	kind error
 }
 
-// Error returns "mint: " and [Error.Message].
-func (e *Error) Error() string { return "mint: " + e.Message() }
-
-// Unwrap returns the transport error, if any.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is e's Kind.
-func (e *Error) Is(target error) bool { return target != nil && target == e.Kind }
-
-// Message is the explanation gh-action-pypi-publish gives for the failure
-// (for the cases where the action crashes instead, a message in its style).
-func (e *Error) Message() string {
-	audience := "audience retrieval failed: repository at " + e.Host
-	switch e.Kind {
-	case ErrAudienceForbidden:
+// Error returns one line saying what failed, with the index's reasons.
+func (e *Error) Error() string {
+	audience := "mint: audience retrieval failed: repository at " + e.Host
+	switch {
+	case e.kind == ErrAudienceForbidden:
 		return audience + " has trusted publishing disabled"
-	case ErrAudienceNotFound:
+	case e.kind == ErrAudienceNotFound:
 		return audience + " does not indicate trusted publishing support"
-	case ErrAudienceUnexpected:
-		return fmt.Sprintf("%s responded with unexpected %d: %s", audience, e.Status, statusPhrase(e.Status))
-	case ErrAudienceMalformed:
-		return fmt.Sprintf("%s responded with %d but no audience (want a JSON object with an \"audience\" string)", audience, e.Status)
-	case ErrMintMalformedJSON:
-		return fmt.Sprintf(malformedJSONMessage, e.Status)
-	case ErrMintRejected:
-		return fmt.Sprintf(rejectedMessage, e.renderReasons(), renderClaims(e.Claims))
-	case ErrMintNoReasons:
-		return fmt.Sprintf(noReasonsMessage, e.Status, statusPhrase(e.Status))
-	case ErrMintNoToken:
-		return noTokenMessage
-	case ErrUnreachable:
-		return fmt.Sprintf("request to the index at %s failed: %v", e.Host, e.Err)
-	}
-	return fmt.Sprintf("request to the index at %s failed with status %d", e.Host, e.Status)
-}
-
-func (e *Error) renderReasons() string {
-	lines := make([]string, len(e.Reasons))
-	for i, r := range e.Reasons {
-		lines[i] = fmt.Sprintf("* `%s`: %s", r.Code, r.Description)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// renderClaims renders the claims gh-action-pypi-publish shows on a refusal.
-func renderClaims(c oidc.Claims) string {
-	var b strings.Builder
-	b.WriteString(claimsHeader)
-	for _, name := range []string{"sub", "repository", "repository_owner", "repository_owner_id", "workflow_ref", "job_workflow_ref", "ref", "environment"} {
-		v, ok := c.Get(name)
-		if !ok {
-			v = "MISSING"
+	case e.kind == ErrUnreachable:
+		return fmt.Sprintf("mint: request to the index at %s failed: %v", e.Host, e.Err)
+	case e.kind == ErrMintRejected:
+		reasons := make([]string, len(e.Reasons))
+		for i, r := range e.Reasons {
+			reasons[i] = oneLine(r.Code + ": " + r.Description)
 		}
-		fmt.Fprintf(&b, "* `%s`: `%s`\n", name, v)
+		return fmt.Sprintf("mint: token request refused by %s: %s", e.Host, strings.Join(reasons, "; "))
+	case e.Endpoint == EndpointAudience && (e.Status < 200 || e.Status > 299):
+		return fmt.Sprintf("%s responded with unexpected %d: %s", audience, e.Status, statusPhrase(e.Status))
+	case e.Endpoint == EndpointAudience:
+		return fmt.Sprintf("%s responded with %d but no audience (want a JSON object with an \"audience\" string)", audience, e.Status)
+	case e.Err != nil:
+		return fmt.Sprintf("mint: token request failed: %s answered %d with a body that is not JSON", e.Host, e.Status)
+	case e.Status < 200 || e.Status > 299:
+		return fmt.Sprintf("mint: token request failed: %s answered %d %s and gave no reasons", e.Host, e.Status, statusPhrase(e.Status))
 	}
-	b.WriteString(claimsFooter)
-	return b.String()
+	return fmt.Sprintf("mint: token response error: %s answered %d without a token", e.Host, e.Status)
 }
 
-// statusPhrase is Python's HTTPStatus phrase, for the statuses it knows.
+// Unwrap returns the sentinel that classifies e and its cause, if any.
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.kind}
+	}
+	return []error{e.kind, e.Err}
+}
+
+// statusPhrase is Python's HTTPStatus phrase for code ("Unknown Status"
+// for a code it does not know), as gh-action-pypi-publish prints it.
 func statusPhrase(code int) string {
 	if s := http.StatusText(code); s != "" {
 		return s
@@ -130,40 +112,5 @@ func statusPhrase(code int) string {
 	return "Unknown Status"
 }
 
-const (
-	malformedJSONMessage = `Token request failed: the index produced an unexpected
-%d response.
-
-This strongly suggests a server configuration or downtime issue; wait
-a few minutes and try again.
-
-You can monitor PyPI's status here: https://status.python.org/`
-
-	// The blank line before the claims is doubled, as in the action, whose
-	// claims template starts with a newline.
-	rejectedMessage = `Token request failed: the server refused the request for the following reasons:
-
-%s
-
-This generally indicates a trusted publisher configuration error, but could
-also indicate an internal error on GitHub or PyPI's part.
-
-%s`
-
-	claimsHeader = "\nThe claims rendered below are **for debugging purposes only**. You should **not**\n" +
-		"use them to configure a trusted publisher unless they already match your expectations.\n\n" +
-		"If a claim is not present in the claim set, then it is rendered as `MISSING`.\n\n"
-
-	claimsFooter = "\nSee https://docs.pypi.org/trusted-publishers/troubleshooting/ for more help."
-
-	noReasonsMessage = `Token request failed: the index responded with %d %s
-and gave no reasons.
-
-This strongly suggests a server configuration or downtime issue; wait
-a few minutes and try again.`
-
-	noTokenMessage = `Token response error: the index gave us an invalid response.
-
-This strongly suggests a server configuration or downtime issue; wait
-a few minutes and try again.`
-)
+// oneLine folds the index's text, which may span lines, into one.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

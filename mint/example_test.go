@@ -2,22 +2,30 @@ package mint_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/mint"
+	"github.com/trustpub/pypi/oidc"
 )
 
-// A stand-in for PyPI's two trusted-publishing endpoints.
+// A stand-in for PyPI's two Trusted Publishing endpoints and GitHub's
+// token endpoint.
 func fakePyPI() *httptest.Server {
 	mux := http.NewServeMux()
+	// GitHub's token endpoint, for a job with `id-token: write`.
+	mux.HandleFunc("GET /idtoken", func(w http.ResponseWriter, r *http.Request) {
+		claims, _ := json.Marshal(map[string]any{"aud": r.URL.Query().Get("audience"), "repository": "octo/pkg"})
+		enc := base64.RawURLEncoding.EncodeToString
+		json.NewEncoder(w).Encode(map[string]string{"value": enc([]byte(`{"alg":"RS256"}`)) + "." + enc(claims) + ".sig"})
+	})
 	mux.HandleFunc("GET /_/oidc/audience", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"audience": "pypi"}`)
 	})
@@ -41,14 +49,12 @@ func (identity) Token() (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJweXBpIn0.c2ln"}, nil
 }
 
-func ExampleTokenSource() {
+func ExampleConfig_TokenSource() {
 	srv := fakePyPI()
 	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
 
-	c := mint.Config{
-		// Real code: mint.IndexFromUploadURL("https://upload.pypi.org/legacy/").
-		Index:      mint.Index{Host: u.Host, InsecureHTTP: true},
+	c := &mint.Config{
+		UploadURL:  srv.URL + "/legacy/", // Real code: "" for PyPI.
 		HTTPClient: srv.Client(),
 		Now:        func() time.Time { return time.Unix(1764072900, 0) },
 		Masker:     func(string) { fmt.Println("::add-mask::<the token>") },
@@ -61,9 +67,8 @@ func ExampleTokenSource() {
 	}
 	fmt.Println("audience:", aud)
 
-	// Real code: c.Identity, err = oidc.Ambient(ctx, aud).
-	c.Identity = identity{}
-	tok, err := mint.TokenSource(ctx, c).Token()
+	// Real code: identity, err := new(oidc.Config).TokenSource(ctx, aud).
+	tok, err := c.TokenSource(ctx, identity{}).Token()
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -79,8 +84,7 @@ func ExampleTokenSource() {
 func ExampleConfig_Mint_rejected() {
 	srv := fakePyPI()
 	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	c := &mint.Config{Index: mint.Index{Host: u.Host, InsecureHTTP: true}, HTTPClient: srv.Client()}
+	c := &mint.Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client()}
 
 	_, err := c.Mint(context.Background(), "not-a-jwt")
 	var me *mint.Error
@@ -91,12 +95,28 @@ func ExampleConfig_Mint_rejected() {
 	// 422 invalid-payload true
 }
 
-func ExampleIndex_PublisherFormURL() {
-	ix, _ := mint.IndexFromUploadURL(mint.TestPyPIUploadURL)
-	link, ok := ix.PublisherFormURL("sampleproject", mint.GitHubPublisher{
-		Owner: "pypa", Repository: "sampleproject", WorkflowFilename: "release.yml",
-	})
-	fmt.Println(link, ok)
+func ExampleConfig_TrustedPublishing() {
+	srv := fakePyPI()
+	defer srv.Close()
+	// What the runner sets for a GitHub Actions job with `id-token: write`.
+	env := map[string]string{
+		"GITHUB_ACTIONS":                 "true",
+		"ACTIONS_ID_TOKEN_REQUEST_URL":   srv.URL + "/idtoken?api-version=2.0",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "runner-secret",
+	}
+	ci := &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: srv.Client()}
+	// Real code: mint.Config{} for PyPI, and new(oidc.Config).
+	c := &mint.Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client()}
+
+	tokens, claims, err := c.TrustedPublishing(context.Background(), ci)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	repo, _ := claims.Get("repository")
+	_, _, reusable := claims.ReusableWorkflow()
+	tok, _ := tokens.Token() // the token minted already, reused
+	fmt.Println(ci.Provider(), repo, reusable, tok.AccessToken)
 	// Output:
-	// https://test.pypi.org/manage/project/sampleproject/settings/publishing/?provider=github&owner=pypa&repository=sampleproject&workflow_filename=release.yml true
+	// GitHub octo/pkg false pypi-AgEIcHlwaS5vcmc
 }

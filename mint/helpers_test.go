@@ -40,8 +40,13 @@ func serve(t *testing.T, h http.HandlerFunc) (*Config, *httptest.Server) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return &Config{Index: Index{Host: u.Host, InsecureHTTP: true}, HTTPClient: srv.Client()}, srv
+	return &Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client()}, srv
+}
+
+// hostOf is the host and port of c's index.
+func hostOf(c *Config) string {
+	u, _ := url.Parse(c.UploadURL)
+	return u.Host
 }
 
 // reply answers every request with status and body.

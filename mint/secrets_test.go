@@ -53,8 +53,8 @@ func TestNoSecretInErrorsLogsOrFormatting(t *testing.T) {
 				t.Fatal(err)
 			}
 			c, _ := serve(t, h)
-			c.Identity, c.Masker, c.Logger = identity, mask, logger
-			ts := TokenSource(t.Context(), *c)
+			c.Masker, c.Logger = mask, logger
+			ts := c.TokenSource(t.Context(), identity)
 			tok, err := ts.Token()
 
 			secrets := []string{requestToken, pypiToken, lastJWT()}

@@ -2,7 +2,6 @@ package mint
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -14,24 +13,25 @@ import (
 // with less, a new one is minted (twine's rule, 10 minutes into 15).
 const refreshMargin = 5 * time.Minute
 
-// errNoIdentity is returned by a TokenSource whose Config has no Identity.
-var errNoIdentity = errors.New("mint: Config.Identity is nil: a source of CI identity tokens is needed to mint")
-
-// TokenSource returns a source of PyPI upload tokens minted at c.Index. It
-// reuses a token while more than five minutes of its life remain (by
+// TokenSource returns a source of PyPI upload tokens minted at the index.
+// It reuses a token while more than five minutes of its life remain (by
 // c.Now), and otherwise mints a new one from a new identity token taken
-// from c.Identity. Concurrent calls share one mint. Errors from c.Identity
-// are returned as they are; minting errors are [*Error] values.
+// from identity, which must hand out a fresh JWT on every call (PyPI
+// accepts each JWT once), as an [oidc.Config.TokenSource] does.
+// Concurrent calls share one mint. Errors from identity are returned as
+// they are; minting errors are [*Error] values.
 //
 // The source uses ctx for every request, including those of later Token
-// calls (the oauth2.TokenSource interface has no context).
-func TokenSource(ctx context.Context, c Config) oauth2.TokenSource {
-	return &tokenSource{ctx: ctx, cfg: c}
+// calls (the oauth2.TokenSource interface has no context), and a copy of
+// c made now.
+func (c *Config) TokenSource(ctx context.Context, identity oauth2.TokenSource) oauth2.TokenSource {
+	return &tokenSource{ctx: ctx, cfg: *c, identity: identity}
 }
 
 type tokenSource struct {
-	ctx context.Context
-	cfg Config
+	ctx      context.Context
+	cfg      Config
+	identity oauth2.TokenSource
 
 	mu  sync.Mutex // held while minting, so that concurrent callers share one mint
 	tok *oauth2.Token
@@ -43,10 +43,7 @@ func (s *tokenSource) Token() (*oauth2.Token, error) {
 	if s.tok != nil && s.cfg.now().Add(refreshMargin).Before(s.tok.Expiry) {
 		return s.tok, nil
 	}
-	if s.cfg.Identity == nil {
-		return nil, errNoIdentity
-	}
-	id, err := s.cfg.Identity.Token()
+	id, err := s.identity.Token()
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +57,10 @@ func (s *tokenSource) Token() (*oauth2.Token, error) {
 
 // String describes the source without any token.
 func (s *tokenSource) String() string {
-	return fmt.Sprintf("mint.TokenSource(%s)", s.cfg.Index.URL())
+	if origin, err := base(s.cfg.UploadURL); err == nil {
+		return fmt.Sprintf("mint.TokenSource(%s)", origin)
+	}
+	return "mint.TokenSource(invalid upload URL)"
 }
 
 // Format prints String for every verb, %#v included, so that the cached

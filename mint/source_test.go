@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -79,8 +78,8 @@ func newSource(t *testing.T) (oauth2.TokenSource, *fakeIndex, *clock, *jwts) {
 	idx := &fakeIndex{clk: clk, seen: map[string]bool{}}
 	c, _ := serve(t, idx.ServeHTTP)
 	id := &jwts{t: t}
-	c.Identity, c.Now = id, clk.Now
-	return TokenSource(t.Context(), *c), idx, clk, id
+	c.Now = clk.Now
+	return c.TokenSource(t.Context(), id), idx, clk, id
 }
 
 func TestTokenSourceReusesThenReMints(t *testing.T) {
@@ -153,16 +152,8 @@ func TestTokenSourceErrors(t *testing.T) {
 		t.Parallel()
 		want := errors.New("oidc: no OIDC token discovered")
 		c, _ := serve(t, reply(500, "", ""))
-		c.Identity = failingIdentity{want}
-		if _, err := TokenSource(t.Context(), *c).Token(); err != want {
+		if _, err := c.TokenSource(t.Context(), failingIdentity{want}).Token(); err != want {
 			t.Errorf("err = %v; want the identity error", err)
-		}
-	})
-	t.Run("no identity", func(t *testing.T) {
-		t.Parallel()
-		_, err := TokenSource(t.Context(), Config{}).Token()
-		if got, want := errText(err), "mint: Config.Identity is nil: a source of CI identity tokens is needed to mint"; got != want {
-			t.Errorf("err = %q; want %q", got, want)
 		}
 	})
 	t.Run("a cached JWT is refused on re-mint", func(t *testing.T) {
@@ -170,8 +161,8 @@ func TestTokenSourceErrors(t *testing.T) {
 		clk := &clock{now: time.Unix(1764072000, 0)}
 		idx := &fakeIndex{clk: clk, seen: map[string]bool{}}
 		c, _ := serve(t, idx.ServeHTTP)
-		c.Identity, c.Now = sameJWT{makeJWT(t, githubClaims)}, clk.Now
-		ts := TokenSource(t.Context(), *c)
+		c.Now = clk.Now
+		ts := c.TokenSource(t.Context(), sameJWT{makeJWT(t, githubClaims)})
 		if _, err := ts.Token(); err != nil {
 			t.Fatal(err)
 		}
@@ -191,8 +182,8 @@ func BenchmarkTokenSourceReuse(b *testing.B) {
 	idx := &fakeIndex{clk: clk, seen: map[string]bool{}}
 	srv := httptest.NewServer(idx)
 	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	ts := TokenSource(b.Context(), Config{Index: Index{Host: u.Host, InsecureHTTP: true}, HTTPClient: srv.Client(), Identity: &jwts{t: b}, Now: clk.Now})
+	c := &Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Now: clk.Now}
+	ts := c.TokenSource(b.Context(), &jwts{t: b})
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -38,11 +38,7 @@ func TestWireMintRequest(t *testing.T) {
 		Reply(200).
 		JSON(map[string]any{"success": true, "token": "pypi-AgENdGVzdC5weXBpLm9yZw", "expires": 1764073800})
 
-	ix, err := IndexFromUploadURL(TestPyPIUploadURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Config{Index: ix, HTTPClient: client}
+	c := &Config{UploadURL: "https://test.pypi.org/legacy/", HTTPClient: client}
 	aud, err := c.Audience(t.Context())
 	if err != nil || aud != "testpypi" {
 		t.Fatalf("Audience = %q, %v", aud, err)

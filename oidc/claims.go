@@ -71,14 +71,16 @@ func (c Claims) Expiry() time.Time {
 	return time.Unix(int64(f), 0)
 }
 
-// ReusableWorkflowWarning returns gh-action-pypi-publish's warning when the
-// claims show a GitHub reusable workflow (workflow_ref differs from
-// job_workflow_ref), which PyPI does not officially support; otherwise "".
-func (c Claims) ReusableWorkflowWarning() string {
+// ReusableWorkflow reports whether the claims show a GitHub reusable
+// workflow (job_workflow_ref differs from workflow_ref), which PyPI's
+// Trusted Publishing does not officially support, with the workflow the
+// job runs (called) and the one that called it (caller), rendered as
+// [Claims.Get] does ("None" when missing).
+func (c Claims) ReusableWorkflow() (called, caller string, ok bool) {
 	caller, callerOK := c.Get("workflow_ref")
 	called, calledOK := c.Get("job_workflow_ref")
 	if callerOK == calledOK && caller == called {
-		return ""
+		return "", "", false
 	}
 	if !callerOK {
 		caller = "None"
@@ -86,27 +88,5 @@ func (c Claims) ReusableWorkflowWarning() string {
 	if !calledOK {
 		called = "None"
 	}
-	return fmt.Sprintf(reusableWorkflowWarning, called, caller)
+	return called, caller, true
 }
-
-const reusableWorkflowWarning = `The claims in this token suggest that the calling workflow is a reusable workflow.
-
-In particular, this action was initiated by:
-
-    %s
-
-Whereas its parent workflow is:
-
-    %s
-
-Reusable workflows are **not currently supported** by PyPI's Trusted Publishing
-functionality, and are subject to breakage. Users are **strongly encouraged**
-to avoid using reusable workflows for Trusted Publishing until support
-becomes official. Please, do not report bugs if this breaks.
-
-For more information, see:
-
-* https://docs.pypi.org/trusted-publishers/troubleshooting/#reusable-workflows-on-github
-* https://github.com/pypa/gh-action-pypi-publish/issues/166 — subscribe to
-  this issue to watch the progress and learn when reusable workflows become
-  supported officially`

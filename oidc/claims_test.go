@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"errors"
+	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,44 +73,28 @@ func TestClaimsGetPythonRendering(t *testing.T) {
 	}
 }
 
-func TestReusableWorkflowWarning(t *testing.T) {
+func TestReusableWorkflow(t *testing.T) {
 	t.Parallel()
+	type result struct {
+		Called, Caller string
+		OK             bool
+	}
+	check := func(name string, c Claims, want result) {
+		t.Helper()
+		var got result
+		got.Called, got.Caller, got.OK = c.ReusableWorkflow()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: ReusableWorkflow() (-want +got):\n%s", name, diff)
+		}
+	}
 	same, _ := ParseUnverified(readJWT(t, "github.txt"))
-	if w := same.ReusableWorkflowWarning(); w != "" {
-		t.Errorf("equal refs gave a warning:\n%s", w)
-	}
-	if w := (Claims{}).ReusableWorkflowWarning(); w != "" {
-		t.Errorf("both refs missing gave a warning:\n%s", w)
-	}
+	check("equal refs", same, result{})
+	check("both refs missing", Claims{}, result{})
 	reusable, _ := ParseUnverified(readJWT(t, "reusable.txt"))
-	want := `The claims in this token suggest that the calling workflow is a reusable workflow.
-
-In particular, this action was initiated by:
-
-    octo/shared/.github/workflows/publish.yml@refs/tags/v1
-
-Whereas its parent workflow is:
-
-    octo/pkg/.github/workflows/release.yml@refs/heads/main
-
-Reusable workflows are **not currently supported** by PyPI's Trusted Publishing
-functionality, and are subject to breakage. Users are **strongly encouraged**
-to avoid using reusable workflows for Trusted Publishing until support
-becomes official. Please, do not report bugs if this breaks.
-
-For more information, see:
-
-* https://docs.pypi.org/trusted-publishers/troubleshooting/#reusable-workflows-on-github
-* https://github.com/pypa/gh-action-pypi-publish/issues/166 — subscribe to
-  this issue to watch the progress and learn when reusable workflows become
-  supported officially`
-	if got := reusable.ReusableWorkflowWarning(); got != want {
-		t.Errorf("warning:\n%s\nwant:\n%s", got, want)
-	}
-	onlyOne := Claims{"workflow_ref": "a/b/.github/workflows/x.yml@refs/heads/main"}
-	if got := onlyOne.ReusableWorkflowWarning(); !strings.Contains(got, "initiated by:\n\n    None\n") {
-		t.Errorf("a missing job_workflow_ref should render as None (Python), got:\n%s", got)
-	}
+	check("reusable", reusable, result{"octo/shared/.github/workflows/publish.yml@refs/tags/v1", "octo/pkg/.github/workflows/release.yml@refs/heads/main", true})
+	// A missing claim renders as Python's None.
+	check("only workflow_ref", Claims{"workflow_ref": "a/b/.github/workflows/x.yml@refs/heads/main"},
+		result{"None", "a/b/.github/workflows/x.yml@refs/heads/main", true})
 }
 
 func FuzzParseUnverified(f *testing.F) {
@@ -140,7 +125,7 @@ func FuzzParseUnverified(f *testing.F) {
 			c.Get(name)
 		}
 		c.Expiry()
-		c.ReusableWorkflowWarning()
+		c.ReusableWorkflow()
 	})
 }
 

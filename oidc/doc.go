@@ -11,10 +11,11 @@
 // # Errors
 //
 // Not running in any known CI gives [ErrNoAmbientCredential]. A detected CI
-// that does not hand out a token gives an [*AmbientError], whose message says
-// what to do: under GitHub Actions a missing `id-token: write` permission
-// gets the fix as YAML ([ErrMissingIDTokenPermission]), and a pull request
-// from a fork gets its own explanation ([ErrForkPR]).
+// that does not hand out a token gives an [*AmbientError] naming the
+// [Provider], in the words of the PyPI package id; under GitHub Actions it
+// matches [ErrMissingIDTokenPermission] when the job lacks
+// `id-token: write`, and [ErrForkPR] for a pull request from a fork, which
+// never gets a token.
 //
 // # Tokens
 //
@@ -24,5 +25,5 @@
 // never caches: every Token call asks the CI for a fresh JWT.
 //
 // [ParseUnverified] decodes a JWT's claims without checking its signature,
-// for diagnostics only.
+// for diagnostics only, such as [Claims.ReusableWorkflow].
 package oidc

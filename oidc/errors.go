@@ -1,6 +1,9 @@
 package oidc
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Sentinel errors; test for them with [errors.Is].
 var (
@@ -21,77 +24,54 @@ var (
 	ErrMalformedToken = errors.New("oidc: malformed token")
 )
 
-// ProviderGitHub and the other Provider names identify where an
-// [AmbientError] comes from; they are the prefixes of the PyPI package id's
-// messages.
+// Provider names a CI system that hands out identity tokens; the names
+// are the prefixes of the PyPI package id's messages.
+type Provider string
+
+// The CI systems, in the order they are tried.
 const (
-	ProviderGitHub    = "GitHub"
-	ProviderGCP       = "GCP"
-	ProviderBuildkite = "Buildkite"
-	ProviderGitLab    = "GitLab"
-	ProviderCircleCI  = "CircleCI"
+	ProviderGitHub    Provider = "GitHub"
+	ProviderGCP       Provider = "GCP"
+	ProviderBuildkite Provider = "Buildkite"
+	ProviderGitLab    Provider = "GitLab"
+	ProviderCircleCI  Provider = "CircleCI"
 )
 
 // AmbientError reports a CI system that was detected but did not produce a
-// usable identity token.
+// usable identity token. It matches [ErrMissingIDTokenPermission],
+// [ErrForkPR] or [ErrMalformedToken] when one of them says why.
 type AmbientError struct {
-	// Provider is one of the Provider constants.
-	Provider string
+	// Provider is the CI system.
+	Provider Provider
 	// Detail says what went wrong, in the words of the PyPI package id, e.g.
 	// "GitHub: missing or insufficient OIDC token permissions, the
 	// ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset".
 	Detail string
-	// ForkPR reports that the GitHub job runs for a pull request from a fork.
-	ForkPR bool
 	// Err is the underlying cause (a transport error, an [exec.ExitError],
 	// [exec.ErrNotFound], ...), or nil.
 	Err error
 
-	kind error // ErrMissingIDTokenPermission, ErrMalformedToken or nil
+	kind   error // ErrMissingIDTokenPermission, ErrMalformedToken or nil
+	forkPR bool  // a GitHub job for a pull request from a fork
 }
 
-// Error returns "oidc: " and [AmbientError.Message].
-func (e *AmbientError) Error() string { return "oidc: " + e.Message() }
+// Error returns one line: "oidc: OpenID Connect token retrieval failed: "
+// and the Detail.
+func (e *AmbientError) Error() string {
+	return "oidc: OpenID Connect token retrieval failed: " + strings.Join(strings.Fields(e.Detail), " ")
+}
 
-// Message is the explanation gh-action-pypi-publish shows for the failure.
-// Under GitHub Actions it says how to fix the workflow: a pull request from
-// a fork gets the fork explanation, anything else the `id-token: write`
-// permission fix. Other providers get the one-line Detail.
-func (e *AmbientError) Message() string {
-	head := "OpenID Connect token retrieval failed: " + e.Detail
-	switch {
-	case e.Provider != ProviderGitHub:
-		return head
-	case e.ForkPR:
-		return head + "\n\n" + forkPRHelp
-	default:
-		return head + "\n\n" + permissionHelp
+// Unwrap returns the sentinels that classify e and its cause.
+func (e *AmbientError) Unwrap() []error {
+	var errs []error
+	if e.kind != nil {
+		errs = append(errs, e.kind)
 	}
+	if e.forkPR {
+		errs = append(errs, ErrForkPR)
+	}
+	if e.Err != nil {
+		errs = append(errs, e.Err)
+	}
+	return errs
 }
-
-// Unwrap returns the underlying cause.
-func (e *AmbientError) Unwrap() error { return e.Err }
-
-// Is reports whether target is the sentinel that classifies e.
-func (e *AmbientError) Is(target error) bool {
-	return target != nil && (target == e.kind || target == ErrForkPR && e.ForkPR)
-}
-
-const permissionHelp = `This generally indicates a workflow configuration error, such as insufficient
-permissions. Make sure that your workflow has ` + "`id-token: write`" + ` configured
-at the job level, e.g.:
-
-` + "```yaml" + `
-permissions:
-  id-token: write
-` + "```" + `
-
-Learn more at https://docs.github.com/en/actions/deployment/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings.`
-
-const forkPRHelp = `The workflow context indicates that this action was called from a
-pull request on a fork. GitHub doesn't give these workflows OIDC permissions,
-even if ` + "`id-token: write`" + ` is explicitly configured.
-
-To fix this, change your publishing workflow to use an event that
-forks of your repository cannot trigger (such as tag or release
-creation, or a manually triggered workflow dispatch).`

@@ -75,15 +75,4 @@ func ExampleConfig_Token_missingPermission() {
 	// Output:
 	// true
 	// oidc: OpenID Connect token retrieval failed: GitHub: missing or insufficient OIDC token permissions, the ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset
-	//
-	// This generally indicates a workflow configuration error, such as insufficient
-	// permissions. Make sure that your workflow has `id-token: write` configured
-	// at the job level, e.g.:
-	//
-	// ```yaml
-	// permissions:
-	//   id-token: write
-	// ```
-	//
-	// Learn more at https://docs.github.com/en/actions/deployment/security-hardening-your-deployments/about-security-hardening-with-openid-connect#adding-permissions-settings.
 }

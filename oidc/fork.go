@@ -2,12 +2,12 @@ package oidc
 
 import "encoding/json"
 
-// IsForkPullRequest reports whether the GitHub Actions job runs for a pull
+// isForkPullRequest reports whether the GitHub Actions job runs for a pull
 // request from a fork (GITHUB_EVENT_NAME is "pull_request" and the event
 // file at GITHUB_EVENT_PATH has pull_request.head.repo.fork true). Such jobs
 // never get an identity token. A missing or unreadable event file counts as
 // "no", as in gh-action-pypi-publish.
-func (c *Config) IsForkPullRequest() bool {
+func (c *Config) isForkPullRequest() bool {
 	if c.getenv("GITHUB_EVENT_NAME") != "pull_request" {
 		return false
 	}

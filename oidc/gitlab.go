@@ -8,7 +8,7 @@ import (
 // gitlab reads the token GitLab CI exposes through the job's id_tokens
 // section, e.g. `id_tokens: PYPI_ID_TOKEN: {aud: pypi}`.
 func (c *Config) gitlab(_ context.Context, audience string) (string, error) {
-	name := GitLabTokenVariable(audience)
+	name := gitlabTokenVariable(audience)
 	jwt := c.getenv(name)
 	if jwt == "" {
 		return "", c.fail(ProviderGitLab, "GitLab: Environment variable "+name+" not found", nil, nil)
@@ -16,12 +16,12 @@ func (c *Config) gitlab(_ context.Context, audience string) (string, error) {
 	return jwt, nil
 }
 
-// GitLabTokenVariable returns the environment variable in which a GitLab CI
+// gitlabTokenVariable returns the environment variable in which a GitLab CI
 // job receives its identity token for audience: the audience upper-cased,
 // every character outside [A-Z0-9_] and a leading digit replaced by "_",
 // then "_ID_TOKEN". So "pypi" gives PYPI_ID_TOKEN and "testpypi" gives
 // TESTPYPI_ID_TOKEN.
-func GitLabTokenVariable(audience string) string {
+func gitlabTokenVariable(audience string) string {
 	var b strings.Builder
 	for i, ch := range []rune(strings.ToUpper(audience)) {
 		letter := 'A' <= ch && ch <= 'Z' || ch == '_'

@@ -35,7 +35,7 @@ func TestDetection(t *testing.T) {
 	notGoogle := func(string) ([]byte, error) { return []byte("Standard PC\n"), nil }
 	tests := []struct {
 		vars map[string]string
-		want string
+		want Provider
 	}{
 		{nil, ""},
 		{map[string]string{"GITHUB_ACTIONS": "true"}, ProviderGitHub},
@@ -73,8 +73,8 @@ func TestGitLabTokenVariable(t *testing.T) {
 		"é":                    "__ID_TOKEN", // one character, as Python's regexp sees it
 	}
 	for aud, want := range tests {
-		if got := GitLabTokenVariable(aud); got != want {
-			t.Errorf("GitLabTokenVariable(%q) = %q; want %q", aud, got, want)
+		if got := gitlabTokenVariable(aud); got != want {
+			t.Errorf("gitlabTokenVariable(%q) = %q; want %q", aud, got, want)
 		}
 	}
 }
@@ -230,7 +230,7 @@ func TestGCP(t *testing.T) {
 					IncludeEmail bool   `json:"includeEmail"`
 				}
 				if r.Header.Get("Authorization") != "Bearer gcp-access-s3cret" || json.NewDecoder(r.Body).Decode(&body) != nil || !body.IncludeEmail {
-					http.Error(w, "denied", 403)
+					http.Error(w, "denied", http.StatusForbidden)
 					return
 				}
 				fmt.Fprintf(w, `{"token": %q}`, makeJWT(t, map[string]any{"aud": body.Audience}))

@@ -13,7 +13,7 @@ type fetchFunc func(ctx context.Context, audience string) (string, error)
 
 // provider is a detected CI system.
 type provider struct {
-	name  string
+	name  Provider
 	fetch fetchFunc
 }
 
@@ -35,9 +35,8 @@ func (c *Config) detect() *provider {
 	return nil
 }
 
-// Provider returns the name of the detected CI system (one of the Provider
-// constants), or "" when there is none.
-func (c *Config) Provider() string {
+// Provider returns the detected CI system, or "" when there is none.
+func (c *Config) Provider() Provider {
 	if p := c.detect(); p != nil {
 		return p.name
 	}
@@ -83,12 +82,6 @@ func (c *Config) TokenSource(ctx context.Context, audience string) (oauth2.Token
 	return &tokenSource{ctx: ctx, cfg: c, p: p, audience: audience}, nil
 }
 
-// Ambient is TokenSource of the zero [Config]: the process environment,
-// PATH and default HTTP transport.
-func Ambient(ctx context.Context, audience string) (oauth2.TokenSource, error) {
-	return new(Config).TokenSource(ctx, audience)
-}
-
 type tokenSource struct {
 	ctx      context.Context
 	cfg      *Config
@@ -108,10 +101,10 @@ func (s *tokenSource) String() string {
 // fail builds the AmbientError for a provider's failure; kind is the
 // sentinel it matches, if any. GitHub failures also record whether the job
 // runs for a pull request from a fork, which changes the advice.
-func (c *Config) fail(providerName, detail string, cause, kind error) *AmbientError {
-	e := &AmbientError{Provider: providerName, Detail: detail, Err: cause, kind: kind}
-	if providerName == ProviderGitHub {
-		e.ForkPR = c.IsForkPullRequest()
+func (c *Config) fail(p Provider, detail string, cause, kind error) *AmbientError {
+	e := &AmbientError{Provider: p, Detail: detail, Err: cause, kind: kind}
+	if p == ProviderGitHub {
+		e.forkPR = c.isForkPullRequest()
 	}
 	return e
 }

@@ -15,12 +15,15 @@ func checkToken(jwt, audience string) (Claims, error) {
 	claims, err := ParseUnverified(jwt)
 	switch {
 	case errors.Is(err, errNotObject):
+		//lint:ignore ST1005 the PyPI package id's words, reproduced exactly
 		return nil, errors.New("Malformed token payload (JWT is not a JSON object)")
 	case err != nil:
+		//lint:ignore ST1005 the PyPI package id's words, reproduced exactly
 		return nil, errors.New("Malformed token")
 	}
 	aud, ok := claims["aud"]
 	if !ok {
+		//lint:ignore ST1005 the PyPI package id's words, reproduced exactly
 		return nil, errors.New("Malformed token payload (audience claim is missing)")
 	}
 	if s, ok := aud.(string); !ok || s != audience {

@@ -36,7 +36,7 @@ func TestTokenChecks(t *testing.T) {
 				w.Write([]byte(`{"value": "` + tt.jwt + `"}`))
 			})
 			_, err := (&Config{Getenv: env(githubEnv(srv)), HTTPClient: srv.Client()}).Token(t.Context(), "pypi")
-			want := "oidc: OpenID Connect token retrieval failed: " + tt.detail + "\n\n" + permissionHelp
+			want := "oidc: OpenID Connect token retrieval failed: " + tt.detail
 			if got := errText(err); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}

@@ -11,13 +11,14 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/endpoint"
 	"github.com/trustpub/pypi/internal/redact"
 )
 
 // Upload URLs of the public indexes.
 const (
-	PyPIURL     = "https://upload.pypi.org/legacy/"
-	TestPyPIURL = "https://test.pypi.org/legacy/"
+	PyPIURL     = endpoint.PyPIUpload
+	TestPyPIURL = endpoint.TestPyPIUpload
 )
 
 // DefaultTimeout is a Client's Timeout when it is 0.
@@ -50,7 +51,7 @@ type Client struct {
 	Timeout time.Duration
 	// Token supplies the index's API token, sent as HTTP Basic
 	// "__token__:<token>"; it is asked for each request, so a re-minting
-	// source (mint.TokenSource) keeps long batches authorised.
+	// source (mint.Config.TokenSource) keeps long batches authorised.
 	Token oauth2.TokenSource
 	// Username and Password are used when Token is nil (for indexes that
 	// take passwords; PyPI does not).

@@ -1,14 +1,13 @@
 package upload
 
 import (
-	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/internal/endpoint"
 )
 
 // parseEndpoint checks an upload or index URL: absolute, http(s), https
@@ -16,7 +15,7 @@ import (
 // removed from the URL.
 func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
 	u, user, err := parseURL(raw)
-	if err == nil && u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
+	if err == nil && u.Scheme == "http" && !insecure && !endpoint.IsLoopback(u.Hostname()) {
 		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", ErrInsecureURL, u)
 	}
 	return u, user, err
@@ -25,41 +24,11 @@ func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
 // parseURL checks that raw is an absolute http(s) URL and returns it
 // without its user info, which is returned apart.
 func parseURL(raw string) (*url.URL, *url.Userinfo, error) {
-	u, err := url.Parse(raw)
+	u, user, err := endpoint.Parse(raw)
 	if err != nil {
-		// Not the *url.Error itself: it quotes the URL, password and all.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, nil, fmt.Errorf("upload: invalid URL: %w", err)
-	}
-	user := u.User
-	u.User = nil
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, nil, fmt.Errorf("upload: invalid URL %q: want http(s)://host/path", u.Redacted())
+		return nil, nil, fmt.Errorf("upload: %w", err)
 	}
 	return u, user, nil
-}
-
-// IsLoopbackHTTP reports whether rawURL is a plain-http URL to this
-// machine: a literal loopback address (127.0.0.0/8, ::1) or the exact
-// name localhost, which the Client dials as 127.0.0.1 or ::1 without
-// asking DNS. Fake indexes in tests are there, and these are the only
-// plain-http URLs a Client takes without InsecureAllowHTTP. Other names,
-// those under .localhost included, are resolved by DNS, which may send
-// them anywhere.
-func IsLoopbackHTTP(rawURL string) bool {
-	u, err := url.Parse(rawURL)
-	return err == nil && u.Scheme == "http" && isLoopback(u.Hostname())
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // IndexURL returns the root of the read APIs (the PEP 691 simple API and

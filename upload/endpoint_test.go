@@ -32,26 +32,3 @@ func TestIndexURL(t *testing.T) {
 		}
 	}
 }
-
-func TestIsLoopbackHTTP(t *testing.T) {
-	t.Parallel()
-	for raw, want := range map[string]bool{
-		"http://127.0.0.1:8080/legacy/":   true,
-		"http://[::1]/legacy/":            true,
-		"http://localhost/legacy/":        true,
-		"http://LocalHost/legacy/":        true,
-		"http://127.8.9.10/legacy/":       true,
-		"http://[::ffff:127.0.0.1]/":      true,  // IPv4-mapped, still a literal loopback
-		"http://pypi.localhost/legacy/":   false, // resolved by DNS
-		"http://localhost./legacy/":       false,
-		"http://localhost.evil.com/":      false,
-		"https://127.0.0.1/legacy/":       false, // not plain http
-		"http://pkgs.example.com/legacy/": false,
-		"http://127.0.0.1.example.com/":   false,
-		"127.0.0.1:8080":                  false,
-	} {
-		if got := IsLoopbackHTTP(raw); got != want {
-			t.Errorf("IsLoopbackHTTP(%q) = %v, want %v", raw, got, want)
-		}
-	}
-}

@@ -11,7 +11,6 @@ import (
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/mint"
-	"github.com/trustpub/pypi/oidc"
 )
 
 // gh-action-pypi-publish's messages (twine-upload.sh, oidc-exchange.py),
@@ -60,17 +59,12 @@ Read more about trusted publishers at https://docs.pypi.org/trusted-publishers/
 Read more about how this action uses trusted publishers at
 https://github.com/marketplace/actions/pypi-publish#trusted-publishing
 `
-	reusableWorkflowTitle = "Potential workflow misconfiguration"
 )
 
-// onPyPI reports whether the repository URL is on pypi.org, as the
-// action's test (=~ pypi\.org) has it.
+// onPyPI reports whether the repository's upload URL is on pypi.org, as
+// the action's test (=~ pypi\.org) has it.
 func onPyPI(repository string) bool {
-	switch repository {
-	case "", pypi.PyPI, pypi.TestPyPI:
-		return true
-	}
-	return strings.Contains(repository, "pypi.org")
+	return strings.Contains(pypi.UploadURL(repository), "pypi.org")
 }
 
 // action says what gh-action-pypi-publish says in the situations it
@@ -155,17 +149,13 @@ func (a *action) packageNames() []string {
 // workflow, one per project (names, or the files' projects when nil), on
 // PyPI and TestPyPI only.
 func (a *action) magicLink(names []string) {
-	ix, err := mint.IndexFromUploadURL(a.c.uploadURL())
-	if err != nil {
-		return
-	}
 	if names == nil {
 		names = a.packageNames()
 	}
-	pub := mint.GitHubPublisherFromEnv(a.getenv)
+	pub := githubPublisherFromEnv(a.getenv)
 	var links []string
 	for _, n := range names {
-		if link, ok := ix.PublisherFormURL(n, pub); ok {
+		if link, ok := publisherFormURL(a.c.uploadURL(), n, pub); ok {
 			links = append(links, "- "+link)
 		}
 	}
@@ -182,7 +172,7 @@ func (a *action) magicLink(names []string) {
 // not match also gets the links that create one.
 func (a *action) trustedPublishingFailed(err error, results []pypi.Result) {
 	msg := explain(err)
-	a.r.Summary(fmt.Sprintf(exchangeFailureSummary, explain(markdownSafe(err))))
+	a.r.Summary(fmt.Sprintf(exchangeFailureSummary, explainIn(err, markdown)))
 	a.r.Error(gha.Annotation{}, exchangeFailurePrefix+msg)
 	var me *mint.Error
 	if errors.As(err, &me) && slices.ContainsFunc(me.Reasons, func(r mint.Reason) bool { return r.Code == "invalid-publisher" }) {
@@ -195,56 +185,14 @@ func (a *action) trustedPublishingFailed(err error, results []pypi.Result) {
 	}
 }
 
-// markdownSafe returns err, or when it holds a *mint.Error a copy of that
-// whose reasons (the index's words) and claims cannot break out of the
-// Markdown that its Message renders them in.
-func markdownSafe(err error) error {
-	var me *mint.Error
-	if !errors.As(err, &me) {
-		return err
-	}
-	inCode := func(s string) string { return strings.ReplaceAll(gha.Line(s), "`", "'") }
-	safe := *me
-	safe.Reasons = make([]mint.Reason, len(me.Reasons))
-	for i, r := range me.Reasons {
-		safe.Reasons[i] = mint.Reason{Code: inCode(r.Code), Description: gha.MarkdownText(r.Description)}
-	}
-	if me.Claims != nil {
-		safe.Claims = oidc.Claims{}
-		for k, v := range me.Claims {
-			if s, ok := me.Claims.Get(k); ok {
-				safe.Claims[k] = inCode(s)
-			} else {
-				safe.Claims[k] = v
-			}
-		}
-	}
-	return &safe
-}
-
 // warning reports a warning of Publish; the reusable-workflow one as the
 // action's warn() does.
 func (a *action) warning(e pypi.Event) {
-	if e.Title == reusableWorkflowTitle {
-		a.r.Summary(e.Message + "\n")
-		a.r.Warning(gha.Annotation{}, e.Title+": "+e.Message)
+	if e.Warning == pypi.WarningReusableWorkflow {
+		msg := warningText(e)
+		a.r.Summary(msg + "\n")
+		a.r.Warning(gha.Annotation{}, e.Title+": "+msg)
 		return
 	}
 	a.r.Warning(gha.Annotation{Title: e.Title}, e.Message)
-}
-
-// explain returns the message that explains a Trusted Publishing failure,
-// in gh-action-pypi-publish's words.
-func explain(err error) string {
-	var ae *oidc.AmbientError
-	var me *mint.Error
-	switch {
-	case errors.As(err, &ae):
-		return ae.Message()
-	case errors.As(err, &me):
-		return me.Message()
-	case errors.Is(err, oidc.ErrNoAmbientCredential):
-		return "OpenID Connect token retrieval failed: Attempted to discover OIDC in broken environment"
-	}
-	return err.Error()
 }

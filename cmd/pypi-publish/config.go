@@ -13,7 +13,6 @@ import (
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/internal/gha"
-	"github.com/trustpub/pypi/upload"
 )
 
 // config is what the command line, the environment and (under GitHub
@@ -182,7 +181,7 @@ func (c *config) validate(set map[string]bool, stderr io.Writer) error {
 	switch {
 	case set["repository"] && set["repository-url"]:
 		return bad("give --repository or --repository-url, not both")
-	case c.repository != "" && c.repository != pypi.PyPI && c.repository != pypi.TestPyPI:
+	case c.repository != "" && !strings.EqualFold(c.repository, pypi.PyPI) && !strings.EqualFold(c.repository, pypi.TestPyPI):
 		return bad("--repository %q: want pypi or testpypi", c.repository)
 	case c.trusted != "auto" && c.trusted != "always" && c.trusted != "never":
 		return bad("--trusted-publishing %q: want auto, always or never", c.trusted)
@@ -203,16 +202,7 @@ func (c *config) repositoryArg() string {
 }
 
 // uploadURL is the upload URL the repository stands for.
-func (c *config) uploadURL() string {
-	switch repo := c.repositoryArg(); repo {
-	case "", pypi.PyPI:
-		return upload.PyPIURL
-	case pypi.TestPyPI:
-		return upload.TestPyPIURL
-	default:
-		return repo
-	}
-}
+func (c *config) uploadURL() string { return pypi.UploadURL(c.repositoryArg()) }
 
 // displayURL is uploadURL without a password, for the log and summary.
 func (c *config) displayURL() string {

@@ -253,7 +253,7 @@ func (p *publisher) event(e pypi.Event) {
 		if p.r.Enabled() {
 			p.act.warning(e)
 		} else {
-			fmt.Fprintf(p.out, "warning: %s: %s\n", e.Title, e.Message)
+			fmt.Fprintf(p.out, "warning: %s: %s\n", e.Title, warningText(e))
 		}
 	case pypi.EventAuthenticated:
 		p.setGroup("Uploading distributions to " + p.c.displayURL())

@@ -1,8 +1,8 @@
 // Command release-tool publishes distributions by Trusted Publishing with
 // the packages one by one, as a release tool that needs control over each
-// step would: dist opens and checks the files, oidc gets the CI job's
-// identity token, mint trades it at the index for an upload token, and
-// upload sends the files. pypi.Publish does all of this in one call.
+// step would: dist opens and checks the files, mint trades the CI job's
+// identity tokens (from oidc) at the index for upload tokens, and upload
+// sends the files. pypi.Publish does all of this in one call.
 //
 //	release-tool [-repository-url URL] [-skip-existing] FILE...
 //
@@ -62,45 +62,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, w io.Wr
 		return errors.Join(problems...)
 	}
 
-	// 2. The index behind the upload URL, and the audience its tokens need.
-	index, err := mint.IndexFromUploadURL(*repo)
+	// 2. Upload tokens by Trusted Publishing: the CI's identity tokens,
+	// traded at the index, minted again before they expire. The first is
+	// minted now, so that a refused publisher shows before any upload.
+	ci := &oidc.Config{Getenv: getenv}
+	mc := &mint.Config{UploadURL: *repo}
+	tokens, claims, err := mc.TrustedPublishing(ctx, ci)
+	if errors.Is(err, oidc.ErrMissingIDTokenPermission) {
+		return fmt.Errorf("%w (give the job `permissions: id-token: write`)", err)
+	}
 	if err != nil {
 		return err
 	}
-	index.InsecureHTTP = upload.IsLoopbackHTTP(*repo) // a fake index in a test only
-	mc := mint.Config{Index: index}
-	audience, err := mc.Audience(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "the index wants identity tokens for %q\n", audience)
+	sub, _ := claims.Get("sub")
+	fmt.Fprintf(w, "running in %s as %s\n", ci.Provider(), sub)
 
-	// 3. Identity tokens from the CI. The source fetches a fresh one on
-	// each call: the index accepts each token once.
-	oc := &oidc.Config{Getenv: getenv}
-	identity, err := oc.TokenSource(ctx, audience)
-	if err != nil {
-		var ae *oidc.AmbientError
-		if errors.As(err, &ae) {
-			return errors.New(ae.Message()) // the fix, e.g. `id-token: write`
-		}
-		return err
-	}
-	fmt.Fprintf(w, "running in %s\n", oc.Provider())
-
-	// 4. Upload tokens, minted on first use and again before they expire.
-	mc.Identity = identity
-	tokens := mint.TokenSource(ctx, mc)
-
-	// 5. Upload: wheels first, retried, idempotent.
+	// 3. Upload: wheels first, retried, idempotent.
 	c := &upload.Client{URL: *repo, Token: tokens}
 	var failed []error
 	for _, r := range c.UploadAll(ctx, ds, upload.Options{SkipExisting: *skip}) {
 		if r.Err != nil {
-			var me *mint.Error
-			if errors.As(r.Err, &me) {
-				return errors.New(me.Message()) // PyPI's reasons and the token's claims
-			}
 			failed = append(failed, r.Err)
 			continue
 		}

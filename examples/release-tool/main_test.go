@@ -26,7 +26,7 @@ func TestReleaseTool(t *testing.T) {
 	if err := run(context.Background(), args, getenv, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	for _, want := range []string{`the index wants identity tokens for "pypi"`, "running in GitHub",
+	for _, want := range []string{"running in GitHub as repo:",
 		"sampleproject-1.0.0-py3-none-any.whl: uploaded", "sampleproject-1.0.0.tar.gz: uploaded"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

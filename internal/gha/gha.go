@@ -17,7 +17,7 @@ import (
 )
 
 // Runner writes workflow commands and files for one step. The zero value
-// is not usable; create one with New or FromEnv.
+// is not usable; create one with New.
 type Runner struct {
 	mu      sync.Mutex
 	out     io.Writer // where workflow commands go (the runner reads stdout and stderr alike)
@@ -30,12 +30,6 @@ type Runner struct {
 // true, so the same code can run outside Actions and print nothing extra.
 func New(w io.Writer, getenv func(string) string, enabled bool) *Runner {
 	return &Runner{out: w, getenv: getenv, enabled: enabled}
-}
-
-// FromEnv returns a Runner writing to w that is enabled when the process
-// runs under GitHub Actions (GITHUB_ACTIONS=true).
-func FromEnv(w io.Writer) *Runner {
-	return New(w, os.Getenv, os.Getenv("GITHUB_ACTIONS") == "true")
 }
 
 // Enabled reports whether the step runs under GitHub Actions.
