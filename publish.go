@@ -51,7 +51,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	var bad []error
 	for _, c := range files {
 		if c.err != nil {
-			c.result.Outcome, c.result.Err = OutcomeFailed, c.err
+			c.result.Outcome, c.result.Err = upload.OutcomeFailed, c.err
 			bad = append(bad, c.err)
 		}
 		opts.emit(Event{Kind: EventChecked, File: c.result.File, Result: c.result})
@@ -107,8 +107,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	// calls may run at once, each on a Result of its own.
 	uo.OnResult = func(u *upload.Result) {
 		r := byDist[u.Dist]
-		r.Outcome = outcomeOf(u.Outcome)
-		r.Attempts, r.Duration, r.Message, r.Err = u.Attempts, u.Duration, u.Message, u.Err
+		r.Result = *u
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
 		}
@@ -134,7 +133,7 @@ func fillForms(files []*checked, uo upload.Options) error {
 	for _, c := range files {
 		form, err := upload.Form(c.dist, uo)
 		if err != nil {
-			c.result.Outcome, c.result.Err = OutcomeFailed, err
+			c.result.Outcome, c.result.Err = upload.OutcomeFailed, err
 			bad = append(bad, err)
 		}
 		c.result.Form = form
@@ -152,14 +151,14 @@ func fillForms(files []*checked, uo upload.Options) error {
 func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attestations {
 	usable := trusted && t.public
 	switch {
-	case opts.Attestations == AttestationsOff:
-		return upload.NoAttestations
-	case opts.Attestations == AttestationsAuto && usable:
-		return upload.AutoAttestations
-	case opts.Attestations == AttestationsAuto:
-		return upload.NoAttestations
+	case opts.Attestations == upload.AttestationsOff:
+		return upload.AttestationsOff
+	case opts.Attestations == upload.AttestationsAuto && usable:
+		return upload.AttestationsAuto
+	case opts.Attestations == upload.AttestationsAuto:
+		return upload.AttestationsOff
 	case usable:
-		return upload.RequireAttestations
+		return upload.AttestationsRequire
 	}
 	if warn {
 		why := "the upload is not by Trusted Publishing, the only way PyPI accepts them"
@@ -169,19 +168,7 @@ func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attest
 		opts.emit(Event{Kind: EventWarning, Title: "attestations ignored",
 			Message: "Attestations were requested, but " + why + ". They are not sent."})
 	}
-	return upload.NoAttestations
-}
-
-func outcomeOf(o upload.Outcome) Outcome {
-	switch o {
-	case upload.OutcomeUploaded:
-		return OutcomeUploaded
-	case upload.OutcomeAlreadyPresent:
-		return OutcomeAlreadyPresent
-	case upload.OutcomeSkipped:
-		return OutcomeSkipped
-	}
-	return OutcomeFailed
+	return upload.AttestationsOff
 }
 
 func results(files []*checked) []Result {

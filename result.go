@@ -4,54 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/upload"
 )
-
-// Outcome is what became of one file.
-type Outcome int
-
-// The outcomes of a file.
-const (
-	// OutcomeNotSent: the file was checked but not sent, because of a dry
-	// run, or because another file failed its checks or no credentials
-	// could be had.
-	OutcomeNotSent Outcome = iota
-	// OutcomeUploaded: the index accepted the file.
-	OutcomeUploaded
-	// OutcomeAlreadyPresent: the index already had this file (same name,
-	// same sha256), so it was not sent again.
-	OutcomeAlreadyPresent
-	// OutcomeSkipped: SkipExisting, and the index said it has a file of
-	// that name, which its listing could not confirm.
-	OutcomeSkipped
-	// OutcomeFailed: the file is not on the index; Result.Err says why.
-	OutcomeFailed
-)
-
-var outcomeNames = []string{"not sent", "uploaded", "already present", "skipped", "failed"}
-
-// String returns "not sent", "uploaded", "already present", "skipped" or
-// "failed".
-func (o Outcome) String() string {
-	if o < 0 || int(o) >= len(outcomeNames) {
-		return fmt.Sprintf("Outcome(%d)", int(o))
-	}
-	return outcomeNames[o]
-}
-
-// MarshalText returns String, with "_" for spaces: "already_present".
-func (o Outcome) MarshalText() ([]byte, error) {
-	return []byte(strings.ReplaceAll(o.String(), " ", "_")), nil
-}
-
-// OK reports whether the file is on the index: uploaded, already present
-// or skipped as existing.
-func (o Outcome) OK() bool {
-	return o == OutcomeUploaded || o == OutcomeAlreadyPresent || o == OutcomeSkipped
-}
 
 // Verdict is the checks' judgement of one file. A file is sent only if
 // every file's verdict is VerdictPassed or VerdictWarnings.
@@ -85,16 +41,17 @@ func (v Verdict) MarshalText() ([]byte, error) {
 	return []byte(strings.ReplaceAll(strings.ToLower(v.String()), " ", "_")), nil
 }
 
-// Result is what Publish did with one file.
+// Result is what Publish did with one file: its upload's result (an
+// Outcome of OutcomeNotSent when it was not sent, OutcomeFailed with Err
+// when it failed its checks or its upload) and what the checks found.
 type Result struct {
-	File    string       // base name of the file
+	upload.Result
 	Path    string       // the path it was read from
 	Kind    dist.Kind    // wheel or sdist; 0 if the name did not parse
 	Size    int64        // bytes
 	Digests dist.Digests // of the file's bytes (sha256, blake2b-256, md5)
 	Name    string       // the project name, as the metadata writes it
 	Version string       // the version, as the metadata writes it
-	Outcome Outcome
 	// URL is where the file's release can be seen: its page on PyPI and
 	// TestPyPI, the project's simple index page elsewhere. "" unless the
 	// file is on the index.
@@ -106,14 +63,7 @@ type Result struct {
 	Verdict Verdict
 	// Form is the upload form the file is sent with, or in a dry run
 	// would be (the file itself follows it).
-	Form     []upload.Field
-	Attempts int           // uploads tried
-	Duration time.Duration // of the upload
-	// Message is the index's answer when it said the file exists.
-	Message string
-	// Err says why the file failed: a *dist.ValidationError, an
-	// *upload.Error, ... nil unless Outcome is OutcomeFailed.
-	Err error
+	Form []upload.Field
 }
 
 // Sentinels for the errors Publish returns; test with errors.Is.

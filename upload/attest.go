@@ -17,18 +17,18 @@ import (
 
 // Attestations says what to do with PEP 740 attestation files, named
 // <dist>.<kind>.attestation (e.g. pkg-1.0.tar.gz.publish.attestation)
-// and kept beside the distribution file.
+// and kept beside the distribution file. PyPI accepts them only from a
+// Trusted Publishing identity.
 type Attestations int
 
 const (
-	// AutoAttestations (the zero value) sends the attestations found
-	// beside a file, and nothing when there are none. PyPI accepts them
-	// only from a Trusted Publishing identity.
-	AutoAttestations Attestations = iota
-	// NoAttestations never sends attestations.
-	NoAttestations
-	// RequireAttestations sends them and fails for a file that has none.
-	RequireAttestations
+	// AttestationsAuto (the zero value) sends the attestations found
+	// beside a file, and nothing when there are none.
+	AttestationsAuto Attestations = iota
+	// AttestationsRequire sends them and fails for a file that has none.
+	AttestationsRequire
+	// AttestationsOff never sends attestations.
+	AttestationsOff
 )
 
 // The in-toto statement type and the predicate types PyPI accepts.
@@ -95,7 +95,7 @@ func AttestationFiles(d *dist.Distribution) ([]string, error) {
 // array of its attestation files, each checked for the PEP 740 shape and
 // for naming d's file and sha256; "" when none are to be sent.
 func attestationsField(d *dist.Distribution, mode Attestations) (string, error) {
-	if mode == NoAttestations {
+	if mode == AttestationsOff {
 		return "", nil
 	}
 	base := baseName(d)
@@ -104,7 +104,7 @@ func attestationsField(d *dist.Distribution, mode Attestations) (string, error) 
 		return "", err
 	}
 	if len(paths) == 0 {
-		if mode == RequireAttestations {
+		if mode == AttestationsRequire {
 			return "", fmt.Errorf("upload: %s: attestations required, but the file has no <file>.<kind>.attestation beside it", base)
 		}
 		return "", nil

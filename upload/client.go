@@ -127,44 +127,6 @@ type Progress struct {
 	Total   int64  // the body's Content-Length
 }
 
-// Outcome is what became of one file.
-type Outcome int
-
-// The outcomes of an upload.
-const (
-	OutcomeFailed         Outcome = iota // not on the index; Result.Err says why
-	OutcomeUploaded                      // the index accepted it (a 2xx; see Upload)
-	OutcomeAlreadyPresent                // the index lists the same file (same name and sha256)
-	OutcomeSkipped                       // SkipExisting, and the index said the file exists
-)
-
-// String returns "failed", "uploaded", "already present" or "skipped".
-func (o Outcome) String() string {
-	switch o {
-	case OutcomeUploaded:
-		return "uploaded"
-	case OutcomeAlreadyPresent:
-		return "already present"
-	case OutcomeSkipped:
-		return "skipped"
-	}
-	return "failed"
-}
-
-// Result is the outcome of one file.
-type Result struct {
-	File     string // base name of the distribution file
-	Dist     *dist.Distribution
-	Outcome  Outcome
-	Status   int   // HTTP status of the last answer; 0 if none
-	Attempts int   // uploads tried (0 when the index already had it)
-	BodySize int64 // bytes of the upload body
-	Duration time.Duration
-	// Message is the index's message when it said the file exists.
-	Message string
-	Err     error // nil unless Outcome is OutcomeFailed
-}
-
 // Upload sends d to the index and returns its result; err is Result.Err
 // and the Result is never nil.
 //

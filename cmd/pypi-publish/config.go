@@ -264,9 +264,9 @@ func (c *config) options() pypi.Options {
 	}
 	switch {
 	case c.attestations:
-		o.Attestations = pypi.AttestationsRequire
+		o.Attestations = upload.AttestationsRequire
 	case c.action && !c.attestationsInput:
-		o.Attestations = pypi.AttestationsOff // the action sends none unless asked
+		o.Attestations = upload.AttestationsOff // the action sends none unless asked
 	}
 	return o
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/upload"
 )
 
 // checkLine is twine check's line for a file: its verdict.
@@ -74,20 +75,20 @@ func mdEscape(s string) string {
 
 // jsonFile is one file of the --json document.
 type jsonFile struct {
-	File     string        `json:"file"`
-	Path     string        `json:"path"`
-	Kind     string        `json:"kind,omitempty"`
-	Name     string        `json:"name,omitempty"`
-	Version  string        `json:"version,omitempty"`
-	Size     int64         `json:"size"`
-	Digests  jsonDigests   `json:"digests"`
-	Verdict  pypi.Verdict  `json:"verdict"`
-	Outcome  pypi.Outcome  `json:"outcome"`
-	URL      string        `json:"url,omitempty"`
-	Attempts int           `json:"attempts"`
-	Problems []jsonProblem `json:"problems"`
-	Fields   []jsonField   `json:"fields"`
-	Error    string        `json:"error,omitempty"`
+	File     string         `json:"file"`
+	Path     string         `json:"path"`
+	Kind     string         `json:"kind,omitempty"`
+	Name     string         `json:"name,omitempty"`
+	Version  string         `json:"version,omitempty"`
+	Size     int64          `json:"size"`
+	Digests  jsonDigests    `json:"digests"`
+	Verdict  pypi.Verdict   `json:"verdict"`
+	Outcome  upload.Outcome `json:"outcome"`
+	URL      string         `json:"url,omitempty"`
+	Attempts int            `json:"attempts"`
+	Problems []jsonProblem  `json:"problems"`
+	Fields   []jsonField    `json:"fields"`
+	Error    string         `json:"error,omitempty"`
 }
 
 type jsonDigests struct {
