@@ -84,10 +84,10 @@ type Options struct {
 	// TestPyPI, or the URL of any index's legacy upload endpoint. Plain
 	// http is accepted only for loopback addresses.
 	Repository string
-	// IndexURL is the root of the index's read APIs (simple and JSON),
+	// ReadAPIURL is the root of the index's read APIs (simple and JSON),
 	// used to find files already uploaded and to link to them; "" derives
 	// it from the upload URL (https://pypi.org/ for PyPI).
-	IndexURL string
+	ReadAPIURL string
 
 	// Token is an API token ("pypi-..."), sent as HTTP Basic
 	// "__token__:<token>".

@@ -26,7 +26,7 @@ import (
 // upload, the error is a *FilesError of kind ErrUploadFailed; the others
 // are uploaded all the same.
 func Publish(ctx context.Context, opts Options) ([]Result, error) {
-	t, err := resolveTarget(opts.Repository, opts.IndexURL)
+	t, err := resolveTarget(opts.Repository, opts.ReadAPIURL)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked, secrets *redact.Set) ([]Result, error) {
 	client := &upload.Client{
 		URL:        t.upload.String(),
-		IndexURL:   opts.IndexURL,
+		ReadAPIURL: opts.ReadAPIURL,
 		HTTPClient: opts.HTTPClient,
 		Timeout:    opts.Timeout,
 		Token:      creds.token,

@@ -30,13 +30,13 @@ type Client struct {
 	// URL is the upload endpoint (the legacy API). "" means PyPIURL.
 	// It must be https, except to a loopback address.
 	URL string
-	// IndexURL is the root of the index's read APIs, used to find files
-	// already uploaded: <IndexURL>simple/<name>/ (PEP 691 JSON) and, as
-	// a fallback, <IndexURL>pypi/<name>/json. "" derives it from URL as
-	// the function IndexURL does: https://pypi.org/ for PyPI,
+	// ReadAPIURL is the root of the index's read APIs, used to find files
+	// already uploaded: <ReadAPIURL>simple/<name>/ (PEP 691 JSON) and, as
+	// a fallback, <ReadAPIURL>pypi/<name>/json. "" derives it from URL as
+	// the function ReadAPIURL does: https://pypi.org/ for PyPI,
 	// https://test.pypi.org/ for TestPyPI, else URL without a final
 	// "legacy/" segment.
-	IndexURL string
+	ReadAPIURL string
 	// HTTPClient sends the requests; nil means a client with
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
 	// is never redirected with its credentials (see Upload).
@@ -169,8 +169,8 @@ func (c Client) String() string {
 	if c.Token != nil {
 		token = redact.Placeholder
 	}
-	return fmt.Sprintf("upload.Client{URL:%q IndexURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
-		c.URL, c.IndexURL, c.Username, pass, token, c.UserAgent)
+	return fmt.Sprintf("upload.Client{URL:%q ReadAPIURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
+		c.URL, c.ReadAPIURL, c.Username, pass, token, c.UserAgent)
 }
 
 // GoString is String, for %#v.

@@ -31,7 +31,7 @@
 // [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with
 // backoff ([Retry]). Before a retry, and when the index says the file
 // exists, the client asks the index (the PEP 691 simple API, or the JSON
-// API, under the root that [IndexURL] derives) whether it has the file: the same sha256 means the upload is done,
+// API, under the root that [ReadAPIURL] derives) whether it has the file: the same sha256 means the upload is done,
 // which makes uploads idempotent; another sha256 is a [*MismatchError].
 //
 // # Security

@@ -62,14 +62,14 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// IndexURL returns the root of the read APIs (the PEP 691 simple API and
+// ReadAPIURL returns the root of the read APIs (the PEP 691 simple API and
 // the JSON API) of the index whose legacy upload endpoint is uploadURL,
-// as a Client finds it when its IndexURL is "": https://pypi.org/ for
+// as a Client finds it when its ReadAPIURL is "": https://pypi.org/ for
 // PyPI, https://test.pypi.org/ for TestPyPI, else uploadURL without a
 // final "legacy/" segment, user info, query or fragment. "" means
 // PyPIURL. The root ends in "/"; the error says why uploadURL is not an
 // absolute http(s) URL.
-func IndexURL(uploadURL string) (string, error) {
+func ReadAPIURL(uploadURL string) (string, error) {
 	if uploadURL == "" {
 		uploadURL = PyPIURL
 	}
@@ -80,7 +80,7 @@ func IndexURL(uploadURL string) (string, error) {
 	return indexRoot(u).String(), nil
 }
 
-// indexRoot is IndexURL for a parsed upload URL without user info.
+// indexRoot is ReadAPIURL for a parsed upload URL without user info.
 func indexRoot(upload *url.URL) *url.URL {
 	root := *upload
 	root.RawQuery, root.ForceQuery, root.Fragment, root.RawFragment, root.RawPath = "", false, "", "", ""

@@ -306,7 +306,7 @@ func TestNoRetryForPermanentFailures(t *testing.T) {
 	}
 }
 
-func TestIndexURLOption(t *testing.T) {
+func TestReadAPIURLOption(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
@@ -314,9 +314,9 @@ func TestIndexURLOption(t *testing.T) {
 	// uploads go to a server that knows nothing; the listing to ix
 	blank := newIndex(t, nil)
 	c := blank.client()
-	c.IndexURL = ix.srv.URL
+	c.ReadAPIURL = ix.srv.URL
 	res, err := c.Upload(t.Context(), d, Options{SkipExisting: true})
 	if err != nil || res.Outcome != OutcomeAlreadyPresent || blank.count() != 0 || ix.simpleCount() != 1 {
-		t.Errorf("%v %v: want the file found through IndexURL", res.Outcome, err)
+		t.Errorf("%v %v: want the file found through ReadAPIURL", res.Outcome, err)
 	}
 }

@@ -53,8 +53,8 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 		return nil, err
 	}
 	index := indexRoot(u)
-	if c.IndexURL != "" {
-		if index, _, err = parseEndpoint(c.IndexURL, c.InsecureAllowHTTP); err != nil {
+	if c.ReadAPIURL != "" {
+		if index, _, err = parseEndpoint(c.ReadAPIURL, c.InsecureAllowHTTP); err != nil {
 			return nil, err
 		}
 		if !strings.HasSuffix(index.Path, "/") {
