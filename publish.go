@@ -15,7 +15,7 @@ import (
 // It finds the files (see FindFiles), opens and hashes each in one read,
 // and checks them by the rules of the index (PyPI's for PyPI and TestPyPI,
 // lenient ones elsewhere; see Checks) before any network call. If a file
-// fails, nothing is sent: the error is a *FilesError of kind
+// fails, nothing is sent: the error is a *FilesError that is
 // ErrChecksFailed and the Results hold every problem of every file.
 //
 // Then it gets credentials (see TrustedPublishing; a failure of Trusted
@@ -23,7 +23,7 @@ import (
 // upload.Client: wheels first, the first file of each release alone,
 // then opts.Concurrency at a time, each retried on transient failures and
 // found idempotently when the index already has it. If files fail to
-// upload, the error is a *FilesError of kind ErrUploadFailed; the others
+// upload, the error is a *FilesError that is ErrUploadFailed; the others
 // are uploaded all the same.
 func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	t, err := resolveTarget(opts.Repository, opts.ReadAPIURL)
@@ -57,7 +57,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		opts.emit(Event{Kind: EventChecked, File: c.result.File, Result: c.result})
 	}
 	if len(bad) > 0 {
-		return results(files), &FilesError{Kind: ErrChecksFailed, Errs: bad}
+		return results(files), &FilesError{Errs: bad, sentinel: ErrChecksFailed}
 	}
 	if opts.DryRun {
 		return results(files), nil
@@ -120,7 +120,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		}
 	}
 	if len(failed) > 0 {
-		return results(files), &FilesError{Kind: ErrUploadFailed, Errs: failed}
+		return results(files), &FilesError{Errs: failed, sentinel: ErrUploadFailed}
 	}
 	return results(files), nil
 }
@@ -139,7 +139,7 @@ func fillForms(files []*checked, uo upload.Options) error {
 		c.result.Form = form
 	}
 	if len(bad) > 0 {
-		return &FilesError{Kind: ErrChecksFailed, Errs: bad}
+		return &FilesError{Errs: bad, sentinel: ErrChecksFailed}
 	}
 	return nil
 }

@@ -152,6 +152,9 @@ func TestPublishChecksBeforeNetwork(t *testing.T) {
 	if !errors.As(err, &fe) || len(fe.Errs) != 2 {
 		t.Fatalf("err = %#v, want a FilesError with 2 files", err)
 	}
+	if strings.Contains(err.Error(), "\n") || errors.Is(err, pypi.ErrUploadFailed) {
+		t.Errorf("err = %q: want one line, ErrChecksFailed only", err)
+	}
 	bad := map[string]bool{}
 	for _, r := range results {
 		if r.Err != nil {

@@ -82,29 +82,31 @@ var (
 	ErrPasswordRefused = errors.New("pypi: PyPI refuses username/password uploads: use an API token (username __token__) or Trusted Publishing")
 )
 
-// FilesError is Publish's error when files failed: Kind is
-// ErrChecksFailed or ErrUploadFailed, Errs the files' errors.
+// FilesError is Publish's error when files failed: errors.Is tells
+// whether they failed their checks (ErrChecksFailed, and none was sent)
+// or their upload (ErrUploadFailed).
 type FilesError struct {
-	Kind error
 	Errs []error // one per failed file, each naming its file
+
+	sentinel error // ErrChecksFailed or ErrUploadFailed
 }
 
-// Error returns Kind's message followed by each file's error, indented.
+// Error returns the sentinel's message, the number of files and the
+// first line of each file's error, on one line.
 func (e *FilesError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v (%d file(s)):", e.Kind, len(e.Errs))
+	fmt.Fprintf(&b, "%v (%d file(s))", e.sentinel, len(e.Errs))
+	sep := ": "
 	for _, err := range e.Errs {
-		b.WriteString("\n  ")
-		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		b.WriteString(sep + first)
+		sep = "; "
 	}
 	return b.String()
 }
 
-// Is reports whether target is e's Kind.
-func (e *FilesError) Is(target error) bool { return target == e.Kind }
-
-// Unwrap returns the files' errors.
-func (e *FilesError) Unwrap() []error { return e.Errs }
+// Unwrap returns the sentinel and the files' errors.
+func (e *FilesError) Unwrap() []error { return append([]error{e.sentinel}, e.Errs...) }
 
 // TrustedPublishingError is a failure to get an upload token by Trusted
 // Publishing. Err is an *oidc.AmbientError, a *mint.Error or

@@ -133,7 +133,7 @@ type Progress struct {
 // A 2xx answer is success, except an HTML page (Warehouse answers 200
 // with an empty body; a sign-in page answered 200 is no upload): then the
 // index's listing must show the file with its sha256, or the upload
-// fails with ErrNotStored. A transport error, a 5xx or a 429 is
+// fails with an *Error. A transport error, a 5xx or a 429 is
 // retried with backoff (Client.Retry), re-reading the file; before each
 // retry, and on any "file exists" answer, the index is asked whether it
 // has the file: with the same sha256 the upload is done

@@ -25,7 +25,7 @@
 //
 // A 2xx answer is success, unless it is an HTML page rather than the
 // index's empty success answer: then the index listing must show the
-// file, or the upload fails with [ErrNotStored]. Other answers are an [*Error] carrying the
+// file, or the upload fails. Other answers are an [*Error] carrying the
 // status, the index's message (from JSON, the reason phrase or the page)
 // and a hint; errors.Is tells the common cases apart ([ErrFileExists],
 // [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with

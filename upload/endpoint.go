@@ -17,7 +17,7 @@ import (
 func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
 	u, user, err := parseURL(raw)
 	if err == nil && u.Scheme == "http" && !insecure && !isLoopback(u.Hostname()) {
-		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", ErrInsecureURL, u)
+		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", errInsecureURL, u)
 	}
 	return u, user, err
 }

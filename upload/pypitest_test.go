@@ -156,8 +156,8 @@ func TestFakePyPIErrors(t *testing.T) {
 	}
 	_, c = fakePyPI(t)
 	c.URL = srv.URL + "/simple/"
-	if _, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{}); !errors.Is(err, ErrNotUploadURL) {
-		t.Errorf("upload to the simple index: err = %v, want ErrNotUploadURL", err)
+	if _, err := c.Upload(t.Context(), wheelOf(t, "demo", "1.0"), Options{}); !errors.Is(err, errNotUploadURL) {
+		t.Errorf("upload to the simple index: err = %v, want errNotUploadURL", err)
 	}
 }
 

@@ -212,8 +212,8 @@ func TestRedirects(t *testing.T) {
 		c.URL = ix.srv.URL + path
 		_, err = c.Upload(t.Context(), d, Options{})
 		var e *Error
-		if !errors.Is(err, ErrRedirect) || !errors.As(err, &e) || !strings.Contains(e.Hint, hint) {
-			t.Errorf("%s: err = %v, want ErrRedirect with a hint naming %q", path, err, hint)
+		if !errors.Is(err, errRedirect) || !errors.As(err, &e) || !strings.Contains(e.Hint, hint) {
+			t.Errorf("%s: err = %v, want errRedirect with a hint naming %q", path, err, hint)
 		}
 	}
 	if elsewhere != 0 || ix.count() != 1 {

@@ -278,7 +278,7 @@ func (s *session) accepted(ctx context.Context, d *dist.Distribution, resp *http
 // notStored is the error of a 2xx answered with a page, for a file the
 // listing l does not show.
 func (s *session) notStored(d *dist.Distribution, status int, body []byte, l *listing) *Error {
-	e := &Error{File: baseName(d), URL: s.uploadURL().String(), StatusCode: status, kind: ErrNotStored,
+	e := &Error{File: baseName(d), URL: s.uploadURL().String(), StatusCode: status, kind: errNotStored,
 		Message: fmt.Sprintf("the index answered %d but the file is not there", status),
 		Body:    []byte(s.redact(string(body)))}
 	page := s.redact(htmlMessage(string(body)))
@@ -373,12 +373,12 @@ func permanent(err error) error { return permanentError{err} }
 
 // fixRedirect follows, once, a redirect that only adds the trailing
 // slash to the URL's path on the same origin (Warehouse's /legacy →
-// /legacy/); otherwise it makes e an ErrRedirect with twine's advice.
+// /legacy/); otherwise it makes e an errRedirect with twine's advice.
 // sent is the URL the redirected request went to.
 func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e.kind = ErrRedirect
+	e.kind = errRedirect
 	loc, err := s.url.Parse(e.Location)
 	if e.Location == "" || err != nil {
 		e.Hint = "The index answered with a redirect without a usable Location."
