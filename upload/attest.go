@@ -168,32 +168,42 @@ func checkAttestation(raw []byte, file, sha256 string) (string, error) {
 	}
 	switch {
 	case a.Version != 1:
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: version is %d, want 1", a.Version)
 	case a.VerificationMaterial == nil || a.VerificationMaterial.Certificate == "":
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: no verification_material.certificate")
 	case len(a.VerificationMaterial.TransparencyEntries) == 0:
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: no verification_material.transparency_entries")
 	case a.Envelope == nil || a.Envelope.Statement == "" || a.Envelope.Signature == "":
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: envelope needs a statement and a signature")
 	}
 	if _, err := base64.StdEncoding.DecodeString(a.Envelope.Signature); err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.signature is not base64: %w", err)
 	}
 	body, err := base64.StdEncoding.DecodeString(a.Envelope.Statement)
 	if err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.statement is not base64: %w", err)
 	}
 	var st statement
 	if err := json.Unmarshal(body, &st); err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.statement is not an in-toto statement: %w", err)
 	}
 	if st.Type != inTotoStatementV1 {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: statement _type %q, want %q", st.Type, inTotoStatementV1)
 	}
 	if st.PredicateType != predicatePublishV1 && st.PredicateType != predicateSLSAProvV1 {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Attestation with unsupported predicate type: %s", st.PredicateType)
 	}
 	if len(st.Subject) != 1 || st.Subject[0].Name != file || !strings.EqualFold(st.Subject[0].Digest["sha256"], sha256) {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Could not verify the uploaded artifact using the included attestation: its subject is not %s with sha256 %s", file, sha256)
 	}
 	return st.PredicateType, nil
