@@ -9,22 +9,9 @@ import (
 	"github.com/trustpub/pypi/upload"
 )
 
-// Publish uploads distributions to an index, as opts say, and returns
-// what became of each file, in the order they were found.
-//
-// It finds the files (see FindFiles), opens and hashes each in one read,
-// and checks them by the rules of the index (PyPI's for PyPI and TestPyPI,
-// lenient ones elsewhere; see Checks) before any network call. If a file
-// fails, nothing is sent: the error is a *FilesError that is
-// ErrChecksFailed and the Results hold every problem of every file.
-//
-// Then it gets credentials (see TrustedPublishing; a failure of Trusted
-// Publishing is a *TrustedPublishingError) and uploads the files with an
-// upload.Client: wheels first, the first file of each release alone,
-// then opts.Concurrency at a time, each retried on transient failures and
-// found idempotently when the index already has it. If files fail to
-// upload, the error is a *FilesError that is ErrUploadFailed; the others
-// are uploaded all the same.
+// Publish checks the distributions opts name, gets credentials and
+// uploads them, as the package doc's table says, and returns what became
+// of each file, in the order they were found.
 func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	t, err := resolveTarget(opts.Repository, opts.ReadAPIURL)
 	if err != nil {

@@ -63,9 +63,9 @@ type statement struct {
 	PredicateType string `json:"predicateType"`
 }
 
-// AttestationFiles returns the paths of the attestation files beside d,
+// attestationFiles returns the paths of the attestation files beside d,
 // sorted: the files in d's directory named <basename>.<kind>.attestation.
-func AttestationFiles(d *dist.Distribution) ([]string, error) {
+func attestationFiles(d *dist.Distribution) ([]string, error) {
 	dir, base := filepath.Split(d.Path)
 	if dir == "" {
 		dir = "."
@@ -99,7 +99,7 @@ func attestationsField(d *dist.Distribution, mode Attestations) (string, error) 
 		return "", nil
 	}
 	base := baseName(d)
-	paths, err := AttestationFiles(d)
+	paths, err := attestationFiles(d)
 	if err != nil {
 		return "", err
 	}

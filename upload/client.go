@@ -30,12 +30,10 @@ type Client struct {
 	// URL is the upload endpoint (the legacy API). "" means PyPIURL.
 	// It must be https, except to a loopback address.
 	URL string
-	// ReadAPIURL is the root of the index's read APIs, used to find files
-	// already uploaded: <ReadAPIURL>simple/<name>/ (PEP 691 JSON) and, as
-	// a fallback, <ReadAPIURL>pypi/<name>/json. "" derives it from URL as
-	// the function ReadAPIURL does: https://pypi.org/ for PyPI,
-	// https://test.pypi.org/ for TestPyPI, else URL without a final
-	// "legacy/" segment.
+	// ReadAPIURL is the root of the index's read APIs, where files
+	// already uploaded are listed (<ReadAPIURL>simple/<name>/, else
+	// <ReadAPIURL>pypi/<name>/json); "" derives it from URL, as the
+	// function ReadAPIURL does.
 	ReadAPIURL string
 	// HTTPClient sends the requests; nil means a client with
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
@@ -61,7 +59,8 @@ type Client struct {
 	// read, and must be safe for concurrent use. The Client's own
 	// credentials are always kept out.
 	Secrets func() []string
-	// UserAgent is the User-Agent header; "" means DefaultUserAgent().
+	// UserAgent is the User-Agent header; "" means
+	// "trustpub-pypi/<module version> <Go version>".
 	UserAgent string
 	// Retry bounds the retries of failed attempts; the zero value is
 	// documented on Retry.
@@ -127,20 +126,9 @@ type Progress struct {
 	Total   int64  // the body's Content-Length
 }
 
-// Upload sends d to the index and returns its result; err is Result.Err
-// and the Result is never nil.
-//
-// A 2xx answer is success, except an HTML page (Warehouse answers 200
-// with an empty body; a sign-in page answered 200 is no upload): then the
-// index's listing must show the file with its sha256, or the upload
-// fails with an *Error. A transport error, a 5xx or a 429 is
-// retried with backoff (Client.Retry), re-reading the file; before each
-// retry, and on any "file exists" answer, the index is asked whether it
-// has the file: with the same sha256 the upload is done
-// (OutcomeAlreadyPresent), with another it fails with *MismatchError.
-// Other answers fail with *Error. An upload is never redirected with its
-// credentials; only a redirect from ".../legacy" to ".../legacy/" on
-// the same host is followed.
+// Upload sends d to the index and returns its result, as the package
+// doc's table of answers says; err is Result.Err and the Result is never
+// nil.
 func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
 	var r *Result
 	if s, err := c.newSession(opts, d); err != nil {
@@ -180,8 +168,8 @@ func failed(d *dist.Distribution, err error) *Result {
 	return &Result{File: baseName(d), Dist: d, Outcome: OutcomeFailed, Err: err}
 }
 
-// DefaultUserAgent is "trustpub-pypi/<module version> <Go version>".
-func DefaultUserAgent() string {
+// defaultUserAgent is the User-Agent of a Client without one.
+func defaultUserAgent() string {
 	v := "devel"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range append(bi.Deps, &bi.Main) {

@@ -72,7 +72,7 @@ func TestFakePyPIAcceptsOurForm(t *testing.T) {
 				t.Errorf("%s: field %d = %+v, want %+v", baseName(d), j, f, want[min(j, len(want)-1)])
 			}
 		}
-		if ups[i].ContentType != "application/octet-stream" || ups[i].UserAgent != DefaultUserAgent() {
+		if ups[i].ContentType != "application/octet-stream" || ups[i].UserAgent != defaultUserAgent() {
 			t.Errorf("content type %q, user agent %q", ups[i].ContentType, ups[i].UserAgent)
 		}
 	}

@@ -71,7 +71,7 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 		s.files[baseName(d)] = true
 	}
 	if s.agent == "" {
-		s.agent = DefaultUserAgent()
+		s.agent = defaultUserAgent()
 	}
 	if p, ok := user.Password(); ok {
 		s.secrets.Add(p)
