@@ -77,11 +77,11 @@ func ReadAPIURL(uploadURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return indexRoot(u).String(), nil
+	return readAPIRoot(u).String(), nil
 }
 
-// indexRoot is ReadAPIURL for a parsed upload URL without user info.
-func indexRoot(upload *url.URL) *url.URL {
+// readAPIRoot is ReadAPIURL for a parsed upload URL without user info.
+func readAPIRoot(upload *url.URL) *url.URL {
 	root := *upload
 	root.RawQuery, root.ForceQuery, root.Fragment, root.RawFragment, root.RawPath = "", false, "", "", ""
 	if host := root.Hostname(); strings.EqualFold(host, "upload.pypi.org") {

@@ -131,7 +131,7 @@ func FuzzReadAPIURL(f *testing.F) {
 			raw = PyPIURL
 		}
 		s, err := (&Client{URL: raw, InsecureAllowHTTP: true}).newSession(Options{})
-		if err != nil || s.index.String() != root {
+		if err != nil || s.readAPI.String() != root {
 			t.Fatalf("a Client for %q lists files under %v (%v), ReadAPIURL says %q", raw, s, err, root)
 		}
 	})

@@ -26,13 +26,13 @@ const acceptErrors = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 // HTTP clients and what was learnt on the way (a fixed-up URL, index
 // listings, the secrets to redact).
 type session struct {
-	c      *Client
-	opts   Options
-	post   *http.Client // never follows redirects
-	get    *http.Client // follows redirects within the index's origin
-	index  *url.URL
-	agent  string
-	legacy bool
+	c       *Client
+	opts    Options
+	post    *http.Client // never follows redirects
+	get     *http.Client // follows redirects within the index's origin
+	readAPI *url.URL     // the root of the read APIs
+	agent   string
+	legacy  bool
 
 	mu       sync.Mutex
 	url      *url.URL   // the upload URL, perhaps fixed up to end in "/"
@@ -53,19 +53,19 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 	if err != nil {
 		return nil, err
 	}
-	index := indexRoot(u)
+	readAPI := readAPIRoot(u)
 	if c.ReadAPIURL != "" {
-		if index, _, err = parseEndpoint(c.ReadAPIURL, c.InsecureAllowHTTP); err != nil {
+		if readAPI, _, err = parseEndpoint(c.ReadAPIURL, c.InsecureAllowHTTP); err != nil {
 			return nil, err
 		}
-		if !strings.HasSuffix(index.Path, "/") {
-			index.Path += "/"
+		if !strings.HasSuffix(readAPI.Path, "/") {
+			readAPI.Path += "/"
 		}
 	}
 	if c.Username != "" || c.Password != "" {
 		user = url.UserPassword(c.Username, c.Password)
 	}
-	s := &session{c: c, opts: opts, url: u, index: index, user: user, agent: c.UserAgent,
+	s := &session{c: c, opts: opts, url: u, readAPI: readAPI, user: user, agent: c.UserAgent,
 		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}, files: map[string]bool{}}
 	for _, d := range ds {
 		s.files[baseName(d)] = true
