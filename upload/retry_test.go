@@ -164,13 +164,13 @@ func TestSkipExistingChecksFirst(t *testing.T) {
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
 	ix.list(baseName(d), d.Digests.SHA256)
-	res, err := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	res, _ := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
 	if diff := diffResult(outcome{Outcome: OutcomeAlreadyPresent}, res); diff != "" || ix.count() != 0 {
 		t.Errorf("same file listed: %d uploads, want none; result (-want +got):\n%s", ix.count(), diff)
 	}
 
 	ix.list(baseName(d), strings.Repeat("a", 64))
-	_, err = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	_, err := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
 	var me *MismatchError
 	if !errors.As(err, &me) || me.IndexSHA256 != strings.Repeat("a", 64) || ix.count() != 0 {
 		t.Errorf("other file listed: err %v, %d uploads; want a mismatch, nothing sent", err, ix.count())
@@ -178,7 +178,7 @@ func TestSkipExistingChecksFirst(t *testing.T) {
 
 	ix.list(baseName(d), "")
 	ix.list("pkg-0.9.tar.gz", strings.Repeat("b", 64))
-	res, err = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	res, _ = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
 	if diff := diffResult(outcome{Outcome: OutcomeUploaded, Attempts: 1}, res); diff != "" || ix.count() != 1 {
 		t.Errorf("not listed: %d uploads, want 1; result (-want +got):\n%s", ix.count(), diff)
 	}
@@ -203,14 +203,14 @@ func TestRedirects(t *testing.T) {
 
 	c := ix.client()
 	c.URL = ix.srv.URL + "/legacy"
-	res, err := c.Upload(t.Context(), d, Options{})
+	res, _ := c.Upload(t.Context(), d, Options{})
 	if diff := diffResult(outcome{Outcome: OutcomeUploaded, Attempts: 1}, res); diff != "" || ix.count() != 1 {
 		t.Errorf("/legacy: %d uploads, want the /legacy/ fix-up to upload once; result (-want +got):\n%s", ix.count(), diff)
 	}
 
 	for path, hint := range map[string]string{"/moved/": other.URL + "/legacy/", "/path/": "If you trust these URLs"} {
 		c.URL = ix.srv.URL + path
-		_, err = c.Upload(t.Context(), d, Options{})
+		_, err := c.Upload(t.Context(), d, Options{})
 		var e *Error
 		if !errors.Is(err, errRedirect) || !errors.As(err, &e) || !strings.Contains(e.Hint, hint) {
 			t.Errorf("%s: err = %v, want errRedirect with a hint naming %q", path, err, hint)
