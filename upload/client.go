@@ -113,9 +113,8 @@ type Options struct {
 	// the files finish: it must be safe for concurrent use, should be
 	// quick (the next upload waits for it) and must not change the Result.
 	OnResult func(*Result)
-	// Boundary fixes the multipart boundary (for tests); "" means 32
-	// random hex characters.
-	Boundary string
+
+	boundary string // the multipart boundary, for tests; "" means a random one
 }
 
 // Progress reports the body bytes of one attempt sent so far.

@@ -185,7 +185,7 @@ func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) st
 	if err != nil {
 		return failure(err)
 	}
-	mp, err := newMultipart(fields, res.File, s.opts.Boundary)
+	mp, err := newMultipart(fields, res.File, s.opts.boundary)
 	if err != nil {
 		return failure(err)
 	}

@@ -76,7 +76,7 @@ func TestUploadBodyBytes(t *testing.T) {
 	m := metadata(t, "Metadata-Version: 1.0\nName: p\nVersion: 1\nSummary: say \"hi\"\n")
 	d := newDist(t, "", "p-1-py3-none-any.whl", []byte("PK"), m)
 	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
-	if _, err := c.Upload(t.Context(), d, Options{Boundary: "B0UND"}); err != nil {
+	if _, err := c.Upload(t.Context(), d, Options{boundary: "B0UND"}); err != nil {
 		t.Fatal(err)
 	}
 	part := func(name, value string) string {
