@@ -41,9 +41,10 @@ func (v Verdict) MarshalText() ([]byte, error) {
 	return []byte(strings.ReplaceAll(strings.ToLower(v.String()), " ", "_")), nil
 }
 
-// Result is what Publish did with one file: its upload's result (an
-// Outcome of OutcomeNotSent when it was not sent, OutcomeFailed with Err
-// when it failed its checks or its upload) and what the checks found.
+// Result is what Publish did with one file: what the checks found, and
+// the upload's result, whose Outcome is upload.OutcomeNotSent for a file
+// not sent and upload.OutcomeFailed, with Err, for one that failed its
+// checks or its upload.
 type Result struct {
 	upload.Result
 	Path    string       // the path it was read from
