@@ -80,6 +80,7 @@ func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options
 	}
 	c.dist = d
 	r := c.result
+	r.Dist = d
 	r.Kind, r.Size, r.Digests = d.Kind(), d.Size, d.Digests
 	r.Name, r.Version = d.Metadata.Name, d.Metadata.Version
 	var problems []*dist.Problem
