@@ -74,7 +74,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	uo := upload.Options{
 		SkipExisting: opts.SkipExisting,
 		Attestations: attestationMode(opts, t, creds.trusted, true),
-		Parallel:     opts.Concurrency,
+		Concurrency:  opts.Concurrency,
 		Progress: func(p upload.Progress) {
 			opts.emit(Event{Kind: EventSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
 		},

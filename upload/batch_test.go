@@ -63,7 +63,7 @@ func TestUploadAllOrderAndParallelism(t *testing.T) {
 	})
 	t.Cleanup(func() { close(stop) }) // before the server closes
 	done := make(chan []*Result)
-	go func() { done <- ix.client().UploadAll(t.Context(), ds, Options{Parallel: 3}) }()
+	go func() { done <- ix.client().UploadAll(t.Context(), ds, Options{Concurrency: 3}) }()
 	var held []string
 	take := func(n int) {
 		for range n {
@@ -113,7 +113,7 @@ func TestUploadAllFailures(t *testing.T) {
 	}
 	ix := newIndex(t, refuse)
 	ds := batch(t)
-	results := ix.client().UploadAll(t.Context(), ds, Options{Parallel: 1})
+	results := ix.client().UploadAll(t.Context(), ds, Options{Concurrency: 1})
 	for i, r := range results {
 		if (r.Err != nil) != (r.File == "pkg-1.0-py3-none-win_amd64.whl") {
 			t.Errorf("result %d: %s %v", i, r.File, r.Err)
@@ -121,7 +121,7 @@ func TestUploadAllFailures(t *testing.T) {
 	}
 
 	ix = newIndex(t, refuse)
-	results = ix.client().UploadAll(t.Context(), ds, Options{Parallel: 1, FailFast: true})
+	results = ix.client().UploadAll(t.Context(), ds, Options{Concurrency: 1, FailFast: true})
 	var aborted int
 	for _, r := range results {
 		if errors.Is(r.Err, ErrAborted) {
@@ -208,7 +208,7 @@ func TestUploadAllReleasesOverlap(t *testing.T) {
 			newDist(t, "", fmt.Sprintf("proj%d-1.0.tar.gz", p), []byte("sdist"), nil),
 			newDist(t, "", fmt.Sprintf("proj%d-1.0-py3-none-any.whl", p), []byte("wheel"), nil))
 	}
-	results := ix.client().UploadAll(t.Context(), ds, Options{Parallel: parallel})
+	results := ix.client().UploadAll(t.Context(), ds, Options{Concurrency: parallel})
 	for i, r := range results {
 		if r.Dist != ds[i] || r.Err != nil || r.Outcome != OutcomeUploaded {
 			t.Errorf("result %d: %s %v %v; want %s uploaded", i, r.File, r.Outcome, r.Err, baseName(ds[i]))
@@ -255,7 +255,7 @@ func TestUploadAllReleaseWaitsOnlyForItsFirst(t *testing.T) {
 		newDist(t, "", "a-1.0.tar.gz", []byte("a sdist"), nil),
 		newDist(t, "", "b-1.0-py3-none-any.whl", []byte("b wheel"), nil),
 	}
-	for _, r := range ix.client().UploadAll(t.Context(), ds, Options{Parallel: 2}) {
+	for _, r := range ix.client().UploadAll(t.Context(), ds, Options{Concurrency: 2}) {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.File, r.Err)
 		}

@@ -93,9 +93,9 @@ type Options struct {
 	AlwaysSendRequiresPython bool
 	// Attestations selects whether PEP 740 attestation files are sent.
 	Attestations Attestations
-	// Parallel is how many files UploadAll sends at once; 0 means 4, 1
+	// Concurrency is how many files UploadAll sends at once; 0 means 4, 1
 	// uploads one file at a time.
-	Parallel int
+	Concurrency int
 	// FailFast stops UploadAll at the first failure: files not yet done
 	// fail with ErrAborted.
 	FailFast bool

@@ -175,7 +175,7 @@ func TestFakePyPIWithoutTrailingSlash(t *testing.T) {
 		srv, c := fakePyPI(t)
 		c.URL = srv.URL + "/legacy"
 		ds := []*dist.Distribution{wheelOf(t, "demo", "1.0"), wheelOf(t, "demo", "2.0")}
-		for _, r := range c.UploadAll(t.Context(), ds, Options{Parallel: parallel}) {
+		for _, r := range c.UploadAll(t.Context(), ds, Options{Concurrency: parallel}) {
 			if r.Err != nil || r.Outcome != OutcomeUploaded || r.Attempts != 1 {
 				t.Errorf("parallel=%d: %s: %v after %d attempts: %v", parallel, r.File, r.Outcome, r.Attempts, r.Err)
 			}
@@ -210,7 +210,7 @@ func TestUploadAllOnResult(t *testing.T) {
 
 	srv, c := fakePyPI(t)
 	rec := &resultRecorder{srv: srv}
-	results := c.UploadAll(t.Context(), ds, Options{Parallel: 3, OnResult: rec.record})
+	results := c.UploadAll(t.Context(), ds, Options{Concurrency: 3, OnResult: rec.record})
 	if len(rec.calls) != len(ds) {
 		t.Fatalf("OnResult called %d times for %d files", len(rec.calls), len(ds))
 	}
@@ -231,7 +231,7 @@ func TestUploadAllOnResult(t *testing.T) {
 	srv, c = fakePyPI(t)
 	srv.FailUploads(1, pypitest.TextReply(http.StatusBadRequest, "refused"))
 	rec = &resultRecorder{srv: srv}
-	c.UploadAll(t.Context(), ds, Options{Parallel: 1, FailFast: true, OnResult: rec.record})
+	c.UploadAll(t.Context(), ds, Options{Concurrency: 1, FailFast: true, OnResult: rec.record})
 	var refused, aborted int
 	for _, cl := range rec.calls {
 		var ue *Error
