@@ -72,7 +72,7 @@ func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verif
 // The form's problem is an error even without verify: the file could not
 // be sent.
 func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options) *checked {
-	c := &checked{result: &Result{File: filepath.Base(path), Path: path}}
+	c := &checked{result: &Result{Result: upload.Result{File: filepath.Base(path)}, Path: path}}
 	d, err := dist.Open(path)
 	if err != nil {
 		c.fail(err)
@@ -80,6 +80,7 @@ func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options
 	}
 	c.dist = d
 	r := c.result
+	r.Dist = d
 	r.Kind, r.Size, r.Digests = d.Kind(), d.Size, d.Digests
 	r.Name, r.Version = d.Metadata.Name, d.Metadata.Version
 	var problems []*dist.Problem

@@ -9,6 +9,7 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/examples/quickstart/sampledist"
 	"github.com/trustpub/pypi/pypitest"
+	"github.com/trustpub/pypi/upload"
 )
 
 // An interrupted check phase is an error: a cancelled context stops it
@@ -62,7 +63,7 @@ func TestPublishOneVerdictPerFile(t *testing.T) {
 			t.Fatalf("%s: Publish = %d results, %v; want ErrChecksFailed", tc.name, len(res), err)
 		}
 		for _, r := range res {
-			if r.Verdict != pypi.VerdictFailed || reported[r.File] != pypi.VerdictFailed || r.Outcome != pypi.OutcomeFailed {
+			if r.Verdict != pypi.VerdictFailed || reported[r.File] != pypi.VerdictFailed || r.Outcome != upload.OutcomeFailed {
 				t.Errorf("%s: %s: verdict %v, reported %v, outcome %v; want FAILED everywhere", tc.name, r.File, r.Verdict, reported[r.File], r.Outcome)
 			}
 			want := r.File + ": upload form: invalid distribution metadata: unrecognized or malformed field 'foo'"

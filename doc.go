@@ -18,6 +18,15 @@
 //   - [github.com/trustpub/pypi/pypitest] is a fake PyPI and a fake CI
 //     identity provider for tests, shaped like net/http/httptest.
 //
-// [Publish] runs the whole flow: every file is checked before the first
-// byte is sent, credentials are fetched, and the files are uploaded.
+// [Publish] runs the whole flow, reporting each step to [Options].Events;
+// every file is checked before the first byte is sent:
+//
+//	step                              when it fails, Publish returns
+//	find the files (FindFiles)        ErrNoDistributions, or the pattern's error
+//	open, hash and check each file,   a *FilesError that is ErrChecksFailed; nothing
+//	  by the index's rules (Checks)     is sent, and the Results hold every problem
+//	get credentials                   a *TrustedPublishingError, ErrNoCredentials or
+//	  (TrustedPublishing)               ErrPasswordRefused
+//	upload (upload.Client.UploadAll)  a *FilesError that is ErrUploadFailed, once
+//	                                    every other file is sent
 package pypi

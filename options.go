@@ -57,26 +57,6 @@ const (
 	ChecksNone
 )
 
-// Attestations says whether PEP 740 attestation files, kept beside the
-// distributions as <file>.<kind>.attestation, are uploaded with them.
-// PyPI and TestPyPI accept attestations only from a Trusted Publishing
-// identity; other indexes do not take them.
-type Attestations int
-
-const (
-	// AttestationsAuto (the zero value) sends the attestation files found
-	// beside each distribution when uploading to PyPI or TestPyPI by
-	// Trusted Publishing, and none otherwise.
-	AttestationsAuto Attestations = iota
-	// AttestationsRequire sends them and fails a file that has none. When
-	// the upload is not by Trusted Publishing to PyPI or TestPyPI, they
-	// are not sent and Publish reports a warning (as
-	// gh-action-pypi-publish ignores its attestations input).
-	AttestationsRequire
-	// AttestationsOff never sends attestations.
-	AttestationsOff
-)
-
 // Options say what Publish uploads, where, and how. The zero value
 // uploads the distributions in the directory "dist" to PyPI by Trusted
 // Publishing, checked by PyPI's rules, four files at a time after the
@@ -94,10 +74,10 @@ type Options struct {
 	// index's legacy upload endpoint. Plain http is accepted only for
 	// loopback addresses.
 	Repository string
-	// IndexURL is the root of the index's read APIs (simple and JSON),
+	// ReadAPIURL is the root of the index's read APIs (simple and JSON),
 	// used to find files already uploaded and to link to them; "" derives
 	// it from the upload URL (https://pypi.org/ for PyPI).
-	IndexURL string
+	ReadAPIURL string
 
 	// Token is an API token ("pypi-..."), sent as HTTP Basic
 	// "__token__:<token>".
@@ -122,8 +102,14 @@ type Options struct {
 	SkipExisting bool
 	// Checks selects the rules the files are checked against.
 	Checks Checks
-	// Attestations says whether attestation files are sent.
-	Attestations Attestations
+	// Attestations says whether the PEP 740 attestation files kept beside
+	// the distributions are sent. PyPI and TestPyPI accept them only from
+	// a Trusted Publishing identity, and other indexes not at all: so
+	// upload.AttestationsAuto sends them only then, and
+	// upload.AttestationsRequire, when they cannot be sent, sends none
+	// and reports a warning (as gh-action-pypi-publish ignores its
+	// attestations input).
+	Attestations upload.Attestations
 	// Concurrency is how many files are uploaded at once after the first
 	// file of each release, which goes alone; 0 means 4.
 	Concurrency int

@@ -9,24 +9,11 @@ import (
 	"github.com/trustpub/pypi/upload"
 )
 
-// Publish uploads distributions to an index, as opts say, and returns
-// what became of each file, in the order they were found.
-//
-// It finds the files (see FindFiles), opens and hashes each in one read,
-// and checks them by the rules of the index (PyPI's for PyPI and TestPyPI,
-// lenient ones elsewhere; see Checks) before any network call. If a file
-// fails, nothing is sent: the error is a *FilesError of kind
-// ErrChecksFailed and the Results hold every problem of every file.
-//
-// Then it gets credentials (see TrustedPublishing; a failure of Trusted
-// Publishing is a *TrustedPublishingError) and uploads the files with an
-// upload.Client: wheels first, the first file of each release alone,
-// then opts.Concurrency at a time, each retried on transient failures and
-// found idempotently when the index already has it. If files fail to
-// upload, the error is a *FilesError of kind ErrUploadFailed; the others
-// are uploaded all the same.
+// Publish checks the distributions opts name, gets credentials and
+// uploads them, as the package doc's table says, and returns what became
+// of each file, in the order they were found.
 func Publish(ctx context.Context, opts Options) ([]Result, error) {
-	t, err := resolveTarget(opts.Repository, opts.IndexURL)
+	t, err := resolveTarget(opts.Repository, opts.ReadAPIURL)
 	if err != nil {
 		return nil, err
 	}
@@ -51,13 +38,13 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	var bad []error
 	for _, c := range files {
 		if c.err != nil {
-			c.result.Outcome, c.result.Err = OutcomeFailed, c.err
+			c.result.Outcome, c.result.Err = upload.OutcomeFailed, c.err
 			bad = append(bad, c.err)
 		}
 		opts.emit(Event{Kind: EventChecked, File: c.result.File, Result: c.result})
 	}
 	if len(bad) > 0 {
-		return results(files), &FilesError{Kind: ErrChecksFailed, Errs: bad}
+		return results(files), &FilesError{Errs: bad, sentinel: ErrChecksFailed}
 	}
 	if opts.DryRun {
 		return results(files), nil
@@ -76,7 +63,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked, secrets *redact.Set) ([]Result, error) {
 	client := &upload.Client{
 		URL:        t.upload.String(),
-		IndexURL:   opts.IndexURL,
+		ReadAPIURL: opts.ReadAPIURL,
 		HTTPClient: opts.HTTPClient,
 		Timeout:    opts.Timeout,
 		Token:      creds.token,
@@ -87,7 +74,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	uo := upload.Options{
 		SkipExisting: opts.SkipExisting,
 		Attestations: attestationMode(opts, t, creds.trusted, true),
-		Parallel:     opts.Concurrency,
+		Concurrency:  opts.Concurrency,
 		Progress: func(p upload.Progress) {
 			opts.emit(Event{Kind: EventSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
 		},
@@ -107,8 +94,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	// calls may run at once, each on a Result of its own.
 	uo.OnResult = func(u *upload.Result) {
 		r := byDist[u.Dist]
-		r.Outcome = outcomeOf(u.Outcome)
-		r.Attempts, r.Duration, r.Message, r.Err = u.Attempts, u.Duration, u.Message, u.Err
+		r.Result = *u
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
 		}
@@ -121,7 +107,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		}
 	}
 	if len(failed) > 0 {
-		return results(files), &FilesError{Kind: ErrUploadFailed, Errs: failed}
+		return results(files), &FilesError{Errs: failed, sentinel: ErrUploadFailed}
 	}
 	return results(files), nil
 }
@@ -134,13 +120,13 @@ func fillForms(files []*checked, uo upload.Options) error {
 	for _, c := range files {
 		form, err := upload.Form(c.dist, uo)
 		if err != nil {
-			c.result.Outcome, c.result.Err = OutcomeFailed, err
+			c.result.Outcome, c.result.Err = upload.OutcomeFailed, err
 			bad = append(bad, err)
 		}
 		c.result.Form = form
 	}
 	if len(bad) > 0 {
-		return &FilesError{Kind: ErrChecksFailed, Errs: bad}
+		return &FilesError{Errs: bad, sentinel: ErrChecksFailed}
 	}
 	return nil
 }
@@ -152,14 +138,14 @@ func fillForms(files []*checked, uo upload.Options) error {
 func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attestations {
 	usable := trusted && t.public
 	switch {
-	case opts.Attestations == AttestationsOff:
-		return upload.NoAttestations
-	case opts.Attestations == AttestationsAuto && usable:
-		return upload.AutoAttestations
-	case opts.Attestations == AttestationsAuto:
-		return upload.NoAttestations
+	case opts.Attestations == upload.AttestationsOff:
+		return upload.AttestationsOff
+	case opts.Attestations == upload.AttestationsAuto && usable:
+		return upload.AttestationsAuto
+	case opts.Attestations == upload.AttestationsAuto:
+		return upload.AttestationsOff
 	case usable:
-		return upload.RequireAttestations
+		return upload.AttestationsRequire
 	}
 	if warn {
 		why := "the upload is not by Trusted Publishing, the only way PyPI accepts them"
@@ -169,19 +155,7 @@ func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attest
 		opts.emit(Event{Kind: EventWarning, Warning: WarningAttestationsIgnored, Title: "attestations ignored",
 			Message: "Attestations were requested, but " + why + ". They are not sent."})
 	}
-	return upload.NoAttestations
-}
-
-func outcomeOf(o upload.Outcome) Outcome {
-	switch o {
-	case upload.OutcomeUploaded:
-		return OutcomeUploaded
-	case upload.OutcomeAlreadyPresent:
-		return OutcomeAlreadyPresent
-	case upload.OutcomeSkipped:
-		return OutcomeSkipped
-	}
-	return OutcomeFailed
+	return upload.AttestationsOff
 }
 
 func results(files []*checked) []Result {

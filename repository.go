@@ -31,14 +31,14 @@ func UploadURL(repository string) string {
 	return repository
 }
 
-// resolveTarget turns Options.Repository and Options.IndexURL into a target.
+// resolveTarget turns Options.Repository and Options.ReadAPIURL into a target.
 func resolveTarget(repository, indexURL string) (*target, error) {
 	raw := UploadURL(repository)
-	root, err := upload.IndexURL(raw) // which also checks raw
+	root, err := upload.ReadAPIURL(raw) // which also checks raw
 	if err != nil {
 		return nil, fmt.Errorf("pypi: repository %q: want %q, %q or an upload URL such as %s", withoutUserinfo(repository), PyPI, TestPyPI, upload.PyPIURL)
 	}
-	u, _ := url.Parse(raw) // parsed by IndexURL already
+	u, _ := url.Parse(raw) // parsed by ReadAPIURL already
 	t := &target{upload: u}
 	switch u.Hostname() {
 	case "upload.pypi.org", "test.pypi.org", "pypi.org":

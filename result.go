@@ -4,54 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/upload"
 )
-
-// Outcome is what became of one file.
-type Outcome int
-
-// The outcomes of a file.
-const (
-	// OutcomeNotSent: the file was checked but not sent, because of a dry
-	// run, or because another file failed its checks or no credentials
-	// could be had.
-	OutcomeNotSent Outcome = iota
-	// OutcomeUploaded: the index accepted the file.
-	OutcomeUploaded
-	// OutcomeAlreadyPresent: the index already had this file (same name,
-	// same sha256), so it was not sent again.
-	OutcomeAlreadyPresent
-	// OutcomeSkipped: SkipExisting, and the index said it has a file of
-	// that name, which its listing could not confirm.
-	OutcomeSkipped
-	// OutcomeFailed: the file is not on the index; Result.Err says why.
-	OutcomeFailed
-)
-
-var outcomeNames = []string{"not sent", "uploaded", "already present", "skipped", "failed"}
-
-// String returns "not sent", "uploaded", "already present", "skipped" or
-// "failed".
-func (o Outcome) String() string {
-	if o < 0 || int(o) >= len(outcomeNames) {
-		return fmt.Sprintf("Outcome(%d)", int(o))
-	}
-	return outcomeNames[o]
-}
-
-// MarshalText returns String, with "_" for spaces: "already_present".
-func (o Outcome) MarshalText() ([]byte, error) {
-	return []byte(strings.ReplaceAll(o.String(), " ", "_")), nil
-}
-
-// OK reports whether the file is on the index: uploaded, already present
-// or skipped as existing.
-func (o Outcome) OK() bool {
-	return o == OutcomeUploaded || o == OutcomeAlreadyPresent || o == OutcomeSkipped
-}
 
 // Verdict is the checks' judgement of one file. A file is sent only if
 // every file's verdict is VerdictPassed or VerdictWarnings.
@@ -85,16 +41,18 @@ func (v Verdict) MarshalText() ([]byte, error) {
 	return []byte(strings.ReplaceAll(strings.ToLower(v.String()), " ", "_")), nil
 }
 
-// Result is what Publish did with one file.
+// Result is what Publish did with one file: what the checks found, and
+// the upload's result, whose Outcome is upload.OutcomeNotSent for a file
+// not sent and upload.OutcomeFailed, with Err, for one that failed its
+// checks or its upload.
 type Result struct {
-	File    string       // base name of the file
+	upload.Result
 	Path    string       // the path it was read from
 	Kind    dist.Kind    // wheel or sdist; 0 if the name did not parse
 	Size    int64        // bytes
 	Digests dist.Digests // of the file's bytes (sha256, blake2b-256, md5)
 	Name    string       // the project name, as the metadata writes it
 	Version string       // the version, as the metadata writes it
-	Outcome Outcome
 	// URL is where the file's release can be seen: its page on PyPI and
 	// TestPyPI, the project's simple index page elsewhere. "" unless the
 	// file is on the index.
@@ -106,14 +64,7 @@ type Result struct {
 	Verdict Verdict
 	// Form is the upload form the file is sent with, or in a dry run
 	// would be (the file itself follows it).
-	Form     []upload.Field
-	Attempts int           // uploads tried
-	Duration time.Duration // of the upload
-	// Message is the index's answer when it said the file exists.
-	Message string
-	// Err says why the file failed: a *dist.ValidationError, an
-	// *upload.Error, ... nil unless Outcome is OutcomeFailed.
-	Err error
+	Form []upload.Field
 }
 
 // Sentinels for the errors Publish returns; test with errors.Is.
@@ -132,29 +83,31 @@ var (
 	ErrPasswordRefused = errors.New("pypi: PyPI refuses username/password uploads: use an API token (username __token__) or Trusted Publishing")
 )
 
-// FilesError is Publish's error when files failed: Kind is
-// ErrChecksFailed or ErrUploadFailed, Errs the files' errors.
+// FilesError is Publish's error when files failed: errors.Is tells
+// whether they failed their checks (ErrChecksFailed, and none was sent)
+// or their upload (ErrUploadFailed).
 type FilesError struct {
-	Kind error
 	Errs []error // one per failed file, each naming its file
+
+	sentinel error // ErrChecksFailed or ErrUploadFailed
 }
 
-// Error returns Kind's message followed by each file's error, indented.
+// Error returns the sentinel's message, the number of files and the
+// first line of each file's error, on one line.
 func (e *FilesError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%v (%d file(s)):", e.Kind, len(e.Errs))
+	fmt.Fprintf(&b, "%v (%d file(s))", e.sentinel, len(e.Errs))
+	sep := ": "
 	for _, err := range e.Errs {
-		b.WriteString("\n  ")
-		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		b.WriteString(sep + first)
+		sep = "; "
 	}
 	return b.String()
 }
 
-// Is reports whether target is e's Kind.
-func (e *FilesError) Is(target error) bool { return target == e.Kind }
-
-// Unwrap returns the files' errors.
-func (e *FilesError) Unwrap() []error { return e.Errs }
+// Unwrap returns the sentinel and the files' errors.
+func (e *FilesError) Unwrap() []error { return append([]error{e.sentinel}, e.Errs...) }
 
 // TrustedPublishingError is a failure to get an upload token by Trusted
 // Publishing. Err is an *oidc.AmbientError, a *mint.Error or

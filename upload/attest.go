@@ -17,18 +17,18 @@ import (
 
 // Attestations says what to do with PEP 740 attestation files, named
 // <dist>.<kind>.attestation (e.g. pkg-1.0.tar.gz.publish.attestation)
-// and kept beside the distribution file.
+// and kept beside the distribution file. PyPI accepts them only from a
+// Trusted Publishing identity.
 type Attestations int
 
 const (
-	// AutoAttestations (the zero value) sends the attestations found
-	// beside a file, and nothing when there are none. PyPI accepts them
-	// only from a Trusted Publishing identity.
-	AutoAttestations Attestations = iota
-	// NoAttestations never sends attestations.
-	NoAttestations
-	// RequireAttestations sends them and fails for a file that has none.
-	RequireAttestations
+	// AttestationsAuto (the zero value) sends the attestations found
+	// beside a file, and nothing when there are none.
+	AttestationsAuto Attestations = iota
+	// AttestationsRequire sends them and fails for a file that has none.
+	AttestationsRequire
+	// AttestationsOff never sends attestations.
+	AttestationsOff
 )
 
 // The in-toto statement type and the predicate types PyPI accepts.
@@ -63,9 +63,9 @@ type statement struct {
 	PredicateType string `json:"predicateType"`
 }
 
-// AttestationFiles returns the paths of the attestation files beside d,
+// attestationFiles returns the paths of the attestation files beside d,
 // sorted: the files in d's directory named <basename>.<kind>.attestation.
-func AttestationFiles(d *dist.Distribution) ([]string, error) {
+func attestationFiles(d *dist.Distribution) ([]string, error) {
 	dir, base := filepath.Split(d.Path)
 	if dir == "" {
 		dir = "."
@@ -95,16 +95,16 @@ func AttestationFiles(d *dist.Distribution) ([]string, error) {
 // array of its attestation files, each checked for the PEP 740 shape and
 // for naming d's file and sha256; "" when none are to be sent.
 func attestationsField(d *dist.Distribution, mode Attestations) (string, error) {
-	if mode == NoAttestations {
+	if mode == AttestationsOff {
 		return "", nil
 	}
 	base := baseName(d)
-	paths, err := AttestationFiles(d)
+	paths, err := attestationFiles(d)
 	if err != nil {
 		return "", err
 	}
 	if len(paths) == 0 {
-		if mode == RequireAttestations {
+		if mode == AttestationsRequire {
 			return "", fmt.Errorf("upload: %s: attestations required, but the file has no <file>.<kind>.attestation beside it", base)
 		}
 		return "", nil
@@ -168,32 +168,42 @@ func checkAttestation(raw []byte, file, sha256 string) (string, error) {
 	}
 	switch {
 	case a.Version != 1:
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: version is %d, want 1", a.Version)
 	case a.VerificationMaterial == nil || a.VerificationMaterial.Certificate == "":
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: no verification_material.certificate")
 	case len(a.VerificationMaterial.TransparencyEntries) == 0:
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: no verification_material.transparency_entries")
 	case a.Envelope == nil || a.Envelope.Statement == "" || a.Envelope.Signature == "":
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", errors.New("Malformed attestations: envelope needs a statement and a signature")
 	}
 	if _, err := base64.StdEncoding.DecodeString(a.Envelope.Signature); err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.signature is not base64: %w", err)
 	}
 	body, err := base64.StdEncoding.DecodeString(a.Envelope.Statement)
 	if err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.statement is not base64: %w", err)
 	}
 	var st statement
 	if err := json.Unmarshal(body, &st); err != nil {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: envelope.statement is not an in-toto statement: %w", err)
 	}
 	if st.Type != inTotoStatementV1 {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Malformed attestations: statement _type %q, want %q", st.Type, inTotoStatementV1)
 	}
 	if st.PredicateType != predicatePublishV1 && st.PredicateType != predicateSLSAProvV1 {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Attestation with unsupported predicate type: %s", st.PredicateType)
 	}
 	if len(st.Subject) != 1 || st.Subject[0].Name != file || !strings.EqualFold(st.Subject[0].Digest["sha256"], sha256) {
+		//lint:ignore ST1005 PyPI's own words, capital included
 		return "", fmt.Errorf("Could not verify the uploaded artifact using the included attestation: its subject is not %s with sha256 %s", file, sha256)
 	}
 	return st.PredicateType, nil

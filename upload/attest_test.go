@@ -42,15 +42,15 @@ func TestAttestationsSent(t *testing.T) {
 	if err := json.Unmarshal([]byte(ix.upload(0).field("attestations")), &list); err != nil || len(list) != 2 {
 		t.Fatalf("attestations field = %q (%v), want a list of 2", ix.upload(0).field("attestations"), err)
 	}
-	if _, err := Form(d, Options{Attestations: NoAttestations}); err != nil {
+	if _, err := Form(d, Options{Attestations: AttestationsOff}); err != nil {
 		t.Fatal(err)
 	}
 	w := newDist(t, dir, "pkg-1.0-py3-none-any.whl", []byte("wheel"), nil)
 	if f, err := Form(w, Options{}); err != nil || strings.Contains(fmt.Sprint(f), "attestations") {
 		t.Errorf("a wheel without attestations: %v, %v", f, err)
 	}
-	if _, err := Form(w, Options{Attestations: RequireAttestations}); err == nil || !strings.Contains(err.Error(), "pkg-1.0-py3-none-any.whl") {
-		t.Errorf("RequireAttestations without files: err = %v", err)
+	if _, err := Form(w, Options{Attestations: AttestationsRequire}); err == nil || !strings.Contains(err.Error(), "pkg-1.0-py3-none-any.whl") {
+		t.Errorf("AttestationsRequire without files: err = %v", err)
 	}
 }
 

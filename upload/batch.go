@@ -14,7 +14,7 @@ import (
 // file of each release is sent before the release's other files, which
 // wait until it is done: it creates the release (and perhaps the project)
 // and fixes the release's metadata at PyPI. Different releases do not
-// wait for each other. At most opts.Parallel files are sent at once. A
+// wait for each other. At most opts.Concurrency files are sent at once. A
 // failure does not stop the other files unless opts.FailFast is set.
 // opts.OnResult hears of each file as it finishes.
 func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Options) []*Result {
@@ -43,7 +43,7 @@ func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Op
 		}
 		done(i, r)
 	}
-	parallel := opts.Parallel
+	parallel := opts.Concurrency
 	if parallel < 1 {
 		parallel = 4
 	}

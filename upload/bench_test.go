@@ -149,7 +149,7 @@ func BenchmarkBatchLatency(b *testing.B) {
 	for _, parallel := range []int{1, 4} {
 		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
 			for b.Loop() {
-				for _, r := range c.UploadAll(b.Context(), ds, Options{Parallel: parallel}) {
+				for _, r := range c.UploadAll(b.Context(), ds, Options{Concurrency: parallel}) {
 					if r.Err != nil {
 						b.Fatal(r.Err)
 					}

@@ -18,7 +18,7 @@ type formBody struct {
 }
 
 // newMultipart renders fields and the content part's header for the file
-// named filename, in twine's framing (spec §2): CRLF lines, no
+// named filename, in twine's framing (see UPSTREAM.md): CRLF lines, no
 // Content-Type on text parts, application/octet-stream on the file.
 func newMultipart(fields []Field, filename, boundary string) (*formBody, error) {
 	if boundary == "" {

@@ -31,13 +31,11 @@ type Client struct {
 	// URL is the upload endpoint (the legacy API). "" means PyPIURL.
 	// It must be https, except to a loopback address.
 	URL string
-	// IndexURL is the root of the index's read APIs, used to find files
-	// already uploaded: <IndexURL>simple/<name>/ (PEP 691 JSON) and, as
-	// a fallback, <IndexURL>pypi/<name>/json. "" derives it from URL as
-	// the function IndexURL does: https://pypi.org/ for PyPI,
-	// https://test.pypi.org/ for TestPyPI, else URL without a final
-	// "legacy/" segment.
-	IndexURL string
+	// ReadAPIURL is the root of the index's read APIs, where files
+	// already uploaded are listed (<ReadAPIURL>simple/<name>/, else
+	// <ReadAPIURL>pypi/<name>/json); "" derives it from URL, as the
+	// function ReadAPIURL does.
+	ReadAPIURL string
 	// HTTPClient sends the requests; nil means a client with
 	// http.DefaultTransport. Its redirect policy is replaced: an upload
 	// is never redirected with its credentials (see Upload).
@@ -62,7 +60,8 @@ type Client struct {
 	// read, and must be safe for concurrent use. The Client's own
 	// credentials are always kept out.
 	Secrets func() []string
-	// UserAgent is the User-Agent header; "" means DefaultUserAgent().
+	// UserAgent is the User-Agent header; "" means
+	// "trustpub-pypi/<module version> <Go version>".
 	UserAgent string
 	// Retry bounds the retries of failed attempts; the zero value is
 	// documented on Retry.
@@ -95,9 +94,9 @@ type Options struct {
 	AlwaysSendRequiresPython bool
 	// Attestations selects whether PEP 740 attestation files are sent.
 	Attestations Attestations
-	// Parallel is how many files UploadAll sends at once; 0 means 4, 1
+	// Concurrency is how many files UploadAll sends at once; 0 means 4, 1
 	// uploads one file at a time.
-	Parallel int
+	Concurrency int
 	// FailFast stops UploadAll at the first failure: files not yet done
 	// fail with ErrAborted.
 	FailFast bool
@@ -115,9 +114,8 @@ type Options struct {
 	// the files finish: it must be safe for concurrent use, should be
 	// quick (the next upload waits for it) and must not change the Result.
 	OnResult func(*Result)
-	// Boundary fixes the multipart boundary (for tests); "" means 32
-	// random hex characters.
-	Boundary string
+
+	boundary string // the multipart boundary, for tests; "" means a random one
 }
 
 // Progress reports the body bytes of one attempt sent so far.
@@ -128,58 +126,9 @@ type Progress struct {
 	Total   int64  // the body's Content-Length
 }
 
-// Outcome is what became of one file.
-type Outcome int
-
-// The outcomes of an upload.
-const (
-	OutcomeFailed         Outcome = iota // not on the index; Result.Err says why
-	OutcomeUploaded                      // the index accepted it (a 2xx; see Upload)
-	OutcomeAlreadyPresent                // the index lists the same file (same name and sha256)
-	OutcomeSkipped                       // SkipExisting, and the index said the file exists
-)
-
-// String returns "failed", "uploaded", "already present" or "skipped".
-func (o Outcome) String() string {
-	switch o {
-	case OutcomeUploaded:
-		return "uploaded"
-	case OutcomeAlreadyPresent:
-		return "already present"
-	case OutcomeSkipped:
-		return "skipped"
-	}
-	return "failed"
-}
-
-// Result is the outcome of one file.
-type Result struct {
-	File     string // base name of the distribution file
-	Dist     *dist.Distribution
-	Outcome  Outcome
-	Status   int   // HTTP status of the last answer; 0 if none
-	Attempts int   // uploads tried (0 when the index already had it)
-	BodySize int64 // bytes of the upload body
-	Duration time.Duration
-	// Message is the index's message when it said the file exists.
-	Message string
-	Err     error // nil unless Outcome is OutcomeFailed
-}
-
-// Upload sends d to the index and returns its result; err is Result.Err
-// and the Result is never nil.
-//
-// A 2xx answer is success, except an HTML page (Warehouse answers 200
-// with an empty body; a sign-in page answered 200 is no upload): then the
-// index's listing must show the file with its sha256, or the upload
-// fails with ErrNotStored. A transport error, a 5xx or a 429 is
-// retried with backoff (Client.Retry), re-reading the file; before each
-// retry, and on any "file exists" answer, the index is asked whether it
-// has the file: with the same sha256 the upload is done
-// (OutcomeAlreadyPresent), with another it fails with *MismatchError.
-// Other answers fail with *Error. An upload is never redirected with its
-// credentials; only a redirect from ".../legacy" to ".../legacy/" on
-// the same host is followed.
+// Upload sends d to the index and returns its result, as the package
+// doc's table of answers says; err is Result.Err and the Result is never
+// nil.
 func (c *Client) Upload(ctx context.Context, d *dist.Distribution, opts Options) (*Result, error) {
 	var r *Result
 	if s, err := c.newSession(opts, d); err != nil {
@@ -208,8 +157,8 @@ func (c Client) String() string {
 	if c.Token != nil {
 		token = redact.Placeholder
 	}
-	return fmt.Sprintf("upload.Client{URL:%q IndexURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
-		c.URL, c.IndexURL, c.Username, pass, token, c.UserAgent)
+	return fmt.Sprintf("upload.Client{URL:%q ReadAPIURL:%q Username:%q Password:%q Token:%s UserAgent:%q}",
+		c.URL, c.ReadAPIURL, c.Username, pass, token, c.UserAgent)
 }
 
 // GoString is String, for %#v.
@@ -219,8 +168,8 @@ func failed(d *dist.Distribution, err error) *Result {
 	return &Result{File: baseName(d), Dist: d, Outcome: OutcomeFailed, Err: err}
 }
 
-// DefaultUserAgent is "trustpub-pypi/<module version> <Go version>".
-func DefaultUserAgent() string {
+// defaultUserAgent is the User-Agent of a Client without one.
+func defaultUserAgent() string {
 	v := "devel"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range append(bi.Deps, &bi.Main) {

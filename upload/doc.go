@@ -21,18 +21,28 @@
 // (metadata 2.5) are sent as import_name and import_namespace (twine
 // drops them), and the fields come in a fixed order.
 //
-// # Answers, retries and existing files
+// # Answers
 //
-// A 2xx answer is success, unless it is an HTML page rather than the
-// index's empty success answer: then the index listing must show the
-// file, or the upload fails with [ErrNotStored]. Other answers are an [*Error] carrying the
-// status, the index's message (from JSON, the reason phrase or the page)
-// and a hint; errors.Is tells the common cases apart ([ErrFileExists],
-// [ErrAuth], ...). Transport errors, 5xx and 429 answers are retried with
-// backoff ([Retry]). Before a retry, and when the index says the file
-// exists, the client asks the index (the PEP 691 simple API, or the JSON
-// API, under the root that [IndexURL] derives) whether it has the file: the same sha256 means the upload is done,
-// which makes uploads idempotent; another sha256 is a [*MismatchError].
+// Each answer settles the file, or sends it again. "The listing" is the
+// index's list of the project's files (the PEP 691 simple API, else the
+// JSON API, under [ReadAPIURL]); asking it makes uploads idempotent:
+//
+//	answer                        what becomes of the file
+//	2xx, empty or not a page      OutcomeUploaded (Warehouse answers 200, empty)
+//	2xx, an HTML page             OutcomeUploaded if the listing shows it, else an *Error
+//	"file exists": 409, or 400    listed, same sha256: OutcomeAlreadyPresent
+//	  saying "already exists"     listed, other sha256: a *MismatchError
+//	                              not listed: OutcomeSkipped with SkipExisting, else
+//	                                an *Error (ErrFileExists)
+//	3xx                           from ".../legacy" to ".../legacy/" on the same origin:
+//	                                sent again, once; else an *Error
+//	transport error, 5xx, 429     sent again after a backoff (Client.Retry), unless the
+//	                                listing now shows it (OutcomeAlreadyPresent)
+//	other                         an *Error: the status, the index's message, a Hint
+//
+// With SkipExisting the listing is asked before the first attempt too.
+// errors.Is tells the cases a caller acts on apart: [ErrFileExists],
+// [ErrAuth], [ErrTooLarge], [ErrAborted].
 //
 // # Security
 //

@@ -16,7 +16,7 @@ import (
 func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
 	u, user, err := parseURL(raw)
 	if err == nil && u.Scheme == "http" && !insecure && !endpoint.IsLoopback(u.Hostname()) {
-		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", ErrInsecureURL, u)
+		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", errInsecureURL, u)
 	}
 	return u, user, err
 }
@@ -31,14 +31,14 @@ func parseURL(raw string) (*url.URL, *url.Userinfo, error) {
 	return u, user, nil
 }
 
-// IndexURL returns the root of the read APIs (the PEP 691 simple API and
+// ReadAPIURL returns the root of the read APIs (the PEP 691 simple API and
 // the JSON API) of the index whose legacy upload endpoint is uploadURL,
-// as a Client finds it when its IndexURL is "": https://pypi.org/ for
+// as a Client finds it when its ReadAPIURL is "": https://pypi.org/ for
 // PyPI, https://test.pypi.org/ for TestPyPI, else uploadURL without a
 // final "legacy/" segment, user info, query or fragment. "" means
 // PyPIURL. The root ends in "/"; the error says why uploadURL is not an
 // absolute http(s) URL.
-func IndexURL(uploadURL string) (string, error) {
+func ReadAPIURL(uploadURL string) (string, error) {
 	if uploadURL == "" {
 		uploadURL = PyPIURL
 	}
@@ -46,11 +46,11 @@ func IndexURL(uploadURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return indexRoot(u).String(), nil
+	return readAPIRoot(u).String(), nil
 }
 
-// indexRoot is IndexURL for a parsed upload URL without user info.
-func indexRoot(upload *url.URL) *url.URL {
+// readAPIRoot is ReadAPIURL for a parsed upload URL without user info.
+func readAPIRoot(upload *url.URL) *url.URL {
 	root := *upload
 	root.RawQuery, root.ForceQuery, root.Fragment, root.RawFragment, root.RawPath = "", false, "", "", ""
 	if host := root.Hostname(); strings.EqualFold(host, "upload.pypi.org") {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestIndexURL(t *testing.T) {
+func TestReadAPIURL(t *testing.T) {
 	t.Parallel()
 	for upload, want := range map[string]string{
 		"":                                   "https://pypi.org/",
@@ -18,17 +18,17 @@ func TestIndexURL(t *testing.T) {
 		"http://localhost:8080/legacy/?x=1":                          "http://localhost:8080/",
 		"http://pkgs.example.com/legacy/":                            "http://pkgs.example.com/", // no policy, only the root
 	} {
-		got, err := IndexURL(upload)
+		got, err := ReadAPIURL(upload)
 		if err != nil || got != want {
-			t.Errorf("IndexURL(%q) = %q, %v; want %q", upload, got, err, want)
+			t.Errorf("ReadAPIURL(%q) = %q, %v; want %q", upload, got, err, want)
 		}
 	}
 	for _, bad := range []string{"pypi", "ftp://example.com/legacy/", "https:///legacy/", "https://u:secret@exa mple.com/"} {
-		got, err := IndexURL(bad)
+		got, err := ReadAPIURL(bad)
 		if err == nil || got != "" {
-			t.Errorf("IndexURL(%q) = %q, %v; want an error", bad, got, err)
+			t.Errorf("ReadAPIURL(%q) = %q, %v; want an error", bad, got, err)
 		} else if strings.Contains(err.Error(), "secret") {
-			t.Errorf("IndexURL(%q): the error shows the password: %v", bad, err)
+			t.Errorf("ReadAPIURL(%q): the error shows the password: %v", bad, err)
 		}
 	}
 }

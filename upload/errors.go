@@ -7,31 +7,29 @@ import (
 	"strings"
 )
 
-// Sentinels for the answers callers branch on; test with errors.Is.
+// Sentinels for the failures a caller can act on; test with errors.Is.
+// Other refusals are an *Error whose Hint says what to do.
 var (
 	// ErrFileExists: the index already has a file of that name (or, at
-	// PyPI, these bytes under another name).
+	// PyPI, these bytes under another name): upload a new version.
 	ErrFileExists = errors.New("upload: file already exists")
-	// ErrFileReused: PyPI refuses the name of a file that was deleted.
-	ErrFileReused = errors.New("upload: file name previously used")
-	// ErrReleaseTooOld: PyPI adds no files to releases older than 14 days.
-	ErrReleaseTooOld = errors.New("upload: release too old for new files")
-	// ErrTooLarge: the file or the project is over the index's size limit.
-	ErrTooLarge = errors.New("upload: over the size limit")
 	// ErrAuth: the index refused the credentials (HTTP 401 or 403).
 	ErrAuth = errors.New("upload: not authorised")
-	// ErrNotUploadURL: the URL is not an upload endpoint (HTTP 405, 410).
-	ErrNotUploadURL = errors.New("upload: not an upload URL")
-	// ErrRedirect: the index redirected the upload elsewhere.
-	ErrRedirect = errors.New("upload: redirected")
-	// ErrInsecureURL: the URL is plain http to a host other than loopback.
-	ErrInsecureURL = errors.New("upload: plain http refused")
-	// ErrNotStored: the index answered success with a page that is not
-	// its success answer, and its listing does not show the file.
-	ErrNotStored = errors.New("upload: success answered, file not stored")
+	// ErrTooLarge: the file or the project is over the index's size limit.
+	ErrTooLarge = errors.New("upload: over the size limit")
 	// ErrAborted: the file was not uploaded because an earlier one failed
-	// and Options.FailFast was set.
+	// and Options.FailFast was set; it may be sent again.
 	ErrAborted = errors.New("upload: not attempted after an earlier failure")
+)
+
+// The other kinds of answers an *Error is classified as.
+var (
+	errFileReused    = errors.New("upload: file name previously used")     // PyPI refuses the name of a deleted file
+	errReleaseTooOld = errors.New("upload: release too old for new files") // PyPI adds no files to releases older than 14 days
+	errNotUploadURL  = errors.New("upload: not an upload URL")             // HTTP 405, 410
+	errRedirect      = errors.New("upload: redirected")                    // the index redirected the upload elsewhere
+	errInsecureURL   = errors.New("upload: plain http refused")            // plain http to a host other than loopback
+	errNotStored     = errors.New("upload: success answered, file not stored")
 )
 
 // Error is an index's refusal of an upload (a non-2xx answer).
@@ -53,7 +51,7 @@ type Error struct {
 }
 
 // Error returns "upload: <file>: <url>: <code> <status text>: <message>",
-// followed by the hint.
+// on one line; the hint is left to the caller to show.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "upload: %s: %s: %d %s", e.File, e.URL, e.StatusCode, statusText(e.StatusCode))
@@ -61,15 +59,11 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
-	if e.Hint != "" {
-		b.WriteString("\n")
-		b.WriteString(e.Hint)
-	}
 	return b.String()
 }
 
 // Unwrap returns the sentinel matching the answer (ErrFileExists,
-// ErrAuth...), or nil.
+// ErrAuth, ErrTooLarge), an unexported kind, or nil.
 func (e *Error) Unwrap() error { return e.kind }
 
 func statusText(code int) string {
@@ -111,10 +105,10 @@ var answers = []struct {
 }{
 	{http.StatusConflict, "conflicts with an existing project", nil,
 		"Another project already has this name (or one the index considers the same): rename the project."},
-	{0, "previously used", ErrFileReused,
+	{0, "previously used", errFileReused,
 		"PyPI never accepts the name of a deleted file again: release a new version (e.g. a post-release). " +
 			"See https://pypi.org/help/#file-name-reuse"},
-	{0, "older than 14 days", ErrReleaseTooOld,
+	{0, "older than 14 days", errReleaseTooOld,
 		"PyPI adds files to a release only during the 14 days after its first file: upload them under a new version."},
 	{0, "too large", ErrTooLarge,
 		"Ask the index for a higher limit: https://docs.pypi.org/project-management/storage-limits"},
@@ -133,10 +127,10 @@ var answers = []struct {
 		"The index refused the credentials: check the token and its scope."},
 	{http.StatusUnauthorized, "", ErrAuth,
 		"The index wants credentials: set a token (or a username and password)."},
-	{http.StatusMethodNotAllowed, "", ErrNotUploadURL,
+	{http.StatusMethodNotAllowed, "", errNotUploadURL,
 		"POST requests are not supported by this endpoint: is the URL the simple index instead of the upload URL? " +
 			"PyPI's is https://upload.pypi.org/legacy/ and TestPyPI's https://test.pypi.org/legacy/."},
-	{http.StatusGone, "", ErrNotUploadURL,
+	{http.StatusGone, "", errNotUploadURL,
 		"The index no longer accepts uploads at this URL: PyPI's upload URL is https://upload.pypi.org/legacy/."},
 }
 

@@ -96,11 +96,11 @@ func ExampleForm() {
 	// blake2_256_digest=<64 hex digits>
 }
 
-// IndexURL finds where an index lists its files (the simple and JSON
+// ReadAPIURL finds where an index lists its files (the simple and JSON
 // APIs) from its upload URL.
-func ExampleIndexURL() {
+func ExampleReadAPIURL() {
 	for _, u := range []string{upload.PyPIURL, upload.TestPyPIURL, "https://pkgs.example.com/team/legacy/"} {
-		root, err := upload.IndexURL(u)
+		root, err := upload.ReadAPIURL(u)
 		fmt.Println(root, err)
 	}
 	// Output:

@@ -92,7 +92,7 @@ func projectURLs(m *dist.Metadata) []string {
 // field newer than the declared Metadata-Version, and any field the
 // metadata parser could not read (Metadata.Unparsed: unknown, repeated or
 // not UTF-8), is an error, in packaging's and twine's words. Form reads the attestation files beside d unless
-// opts.Attestations is NoAttestations.
+// opts.Attestations is AttestationsOff.
 func Form(d *dist.Distribution, opts Options) ([]Field, error) {
 	if d.Metadata == nil || d.Filename == nil {
 		return nil, fmt.Errorf("upload: %s: no parsed metadata or file name (open it with dist.Open)", d.Path)

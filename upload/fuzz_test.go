@@ -108,31 +108,31 @@ func TestAnswerSeeds(t *testing.T) {
 	}
 }
 
-// FuzzIndexURL feeds upload URLs to IndexURL. Seeds are the
+// FuzzReadAPIURL feeds upload URLs to ReadAPIURL. Seeds are the
 // testdata/upload-urls files. A root is an absolute http(s) URL ending in
 // "/" without user info, query or fragment, and is the one a Client
 // finds the index's files under.
-func FuzzIndexURL(f *testing.F) {
+func FuzzReadAPIURL(f *testing.F) {
 	seeds(f, "upload-urls", func(b []byte) { f.Add(string(b)) })
 	f.Fuzz(func(t *testing.T, raw string) {
-		root, err := IndexURL(raw)
+		root, err := ReadAPIURL(raw)
 		if err != nil {
 			if root != "" {
-				t.Fatalf("IndexURL(%q) = %q and %v", raw, root, err)
+				t.Fatalf("ReadAPIURL(%q) = %q and %v", raw, root, err)
 			}
 			return
 		}
 		u, err := url.Parse(root)
 		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil ||
 			u.RawQuery != "" || u.Fragment != "" || !strings.HasSuffix(u.Path, "/") {
-			t.Fatalf("IndexURL(%q) = %q (%v): not a clean root", raw, root, err)
+			t.Fatalf("ReadAPIURL(%q) = %q (%v): not a clean root", raw, root, err)
 		}
 		if raw == "" {
 			raw = PyPIURL
 		}
 		s, err := (&Client{URL: raw, InsecureAllowHTTP: true}).newSession(Options{})
-		if err != nil || s.index.String() != root {
-			t.Fatalf("a Client for %q lists files under %v (%v), IndexURL says %q", raw, s, err, root)
+		if err != nil || s.readAPI.String() != root {
+			t.Fatalf("a Client for %q lists files under %v (%v), ReadAPIURL says %q", raw, s, err, root)
 		}
 	})
 }

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/crypto/blake2b"
 	"golang.org/x/oauth2"
 
@@ -270,4 +272,16 @@ func answer(w http.ResponseWriter, code int, reason, contentType, body string) {
 	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
 		code, reason, contentType, len(body), body)
 	buf.Flush()
+}
+
+// outcome is the part of an upload's Result that tests compare.
+type outcome struct {
+	Outcome  Outcome
+	Attempts int
+	Err      error
+}
+
+// diffResult is cmp.Diff(want, res's outcome): "" when they match.
+func diffResult(want outcome, res *Result) string {
+	return cmp.Diff(want, outcome{res.Outcome, res.Attempts, res.Err}, cmpopts.EquateErrors())
 }

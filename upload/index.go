@@ -71,13 +71,13 @@ func (s *session) lookup(ctx context.Context, d *dist.Distribution, cached bool)
 // list fetches the project's files from the simple API (PEP 691 JSON),
 // falling back to the JSON API.
 func (s *session) list(ctx context.Context, name string) (map[string]string, string, error) {
-	simple := s.index.JoinPath("simple", name) // JoinPath drops the trailing slash
+	simple := s.readAPI.JoinPath("simple", name) // JoinPath drops the trailing slash
 	simple.Path += "/"
 	files, err := s.getListing(ctx, simple, simpleJSON, simpleAPI)
 	if err == nil {
 		return files, simple.String(), nil
 	}
-	api := s.index.JoinPath("pypi", name, "json")
+	api := s.readAPI.JoinPath("pypi", name, "json")
 	files, err = s.getListing(ctx, api, "application/json", jsonAPI)
 	if errors.Is(err, errNotFound) {
 		return map[string]string{}, api.String(), nil

@@ -138,7 +138,7 @@ func TestListingCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := s.index.JoinPath("simple", "pkg")
+	u := s.readAPI.JoinPath("simple", "pkg")
 	u.Path += "/"
 	_, err = s.getListing(t.Context(), u, simpleJSON, simpleAPI)
 	var be *bounded.Error

@@ -25,14 +25,14 @@ func TestRetry5xxThenSuccess(t *testing.T) {
 	})
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	var retries []int
-	res, err := ix.client().Upload(t.Context(), d, Options{Retrying: func(file string, attempt int, wait time.Duration, err error) {
+	res, _ := ix.client().Upload(t.Context(), d, Options{Retrying: func(file string, attempt int, wait time.Duration, err error) {
 		retries = append(retries, attempt)
 		if file != "pkg-1.0.tar.gz" || !strings.Contains(err.Error(), "503") {
 			t.Errorf("Retrying(%q, %v)", file, err)
 		}
 	}})
-	if err != nil || res.Outcome != OutcomeUploaded || res.Attempts != 4 {
-		t.Fatalf("result %+v, err %v; want uploaded at attempt 4", res, err)
+	if diff := diffResult(outcome{Outcome: OutcomeUploaded, Attempts: 4}, res); diff != "" {
+		t.Fatalf("result (-want +got):\n%s", diff)
 	}
 	if fmt.Sprint(retries) != "[1 2 3]" {
 		t.Errorf("Retrying called for attempts %v", retries)
@@ -104,9 +104,9 @@ func TestRetryFindsFileStoredButAnswerLost(t *testing.T) {
 		conn.Close()
 	})
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
-	res, err := ix.client().Upload(t.Context(), d, Options{})
-	if err != nil || res.Outcome != OutcomeAlreadyPresent || ix.count() != 1 {
-		t.Errorf("result %+v, err %v, %d uploads; want already present after one upload", res, err, ix.count())
+	res, _ := ix.client().Upload(t.Context(), d, Options{})
+	if diff := diffResult(outcome{Outcome: OutcomeAlreadyPresent, Attempts: 1}, res); diff != "" || ix.count() != 1 {
+		t.Errorf("%d uploads, want 1; result (-want +got):\n%s", ix.count(), diff)
 	}
 }
 
@@ -164,13 +164,13 @@ func TestSkipExistingChecksFirst(t *testing.T) {
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
 	ix.list(baseName(d), d.Digests.SHA256)
-	res, err := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
-	if err != nil || res.Outcome != OutcomeAlreadyPresent || res.Attempts != 0 || ix.count() != 0 {
-		t.Errorf("same file listed: %+v, %v, %d uploads; want already present, nothing sent", res, err, ix.count())
+	res, _ := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	if diff := diffResult(outcome{Outcome: OutcomeAlreadyPresent}, res); diff != "" || ix.count() != 0 {
+		t.Errorf("same file listed: %d uploads, want none; result (-want +got):\n%s", ix.count(), diff)
 	}
 
 	ix.list(baseName(d), strings.Repeat("a", 64))
-	_, err = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	_, err := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
 	var me *MismatchError
 	if !errors.As(err, &me) || me.IndexSHA256 != strings.Repeat("a", 64) || ix.count() != 0 {
 		t.Errorf("other file listed: err %v, %d uploads; want a mismatch, nothing sent", err, ix.count())
@@ -178,9 +178,9 @@ func TestSkipExistingChecksFirst(t *testing.T) {
 
 	ix.list(baseName(d), "")
 	ix.list("pkg-0.9.tar.gz", strings.Repeat("b", 64))
-	res, err = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
-	if err != nil || res.Outcome != OutcomeUploaded || ix.count() != 1 {
-		t.Errorf("not listed: %+v, %v; want uploaded", res, err)
+	res, _ = ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
+	if diff := diffResult(outcome{Outcome: OutcomeUploaded, Attempts: 1}, res); diff != "" || ix.count() != 1 {
+		t.Errorf("not listed: %d uploads, want 1; result (-want +got):\n%s", ix.count(), diff)
 	}
 }
 
@@ -203,17 +203,17 @@ func TestRedirects(t *testing.T) {
 
 	c := ix.client()
 	c.URL = ix.srv.URL + "/legacy"
-	res, err := c.Upload(t.Context(), d, Options{})
-	if err != nil || res.Outcome != OutcomeUploaded || res.Attempts != 1 || ix.count() != 1 {
-		t.Errorf("/legacy: %+v, %v; want the /legacy/ fix-up to upload", res, err)
+	res, _ := c.Upload(t.Context(), d, Options{})
+	if diff := diffResult(outcome{Outcome: OutcomeUploaded, Attempts: 1}, res); diff != "" || ix.count() != 1 {
+		t.Errorf("/legacy: %d uploads, want the /legacy/ fix-up to upload once; result (-want +got):\n%s", ix.count(), diff)
 	}
 
 	for path, hint := range map[string]string{"/moved/": other.URL + "/legacy/", "/path/": "If you trust these URLs"} {
 		c.URL = ix.srv.URL + path
-		_, err = c.Upload(t.Context(), d, Options{})
+		_, err := c.Upload(t.Context(), d, Options{})
 		var e *Error
-		if !errors.Is(err, ErrRedirect) || !errors.As(err, &e) || !strings.Contains(e.Hint, hint) {
-			t.Errorf("%s: err = %v, want ErrRedirect with a hint naming %q", path, err, hint)
+		if !errors.Is(err, errRedirect) || !errors.As(err, &e) || !strings.Contains(e.Hint, hint) {
+			t.Errorf("%s: err = %v, want errRedirect with a hint naming %q", path, err, hint)
 		}
 	}
 	if elsewhere != 0 || ix.count() != 1 {
@@ -306,7 +306,7 @@ func TestNoRetryForPermanentFailures(t *testing.T) {
 	}
 }
 
-func TestIndexURLOption(t *testing.T) {
+func TestReadAPIURLOption(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
@@ -314,9 +314,9 @@ func TestIndexURLOption(t *testing.T) {
 	// uploads go to a server that knows nothing; the listing to ix
 	blank := newIndex(t, nil)
 	c := blank.client()
-	c.IndexURL = ix.srv.URL
+	c.ReadAPIURL = ix.srv.URL
 	res, err := c.Upload(t.Context(), d, Options{SkipExisting: true})
 	if err != nil || res.Outcome != OutcomeAlreadyPresent || blank.count() != 0 || ix.simpleCount() != 1 {
-		t.Errorf("%v %v: want the file found through IndexURL", res.Outcome, err)
+		t.Errorf("%v %v: want the file found through ReadAPIURL", res.Outcome, err)
 	}
 }

@@ -1,6 +1,7 @@
 package upload
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -25,13 +26,13 @@ const acceptErrors = "application/json;q=0.9, text/plain;q=0.8, text/html;q=0.7"
 // HTTP clients and what was learnt on the way (a fixed-up URL, index
 // listings, the secrets to redact).
 type session struct {
-	c      *Client
-	opts   Options
-	post   *http.Client // never follows redirects
-	get    *http.Client // follows redirects within the index's origin
-	index  *url.URL
-	agent  string
-	legacy bool
+	c       *Client
+	opts    Options
+	post    *http.Client // never follows redirects
+	get     *http.Client // follows redirects within the index's origin
+	readAPI *url.URL     // the root of the read APIs
+	agent   string
+	legacy  bool
 
 	mu       sync.Mutex
 	url      *url.URL   // the upload URL, perhaps fixed up to end in "/"
@@ -52,25 +53,25 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 	if err != nil {
 		return nil, err
 	}
-	index := indexRoot(u)
-	if c.IndexURL != "" {
-		if index, _, err = parseEndpoint(c.IndexURL, c.InsecureAllowHTTP); err != nil {
+	readAPI := readAPIRoot(u)
+	if c.ReadAPIURL != "" {
+		if readAPI, _, err = parseEndpoint(c.ReadAPIURL, c.InsecureAllowHTTP); err != nil {
 			return nil, err
 		}
-		if !strings.HasSuffix(index.Path, "/") {
-			index.Path += "/"
+		if !strings.HasSuffix(readAPI.Path, "/") {
+			readAPI.Path += "/"
 		}
 	}
 	if c.Username != "" || c.Password != "" {
 		user = url.UserPassword(c.Username, c.Password)
 	}
-	s := &session{c: c, opts: opts, url: u, index: index, user: user, agent: c.UserAgent,
+	s := &session{c: c, opts: opts, url: u, readAPI: readAPI, user: user, agent: c.UserAgent,
 		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}, files: map[string]bool{}}
 	for _, d := range ds {
 		s.files[baseName(d)] = true
 	}
 	if s.agent == "" {
-		s.agent = DefaultUserAgent()
+		s.agent = defaultUserAgent()
 	}
 	if p, ok := user.Password(); ok {
 		s.secrets.Add(p)
@@ -131,152 +132,191 @@ func (s *session) authorization() (string, error) {
 	return "Basic " + basic, nil
 }
 
-// upload runs one file's attempts; the result's Err is set on failure.
+// upload runs one file's steps, and makes the Result from the step
+// that settles it.
 func (s *session) upload(ctx context.Context, d *dist.Distribution) *Result {
 	start := time.Now()
 	res := &Result{File: baseName(d), Dist: d}
-	s.run(ctx, d, res)
+	end := s.run(ctx, d, res)
 	res.Duration = time.Since(start)
-	if res.Err != nil {
+	res.Outcome, res.Message, res.Err = end.outcome, end.message, end.err
+	if end.err != nil {
 		res.Outcome = OutcomeFailed
 	}
 	return res
 }
 
-func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) {
+// next is what an upload does after a step.
+type next int
+
+const (
+	nextSend   next = iota // nothing is settled: send the file (again)
+	nextRetry              // the attempt failed in a way a retry may fix
+	nextSettle             // the upload is over: an outcome, or err
+)
+
+// step is what one step of an upload found. Its zero value settles
+// nothing.
+type step struct {
+	next       next
+	outcome    Outcome       // nextSettle without err: what became of the file
+	message    string        // the index's message, when it said the file exists
+	err        error         // nextSettle: why the file failed; nextRetry: what failed
+	retryAfter time.Duration // nextRetry: the answer's Retry-After, 0 if none
+	status     int           // the HTTP status answered, 0 if none
+}
+
+func settled(o Outcome, message string) step {
+	return step{next: nextSettle, outcome: o, message: message}
+}
+
+func failure(err error) step { return step{next: nextSettle, err: err} }
+
+func retryable(err error, retryAfter time.Duration) step {
+	return step{next: nextRetry, err: err, retryAfter: retryAfter}
+}
+
+// run makes d's form, then goes from step to step until one settles
+// the upload: with SkipExisting a look at the index, then attempts, each
+// failed one followed by a backoff. res counts the attempts and keeps
+// the body's size and the last status answered.
+func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) step {
 	fields, err := Form(d, s.opts)
 	if err != nil {
-		res.Err = err
-		return
+		return failure(err)
 	}
-	mp, err := newMultipart(fields, res.File, s.opts.Boundary)
+	mp, err := newMultipart(fields, res.File, s.opts.boundary)
 	if err != nil {
-		res.Err = err
-		return
+		return failure(err)
 	}
 	res.BodySize = mp.Len(d.Size)
-	if s.opts.SkipExisting && s.present(ctx, d, res, true) {
-		return
+	var st step
+	if s.opts.SkipExisting {
+		st = s.present(ctx, d, true)
 	}
-	for {
+	for st.next == nextSend {
 		res.Attempts++
-		retryAfter, err := s.attempt(ctx, d, mp, res)
-		if err == nil || !s.backoff(ctx, d, res, err, retryAfter) {
-			return
+		st = s.attempt(ctx, d, mp, res.Attempts)
+		res.Status = cmp.Or(st.status, res.Status)
+		if st.next == nextRetry {
+			st = s.backoff(ctx, d, res.Attempts, st)
 		}
 	}
+	return st
 }
 
-// present asks the index for d: true when that settles the upload (the
-// same file is there, or another one under its name).
-func (s *session) present(ctx context.Context, d *dist.Distribution, res *Result, cached bool) bool {
+// present asks the index for d: the file is there (settled), another
+// one is under its name (failed), or it is not (send it).
+func (s *session) present(ctx context.Context, d *dist.Distribution, cached bool) step {
 	found, err := s.findFile(ctx, d, cached)
-	if err != nil || found {
-		res.Outcome, res.Err = OutcomeAlreadyPresent, err
-		return true
+	switch {
+	case err != nil:
+		return failure(err)
+	case found:
+		return settled(OutcomeAlreadyPresent, "")
 	}
-	return false
+	return step{}
 }
 
-// attempt sends d once. It returns nil when that settles the upload (res
-// holds the outcome or the error), else the error to retry after, with
-// the answer's Retry-After.
-func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBody, res *Result) (time.Duration, error) {
-	resp, err := s.send(ctx, d, mp, res.Attempts)
+// attempt sends d once (the n-th time) and judges the answer.
+func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBody, n int) step {
+	resp, err := s.send(ctx, d, mp, n)
 	if err != nil {
-		if !retryableTransport(ctx, err) {
-			res.Err = err
-			return 0, nil
+		if retryableTransport(ctx, err) {
+			return retryable(err, 0)
 		}
-		return 0, err
+		return failure(err)
 	}
-	res.Status = resp.StatusCode
+	st := s.judge(ctx, d, mp, n, resp)
+	st.status = cmp.Or(st.status, resp.StatusCode)
+	return st
+}
+
+// judge reads the answer to an attempt.
+func (s *session) judge(ctx context.Context, d *dist.Distribution, mp *formBody, n int, resp *http.Response) step {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		s.accepted(ctx, d, res, resp)
-		return 0, nil
+		return s.accepted(ctx, d, resp)
 	}
-	e := readError(resp, res.File, s.uploadURL().String(), s.legacy, s.redact)
+	e := readError(resp, baseName(d), s.uploadURL().String(), s.legacy, s.redact)
 	resp.Body.Close()
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
 		if s.fixRedirect(e, resp.Request.URL) {
-			return s.attempt(ctx, d, mp, res) // at most once: the fix-up is made once
+			return s.attempt(ctx, d, mp, n) // at most once: the fix-up is made once
 		}
-		res.Err = e
 	case errors.Is(e, ErrFileExists):
-		s.resolveExists(ctx, d, res, e)
+		return s.resolveExists(ctx, d, e)
 	case retryableStatus(resp.StatusCode):
-		return retryAfter(resp.Header, time.Now()), e
-	default:
-		res.Err = e
+		return retryable(e, retryAfter(resp.Header, time.Now()))
 	}
-	return 0, nil
+	return failure(e)
 }
 
-// accepted settles an upload the index answered with a 2xx. Warehouse's
-// success answer is 200 with an empty body; twine and uv take any 2xx.
-// An HTML page instead (a sign-in page, or the page Warehouse shows for
-// a form without its action) is not taken on trust: the index listing
-// must show the file, with its sha256.
-func (s *session) accepted(ctx context.Context, d *dist.Distribution, res *Result, resp *http.Response) {
+// accepted judges a 2xx answer. Warehouse's success answer is 200 with
+// an empty body; twine and uv take any 2xx. An HTML page instead (a
+// sign-in page, or the page Warehouse shows for a form without its
+// action) is not taken on trust: the index listing must show the file,
+// with its sha256.
+func (s *session) accepted(ctx context.Context, d *dist.Distribution, resp *http.Response) step {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	text := strings.TrimSpace(string(body))
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if text == "" || mt != "text/html" && !strings.HasPrefix(text, "<") {
-		res.Outcome = OutcomeUploaded
-		return
+		return settled(OutcomeUploaded, "")
 	}
 	found, l, err := s.lookup(ctx, d, false)
 	switch {
 	case err != nil:
-		res.Err = err
+		return failure(err)
 	case found:
-		res.Outcome = OutcomeUploaded
-	default:
-		e := &Error{File: res.File, URL: s.uploadURL().String(), StatusCode: resp.StatusCode, kind: ErrNotStored,
-			Message: fmt.Sprintf("the index answered %d but the file is not there", resp.StatusCode),
-			Body:    []byte(s.redact(string(body)))}
-		page := s.redact(htmlMessage(string(body)))
-		if len([]rune(page)) > maxMessageText/4 {
-			page = string([]rune(page)[:maxMessageText/4]) + "…"
-		}
-		why := l.source + " does not list it"
-		if l.err != nil {
-			e.Message = fmt.Sprintf("the index answered %d with a page, and cannot confirm that it has the file", resp.StatusCode)
-			why = fmt.Sprintf("asking the index for the file failed (%v)", l.err)
-		}
-		e.Hint = s.redact(fmt.Sprintf("The answer was a page (%q), not the index's answer to an upload (200 with an empty body), and %s. "+
-			"Check that the URL is the index's upload endpoint and that the credentials are accepted.", page, why))
-		res.Err = e
+		return settled(OutcomeUploaded, "")
 	}
+	return failure(s.notStored(d, resp.StatusCode, body, l))
 }
 
-// backoff prepares the retry of a failed attempt: it gives up after the
-// last attempt, asks the index whether it has the file after all, and
-// waits. It returns false when the upload is settled.
-func (s *session) backoff(ctx context.Context, d *dist.Distribution, res *Result, err error, retryAfter time.Duration) bool {
+// notStored is the error of a 2xx answered with a page, for a file the
+// listing l does not show.
+func (s *session) notStored(d *dist.Distribution, status int, body []byte, l *listing) *Error {
+	e := &Error{File: baseName(d), URL: s.uploadURL().String(), StatusCode: status, kind: errNotStored,
+		Message: fmt.Sprintf("the index answered %d but the file is not there", status),
+		Body:    []byte(s.redact(string(body)))}
+	page := s.redact(htmlMessage(string(body)))
+	if len([]rune(page)) > maxMessageText/4 {
+		page = string([]rune(page)[:maxMessageText/4]) + "…"
+	}
+	why := l.source + " does not list it"
+	if l.err != nil {
+		e.Message = fmt.Sprintf("the index answered %d with a page, and cannot confirm that it has the file", status)
+		why = fmt.Sprintf("asking the index for the file failed (%v)", l.err)
+	}
+	e.Hint = s.redact(fmt.Sprintf("The answer was a page (%q), not the index's answer to an upload (200 with an empty body), and %s. "+
+		"Check that the URL is the index's upload endpoint and that the credentials are accepted.", page, why))
+	return e
+}
+
+// backoff follows the n-th attempt, failed as failed says: it gives up
+// after the last attempt, asks the index whether it has the file after
+// all, and waits; then the file is sent again, unless that settled it.
+func (s *session) backoff(ctx context.Context, d *dist.Distribution, n int, failed step) step {
 	retry := s.c.Retry
-	if res.Attempts >= retry.attempts() {
-		res.Err = fmt.Errorf("%w (gave up after %d attempts)", err, res.Attempts)
-		return false
+	if n >= retry.attempts() {
+		return failure(fmt.Errorf("%w (gave up after %d attempts)", failed.err, n))
 	}
-	if s.present(ctx, d, res, false) {
-		return false
+	if st := s.present(ctx, d, false); st.next != nextSend {
+		return st
 	}
-	wait, ok := retry.wait(res.Attempts, retryAfter)
+	wait, ok := retry.wait(n, failed.retryAfter)
 	if !ok {
-		res.Err = fmt.Errorf("%w (the index asks to wait %v)", err, retryAfter)
-		return false
+		return failure(fmt.Errorf("%w (the index asks to wait %v)", failed.err, failed.retryAfter))
 	}
 	if s.opts.Retrying != nil {
-		s.opts.Retrying(res.File, res.Attempts, wait, err)
+		s.opts.Retrying(baseName(d), n, wait, failed.err)
 	}
-	if serr := sleep(ctx, wait); serr != nil {
-		res.Err = fmt.Errorf("upload: %s: %w (after %v)", res.File, serr, err)
-		return false
+	if err := sleep(ctx, wait); err != nil {
+		return failure(fmt.Errorf("upload: %s: %w (after %v)", baseName(d), err, failed.err))
 	}
-	return true
+	return step{}
 }
 
 // send makes one attempt. A returned error is a transport error (to be
@@ -333,12 +373,12 @@ func permanent(err error) error { return permanentError{err} }
 
 // fixRedirect follows, once, a redirect that only adds the trailing
 // slash to the URL's path on the same origin (Warehouse's /legacy →
-// /legacy/); otherwise it makes e an ErrRedirect with twine's advice.
+// /legacy/); otherwise it makes e an errRedirect with twine's advice.
 // sent is the URL the redirected request went to.
 func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e.kind = ErrRedirect
+	e.kind = errRedirect
 	loc, err := s.url.Parse(e.Location)
 	if e.Location == "" || err != nil {
 		e.Hint = "The index answered with a redirect without a usable Location."
@@ -360,20 +400,20 @@ func (s *session) fixRedirect(e *Error, sent *url.URL) bool {
 	return false
 }
 
-// resolveExists handles an answer saying the file exists: the index
-// listing decides between done, mismatch and (with SkipExisting) skipped.
-func (s *session) resolveExists(ctx context.Context, d *dist.Distribution, res *Result, e *Error) {
+// resolveExists judges an answer saying the file exists: the index
+// listing decides between done, mismatch and (with SkipExisting)
+// skipped.
+func (s *session) resolveExists(ctx context.Context, d *dist.Distribution, e *Error) step {
 	found, err := s.findFile(ctx, d, false)
 	switch {
 	case err != nil:
-		res.Err = err
+		return failure(err)
 	case found:
-		res.Outcome, res.Message = OutcomeAlreadyPresent, e.Message
+		return settled(OutcomeAlreadyPresent, e.Message)
 	case s.opts.SkipExisting:
-		res.Outcome, res.Message = OutcomeSkipped, e.Message
-	default:
-		res.Err = e
+		return settled(OutcomeSkipped, e.Message)
 	}
+	return failure(e)
 }
 
 func drain(resp *http.Response) {

@@ -24,8 +24,8 @@ func TestSuccessIsChecked(t *testing.T) {
 	}{
 		{"warehouse's empty 200", "text/html", "", false, OutcomeUploaded, nil, 0},
 		{"plain text 200", "text/plain", "OK", false, OutcomeUploaded, nil, 0},
-		{"a page, not stored", "text/html; charset=utf-8", signInPage, false, OutcomeFailed, ErrNotStored, 1},
-		{"a page without its type, not stored", "", signInPage, false, OutcomeFailed, ErrNotStored, 1},
+		{"a page, not stored", "text/html; charset=utf-8", signInPage, false, OutcomeFailed, errNotStored, 1},
+		{"a page without its type, not stored", "", signInPage, false, OutcomeFailed, errNotStored, 1},
 		{"a page, but stored", "text/html", signInPage, true, OutcomeUploaded, nil, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,8 +51,9 @@ func TestSuccessIsChecked(t *testing.T) {
 			if got := ix.simpleCount(); got != tt.listings {
 				t.Errorf("the listing was asked %d times; want %d", got, tt.listings)
 			}
-			if err != nil && (!strings.Contains(err.Error(), "the index answered 200 but the file is not there") || !strings.Contains(err.Error(), "Sign in to continue")) {
-				t.Errorf("err = %v; want it to say the file is not there, and what the page said", err)
+			var e *Error
+			if err != nil && (!errors.As(err, &e) || !strings.Contains(err.Error(), "the index answered 200 but the file is not there") || !strings.Contains(e.Hint, "Sign in to continue")) {
+				t.Errorf("err = %v; want it to say the file is not there, and its hint what the page said", err)
 			}
 		})
 	}
@@ -69,7 +70,7 @@ func TestSuccessUnconfirmed(t *testing.T) {
 	ix.srv.Config.Handler = mux
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
 	res, err := ix.client().Upload(t.Context(), d, Options{})
-	if res.Outcome != OutcomeFailed || !errors.Is(err, ErrNotStored) || !strings.Contains(err.Error(), "cannot confirm") {
-		t.Fatalf("Upload = %v, %v; want ErrNotStored, unconfirmed", res.Outcome, err)
+	if res.Outcome != OutcomeFailed || !errors.Is(err, errNotStored) || !strings.Contains(err.Error(), "cannot confirm") {
+		t.Fatalf("Upload = %v, %v; want errNotStored, unconfirmed", res.Outcome, err)
 	}
 }

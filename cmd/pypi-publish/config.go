@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/upload"
 )
 
 // config is what the command line, the environment and (under GitHub
@@ -254,9 +255,9 @@ func (c *config) options() pypi.Options {
 	}
 	switch {
 	case c.attestations:
-		o.Attestations = pypi.AttestationsRequire
+		o.Attestations = upload.AttestationsRequire
 	case c.action && !c.attestationsInput:
-		o.Attestations = pypi.AttestationsOff // the action sends none unless asked
+		o.Attestations = upload.AttestationsOff // the action sends none unless asked
 	}
 	return o
 }

@@ -284,7 +284,7 @@ func (p *publisher) checked(r *pypi.Result) {
 		}
 	}
 	if r.Err != nil && len(r.Problems) == 0 {
-		fmt.Fprintf(p.out, "  %v\n", r.Err)
+		fmt.Fprintf(p.out, "  %s\n", errorText(r.Err))
 	}
 	if p.c.printHash && r.Kind != 0 {
 		if !p.hashHead {
@@ -330,13 +330,13 @@ func (p *publisher) report(results []pypi.Result, err error) {
 	case errors.As(err, &fe) && errors.Is(err, pypi.ErrUploadFailed):
 		for _, r := range results {
 			if r.Err != nil {
-				p.r.Error(gha.Annotation{Title: "Upload failed", File: r.Path}, r.Err.Error())
+				p.r.Error(gha.Annotation{Title: "Upload failed", File: r.Path}, errorText(r.Err))
 			}
 		}
-		fmt.Fprintf(p.out, "error: %v\n", err)
+		fmt.Fprintf(p.out, "error: %s\n", errorText(err))
 	case p.r.Enabled():
-		p.r.Error(gha.Annotation{}, err.Error())
+		p.r.Error(gha.Annotation{}, errorText(err))
 	default:
-		fmt.Fprintf(p.out, "error: %v\n", err)
+		fmt.Fprintf(p.out, "error: %s\n", errorText(err))
 	}
 }

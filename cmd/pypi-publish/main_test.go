@@ -38,6 +38,7 @@ func TestCLI(t *testing.T) {
 		"HostileMintError":                    e2eHostileMintError,
 		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
 		"HostileFileName":                     e2eHostileFileName,
+		"UploadRefusedWithHint":               e2eUploadRefusedWithHint,
 	} {
 		t.Run(name, test)
 	}
@@ -468,5 +469,26 @@ func e2eDescriptionDoesNotRender(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// A refused upload is reported with the index's message and, on the
+// next line, what to do about it; every failed file under the run's
+// error, indented.
+func e2eUploadRefusedWithHint(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, pypitest.GitHubRun{})
+	const token = "pypi-AgEIcHlwaS5vcmcCJGhpbnQtdGVzdA"
+	f.srv.AddAPIToken("alice", token, "sampleproject")
+	f.srv.FailUploads(2, pypitest.JSONReply(403, `{"code": "403 Invalid or non-existent authentication information."}`))
+	r := runCLI(t, nil, "--repository-url", f.uploadURL(), "-p", token, f.dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	const hint = "\n  The token is missing, malformed or unknown to this index"
+	want := "error: pypi: files failed to upload (2 file(s)):\n  upload: sampleproject-1.0.0-py3-none-any.whl: " + f.uploadURL() +
+		": 403 Forbidden: Invalid or non-existent authentication information." + hint
+	if !strings.Contains(r.stdout+r.stderr, want) || strings.Count(r.stdout+r.stderr, hint) != 2 {
+		t.Errorf("want the failed files, each with its hint, under the error %q:\n%s%s", want, r.stdout, r.stderr)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -11,7 +12,33 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/upload"
 )
+
+// errorText renders err for people: a *pypi.FilesError lists its files'
+// errors, indented, and an *upload.Error is followed by its hint, which
+// its one-line Error leaves out.
+func errorText(err error) string {
+	var fe *pypi.FilesError
+	if errors.As(err, &fe) {
+		var b strings.Builder
+		kind := pypi.ErrUploadFailed
+		if errors.Is(err, pypi.ErrChecksFailed) {
+			kind = pypi.ErrChecksFailed
+		}
+		fmt.Fprintf(&b, "%v (%d file(s)):", kind, len(fe.Errs))
+		for _, e := range fe.Errs {
+			b.WriteString("\n  ")
+			b.WriteString(strings.ReplaceAll(errorText(e), "\n", "\n  "))
+		}
+		return b.String()
+	}
+	var ue *upload.Error
+	if errors.As(err, &ue) && ue.Hint != "" {
+		return err.Error() + "\n" + ue.Hint
+	}
+	return err.Error()
+}
 
 // checkLine is twine check's line for a file: its verdict.
 func checkLine(r *pypi.Result) string {
@@ -54,7 +81,7 @@ func summary(results []pypi.Result, repository string, dryRun bool) string {
 	}
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(&b, "\n%s\n\n%s", gha.CodeSpan(r.File), gha.CodeBlock(r.Err.Error()))
+			fmt.Fprintf(&b, "\n%s\n\n%s", gha.CodeSpan(r.File), gha.CodeBlock(errorText(r.Err)))
 		}
 	}
 	b.WriteString("\n")
@@ -74,20 +101,20 @@ func mdEscape(s string) string {
 
 // jsonFile is one file of the --json document.
 type jsonFile struct {
-	File     string        `json:"file"`
-	Path     string        `json:"path"`
-	Kind     string        `json:"kind,omitempty"`
-	Name     string        `json:"name,omitempty"`
-	Version  string        `json:"version,omitempty"`
-	Size     int64         `json:"size"`
-	Digests  jsonDigests   `json:"digests"`
-	Verdict  pypi.Verdict  `json:"verdict"`
-	Outcome  pypi.Outcome  `json:"outcome"`
-	URL      string        `json:"url,omitempty"`
-	Attempts int           `json:"attempts"`
-	Problems []jsonProblem `json:"problems"`
-	Fields   []jsonField   `json:"fields"`
-	Error    string        `json:"error,omitempty"`
+	File     string         `json:"file"`
+	Path     string         `json:"path"`
+	Kind     string         `json:"kind,omitempty"`
+	Name     string         `json:"name,omitempty"`
+	Version  string         `json:"version,omitempty"`
+	Size     int64          `json:"size"`
+	Digests  jsonDigests    `json:"digests"`
+	Verdict  pypi.Verdict   `json:"verdict"`
+	Outcome  upload.Outcome `json:"outcome"`
+	URL      string         `json:"url,omitempty"`
+	Attempts int            `json:"attempts"`
+	Problems []jsonProblem  `json:"problems"`
+	Fields   []jsonField    `json:"fields"`
+	Error    string         `json:"error,omitempty"`
 }
 
 type jsonDigests struct {
@@ -119,7 +146,7 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 		Files      []jsonFile `json:"files"`
 	}{Repository: repository, DryRun: dryRun, OK: err == nil, Files: []jsonFile{}}
 	if err != nil {
-		doc.Error = err.Error()
+		doc.Error = errorText(err)
 	}
 	for _, r := range results {
 		f := jsonFile{File: r.File, Path: r.Path, Name: r.Name, Version: r.Version, Size: r.Size,
@@ -139,7 +166,7 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 			f.Fields = append(f.Fields, jsonField{fl.Name, fl.Value})
 		}
 		if r.Err != nil {
-			f.Error = r.Err.Error()
+			f.Error = errorText(r.Err)
 		}
 		doc.Files = append(doc.Files, f)
 	}
