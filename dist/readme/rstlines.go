@@ -179,13 +179,6 @@ func spacesTo(line string, n int) bool {
 	return true
 }
 
-func prefix(s string, n int) string {
-	if n > len(s) {
-		return s
-	}
-	return s[:n]
-}
-
 func suffix(s string, n int) string {
 	if n > len(s) {
 		return ""
