@@ -247,6 +247,14 @@ func judgeMetadata(form *uploadForm, filename string, d *dist.Distribution) (met
 		default:
 			meta = append(meta, p)
 		}
+		if p.Rule == "field-version" && p.Severity == dist.Warning {
+			// dist only warns of License-File below metadata version 2.4,
+			// as uploaders leave it out of such uploads; this form
+			// carries it, and packaging refuses it.
+			refused := *p
+			refused.Severity = dist.Error
+			meta = append(meta, &refused)
+		}
 	}
 	return meta, file
 }
