@@ -49,7 +49,7 @@ func ExampleStartServer() {
 		}
 	}
 
-	filename, wheel := pypitest.NewWheel("sampleproject", "1.0")
+	filename, wheel := pypitest.Dist{Name: "sampleproject", Version: "1.0"}.Build()
 	sum := sha256.Sum256(wheel)
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)

@@ -21,7 +21,7 @@ func openWheel() (d *dist.Distribution, remove func(), err error) {
 		return nil, nil, err
 	}
 	remove = func() { os.RemoveAll(dir) }
-	name, content := pypitest.NewWheel("sampleproject", "1.0")
+	name, content := pypitest.Dist{Name: "sampleproject", Version: "1.0"}.Build()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		remove()

@@ -29,7 +29,7 @@ func fakePyPI(t *testing.T) (*pypitest.Server, *Client) {
 	}
 }
 
-// openNew writes a file made by pypitest.NewWheel or NewSdist to dir and
+// openNew writes a file made by pypitest.Dist to dir and
 // opens it.
 func openNew(t *testing.T, dir, filename string, content []byte) *dist.Distribution {
 	t.Helper()
@@ -45,7 +45,7 @@ func openNew(t *testing.T, dir, filename string, content []byte) *dist.Distribut
 }
 
 func wheelOf(t *testing.T, name, version string, metadata ...string) *dist.Distribution {
-	fn, content := pypitest.NewWheel(name, version, metadata...)
+	fn, content := pypitest.Dist{Name: name, Version: version, Metadata: metadata}.Build()
 	return openNew(t, t.TempDir(), fn, content)
 }
 
@@ -53,8 +53,8 @@ func TestFakePyPIAcceptsOurForm(t *testing.T) {
 	t.Parallel()
 	srv, c := fakePyPI(t)
 	dir := t.TempDir()
-	sdistName, sdist := pypitest.NewSdist("demo", "1.0", "Keywords: a,b")
-	wheelName, wheel := pypitest.NewWheel("demo", "1.0", "Requires-Python: >=3.9")
+	sdistName, sdist := pypitest.Dist{Name: "demo", Version: "1.0", Sdist: true, Metadata: []string{"Keywords: a,b"}}.Build()
+	wheelName, wheel := pypitest.Dist{Name: "demo", Version: "1.0", Metadata: []string{"Requires-Python: >=3.9"}}.Build()
 	ds := []*dist.Distribution{openNew(t, dir, sdistName, sdist), openNew(t, dir, wheelName, wheel)}
 	for _, r := range c.UploadAll(t.Context(), ds, Options{}) {
 		if r.Err != nil || r.Outcome != OutcomeUploaded {
@@ -196,8 +196,8 @@ func TestUploadAllOnResult(t *testing.T) {
 	var ds []*dist.Distribution
 	dir := t.TempDir()
 	for _, v := range []string{"1.0", "1.1", "1.2"} {
-		for _, newFile := range []func(string, string, ...string) (string, []byte){pypitest.NewWheel, pypitest.NewSdist} {
-			name, content := newFile("demo", v)
+		for _, sdist := range []bool{false, true} {
+			name, content := pypitest.Dist{Name: "demo", Version: v, Sdist: sdist}.Build()
 			ds = append(ds, openNew(t, dir, name, content))
 		}
 	}
