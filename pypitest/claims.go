@@ -99,12 +99,12 @@ func (r GitHubRun) forkPullRequest() bool { return r.Fork && r.EventName == "pul
 func (r GitHubRun) Publisher(project string) GitHubPublisher {
 	r = r.withDefaults()
 	return GitHubPublisher{
-		Project:     project,
-		Owner:       r.Owner,
-		OwnerID:     r.OwnerID,
-		Repository:  r.Repository,
-		Workflow:    r.Workflow,
-		Environment: r.Environment,
+		Project:           project,
+		RepositoryOwner:   r.Owner,
+		RepositoryOwnerID: r.OwnerID,
+		Repository:        r.Repository,
+		WorkflowFilename:  r.Workflow,
+		Environment:       r.Environment,
 	}
 }
 

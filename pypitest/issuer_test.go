@@ -213,7 +213,7 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 			t.Errorf("claim %s = %#v, want %q", name, c[name], want)
 		}
 	}
-	want := GitHubPublisher{Project: "widgets", Owner: "Acme", OwnerID: "42", Repository: "widgets", Workflow: "publish.yaml", Environment: "PyPI"}
+	want := GitHubPublisher{Project: "widgets", RepositoryOwner: "Acme", RepositoryOwnerID: "42", Repository: "widgets", WorkflowFilename: "publish.yaml", Environment: "PyPI"}
 	if got := iss.Run().Publisher("widgets"); got != want {
 		t.Errorf("Publisher = %+v, want %+v", got, want)
 	}

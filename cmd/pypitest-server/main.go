@@ -118,7 +118,7 @@ func watch(srv *pypitest.Server, w io.Writer, done <-chan struct{}) {
 		ms := srv.Minted()
 		for _, m := range ms[minted:] {
 			fmt.Fprintf(w, "pypitest-server: minted a token for %v (publisher %s/%s, %s)\n",
-				m.Projects, m.Publisher.Owner, m.Publisher.Repository, m.Publisher.Workflow)
+				m.Projects, m.Publisher.RepositoryOwner, m.Publisher.Repository, m.Publisher.WorkflowFilename)
 		}
 		minted = len(ms)
 	}

@@ -45,7 +45,7 @@ func run(ctx context.Context, w io.Writer) error {
 	pub := iss.Run().Publisher(project.Name)
 	srv.AddPublisher(pub)
 	fmt.Fprintf(w, "   PyPI trusts the workflow %s of github.com/%s/%s to publish %q.\n\n",
-		pub.Workflow, pub.Owner, pub.Repository, pub.Project)
+		pub.WorkflowFilename, pub.RepositoryOwner, pub.Repository, pub.Project)
 
 	fmt.Fprintln(w, "2. Be the workflow's job: the runner hands it an identity token endpoint.")
 	for k, v := range iss.Env() {

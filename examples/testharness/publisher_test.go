@@ -43,7 +43,7 @@ func TestPublish(t *testing.T) {
 		t.Fatalf("the index has %d files, want 2", len(files))
 	}
 	for _, f := range files {
-		if f.Uploader.Publisher == nil || f.Uploader.Publisher.Workflow != "release.yml" {
+		if f.Uploader.Publisher == nil || f.Uploader.Publisher.WorkflowFilename != "release.yml" {
 			t.Errorf("%s was not uploaded by the trusted publisher: %+v", f.Filename, f.Uploader)
 		}
 	}
