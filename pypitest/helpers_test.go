@@ -97,7 +97,7 @@ var absent = struct{ absent bool }{true}
 // claimsWith returns a fresh token's claims for audience "pypi" with
 // changes applied.
 func (f fixture) claimsWith(changes map[string]any) map[string]any {
-	c := f.iss.Claims("pypi")
+	c := f.iss.freshClaims("pypi")
 	for k, v := range changes {
 		if v == absent {
 			delete(c, k)

@@ -37,7 +37,7 @@ func TestUploadStoresTheFile(t *testing.T) {
 		t.Errorf("digests or metadata (-want +got):\n%s", diff)
 	}
 	ups := srv.Uploads()
-	if len(ups) != 1 || !ups[0].Stored || ups[0].Status != 200 || ups[0].Field("name") != "Demo_Pkg" || ups[0].Filename != name {
+	if len(ups) != 1 || !ups[0].Stored || ups[0].Status != 200 || ups[0].field("name") != "Demo_Pkg" || ups[0].Filename != name {
 		t.Errorf("uploads = %+v", ups)
 	}
 	if got := srv.Files(); len(got) != 1 || got[0].Filename != name {

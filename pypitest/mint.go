@@ -118,7 +118,6 @@ func (s *Server) mint(claims map[string]any) (MintedToken, error) {
 	jti := claims["jti"].(string) // required by findPublisher, a string by verifyJWT
 	if jti != "" {                // Warehouse records only a non-empty jti
 		s.jtis[jti] = true
-		s.jtiOrder = append(s.jtiOrder, jti)
 	}
 	notBefore := time.Unix(s.now().Unix(), 0)
 	m := MintedToken{

@@ -74,7 +74,7 @@ func TestPublisherMatching(t *testing.T) {
 				p.Environment = ""
 			}
 			f.srv.AddPublisher(p)
-			status, body := f.mint(t, f.iss.Sign(f.claimsWith(tc.changes)))
+			status, body := f.mint(t, f.iss.sign(f.claimsWith(tc.changes)))
 			switch {
 			case tc.want == "" && status != http.StatusOK:
 				t.Errorf("got %d %s, want 200", status, body)
@@ -95,7 +95,7 @@ func TestPublisherLookupCrash(t *testing.T) {
 		"job_workflow_ref an object": {"job_workflow_ref": map[string]any{}},
 		"environment a number":       {"environment": 5},
 	} {
-		if status, body := f.mint(t, f.iss.Sign(f.claimsWith(changes))); status != http.StatusInternalServerError {
+		if status, body := f.mint(t, f.iss.sign(f.claimsWith(changes))); status != http.StatusInternalServerError {
 			t.Errorf("%s: got %d %s, want 500", name, status, body)
 		}
 	}

@@ -68,7 +68,6 @@ type Server struct {
 	publishers    []*publisher
 	jwks          map[string]jose.JSONWebKey // the issuer's keys by kid, as last fetched
 	jtis          map[string]bool
-	jtiOrder      []string
 	tokens        map[string]*Identity // accepted upload tokens: minted and AddAPIToken's
 	passwords     map[string]*Identity // accepted passwords, by "user:password"
 	minted        []MintedToken
@@ -168,6 +167,10 @@ func (s *Server) Close() {
 	os.RemoveAll(s.index.dir)
 }
 
+// UploadURL returns the URL of the upload API, URL + "/legacy/", which
+// clients take as the repository URL.
+func (s *Server) UploadURL() string { return s.URL + "/legacy/" }
+
 // Client returns an HTTP client for the server (one that trusts its
 // certificate under [WithTLS]).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
@@ -184,10 +187,9 @@ func (s *Server) DisableTrustedPublishing() {
 	s.disabled = true
 }
 
-// SetAudienceReply makes GET /_/oidc/audience give r instead of its normal
-// answer (nil restores it), e.g. [HTMLReply](503), TextReply(404, "") or
-// JSONReply(200, `{}`).
-func (s *Server) SetAudienceReply(r *Reply) {
+// setAudienceReply makes GET /_/oidc/audience give r instead of its normal
+// answer (nil restores it).
+func (s *Server) setAudienceReply(r *Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.audienceReply = r
@@ -223,15 +225,6 @@ func (s *Server) Minted() []MintedToken {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.minted)
-}
-
-// JTIs returns the jti claims of the identity tokens exchanged so far,
-// oldest first. A second exchange of one of them fails with
-// invalid-reuse-token.
-func (s *Server) JTIs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.jtiOrder)
 }
 
 // writeJSON answers with v encoded by encoding/json, as application/json.

@@ -19,11 +19,11 @@ func TestServerReplies(t *testing.T) {
 		reply           *Reply
 		wantContentType string
 	}{
-		{"audience 503 HTML", f.srv.SetAudienceReply, f.getAudience, HTMLReply(503), "text/html; charset=utf-8"},
-		{"audience 404", f.srv.SetAudienceReply, f.getAudience, TextReply(404, "Not Found"), "text/plain; charset=utf-8"},
-		{"audience 599", f.srv.SetAudienceReply, f.getAudience, &Reply{Status: 599}, ""},
-		{"audience 200 not JSON", f.srv.SetAudienceReply, f.getAudience, &Reply{Body: "<html>"}, ""},
-		{"audience 200 without audience", f.srv.SetAudienceReply, f.getAudience, JSONReply(200, `{}`), "application/json"},
+		{"audience 503 HTML", f.srv.setAudienceReply, f.getAudience, HTMLReply(503), "text/html; charset=utf-8"},
+		{"audience 404", f.srv.setAudienceReply, f.getAudience, &Reply{Status: 404, ContentType: "text/plain; charset=utf-8", Body: "Not Found"}, "text/plain; charset=utf-8"},
+		{"audience 599", f.srv.setAudienceReply, f.getAudience, &Reply{Status: 599}, ""},
+		{"audience 200 not JSON", f.srv.setAudienceReply, f.getAudience, &Reply{Body: "<html>"}, ""},
+		{"audience 200 without audience", f.srv.setAudienceReply, f.getAudience, JSONReply(200, `{}`), "application/json"},
 		{"mint 502 HTML", f.srv.SetMintReply, f.postMint, HTMLReply(502), "text/html; charset=utf-8"},
 		{"mint 200 without token", f.srv.SetMintReply, f.postMint, JSONReply(200, `{"success": true}`), "application/json"},
 		{"mint 422 without errors", f.srv.SetMintReply, f.postMint, JSONReply(422, `{"message": "Token request failed"}`), "application/json"},
@@ -67,12 +67,12 @@ func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	t.Parallel()
 	delay := &Reply{Delay: time.Minute}
 	srv, iss := NewServer(t), NewIssuer(t)
-	srv.SetAudienceReply(delay)
-	iss.SetTokenReply(delay)
+	srv.setAudienceReply(delay)
+	iss.setTokenReply(delay)
 	for _, tc := range []struct {
 		client *http.Client
 		url    string
-	}{{srv.Client(), srv.URL + audiencePath}, {iss.Client(), iss.TokenURL()}} {
+	}{{srv.Client(), srv.URL + audiencePath}, {iss.Client(), iss.tokenURL()}} {
 		tc.client.Timeout = 50 * time.Millisecond
 		if _, err := tc.client.Get(tc.url); err == nil {
 			t.Errorf("%s: answered within the delay", tc.url)

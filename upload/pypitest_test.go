@@ -223,7 +223,7 @@ func TestUploadAllOnResult(t *testing.T) {
 	// FailFast: the refused first file and the aborted rest are reported
 	// (one at a time, so that no other file is under way).
 	srv, c = fakePyPI(t)
-	srv.FailUploads(1, pypitest.TextReply(http.StatusBadRequest, "refused"))
+	srv.FailUploads(1, &pypitest.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8", Body: "refused"})
 	rec = &resultRecorder{srv: srv}
 	c.UploadAll(t.Context(), ds, Options{Parallel: 1, FailFast: true, OnResult: rec.record})
 	var refused, aborted int

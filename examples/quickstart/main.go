@@ -48,12 +48,7 @@ func run(ctx context.Context, w io.Writer) error {
 		pub.WorkflowFilename, pub.RepositoryOwner, pub.Repository, pub.Project)
 
 	fmt.Fprintln(w, "2. Be the workflow's job: the runner hands it an identity token endpoint.")
-	for k, v := range iss.Env() {
-		if err := os.Setenv(k, v); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(w, "   GITHUB_ACTIONS=true, GITHUB_REPOSITORY=%s, ACTIONS_ID_TOKEN_REQUEST_URL set\n\n", iss.Run().Slug())
+	fmt.Fprintf(w, "   GITHUB_ACTIONS=true, GITHUB_REPOSITORY=%s, ACTIONS_ID_TOKEN_REQUEST_URL set\n\n", iss.Getenv("GITHUB_REPOSITORY"))
 
 	fmt.Fprintln(w, "3. Build a wheel and an sdist.")
 	dir, err := os.MkdirTemp("", "quickstart-dist")
@@ -78,8 +73,9 @@ func run(ctx context.Context, w io.Writer) error {
 	var mu sync.Mutex // uploads end, and are described, in several goroutines
 	results, err := pypi.Publish(ctx, pypi.Options{
 		Files:      []string{dir},
-		Repository: srv.URL + "/legacy/", // PyPI itself is the default
-		Checks:     pypi.ChecksPyPI,      // judge the files as PyPI would
+		Repository: srv.UploadURL(), // PyPI itself is the default
+		Getenv:     iss.Getenv,      // the job's environment; os.Getenv is the default
+		Checks:     pypi.ChecksPyPI, // judge the files as PyPI would
 		Events:     func(e pypi.Event) { mu.Lock(); describe(w, e); mu.Unlock() },
 	})
 	if err != nil {
