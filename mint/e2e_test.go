@@ -46,8 +46,10 @@ func (r *recording) lastJWT() string {
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	clk := pypitest.NewClock(time.Now().Truncate(time.Second))
-	iss := pypitest.NewIssuer(t, pypitest.WithIssuerClock(clk.Now))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss), pypitest.WithClock(clk.Now))
+	iss := pypitest.NewIssuer(pypitest.WithClock(clk.Now))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss), pypitest.WithClock(clk.Now))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 
 	env := iss.Env()
@@ -157,7 +159,8 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			iss := pypitest.NewIssuer(t, pypitest.WithRun(tt.run))
+			iss := pypitest.NewIssuer(pypitest.WithRun(tt.run))
+			t.Cleanup(iss.Close)
 			env := iss.Env()
 			oc := &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}
 			_, err := oc.Token(t.Context(), "pypi")
@@ -168,7 +171,8 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 	}
 	t.Run("reusable workflow", func(t *testing.T) {
 		t.Parallel()
-		iss := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		iss := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		t.Cleanup(iss.Close)
 		env := iss.Env()
 		tok, err := (&oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}).Token(t.Context(), "pypi")
 		if err != nil {

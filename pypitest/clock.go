@@ -6,7 +6,7 @@ import (
 )
 
 // A Clock is a settable time source. Share one between a [Server] and an
-// [Issuer] (pass clock.Now to [WithClock] and [WithIssuerClock]) to test
+// [Issuer] (pass clock.Now to [WithClock] for both) to test
 // expiry without sleeping: tokens are signed, verified and minted at the
 // clock's time. It is safe for concurrent use.
 type Clock struct {

@@ -77,8 +77,10 @@ func TestTrustedPublishingFlow(t *testing.T) {
 // BenchmarkMintToken measures one exchange over HTTP, from the signed
 // identity token to the minted upload token.
 func BenchmarkMintToken(b *testing.B) {
-	iss := NewIssuer(b)
-	srv := NewServer(b, WithIssuer(iss))
+	iss := NewIssuer()
+	b.Cleanup(iss.Close)
+	srv := NewServer(WithIssuer(iss))
+	b.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	client := srv.Client()
 	b.ReportAllocs()

@@ -22,11 +22,13 @@ type fixture struct {
 	clock *Clock
 }
 
-func newFixture(t *testing.T, run GitHubRun, opts ...ServerOption) fixture {
+func newFixture(t *testing.T, run GitHubRun, opts ...Option) fixture {
 	t.Helper()
 	clock := NewClock(testEpoch)
-	iss := NewIssuer(t, WithRun(run), WithIssuerClock(clock.Now))
-	srv := NewServer(t, append([]ServerOption{WithIssuer(iss), WithClock(clock.Now)}, opts...)...)
+	iss := NewIssuer(WithRun(run), WithClock(clock.Now))
+	t.Cleanup(iss.Close)
+	srv := NewServer(append([]Option{WithIssuer(iss), WithClock(clock.Now)}, opts...)...)
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	return fixture{iss: iss, srv: srv, clock: clock}
 }

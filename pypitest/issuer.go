@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -55,25 +54,22 @@ type Issuer struct {
 	env    map[string]string // Getenv's environment, made by its first call after SetRun
 }
 
-// An IssuerOption configures an Issuer made by [StartIssuer] or [NewIssuer].
-type IssuerOption func(*Issuer)
-
 // WithRun sets the job the issuer's tokens describe (default: the zero
 // GitHubRun, i.e. all defaults).
-func WithRun(r GitHubRun) IssuerOption { return func(i *Issuer) { i.run = r } }
+func WithRun(r GitHubRun) Option {
+	return func(t *target) {
+		if t.i != nil {
+			t.i.run = r
+		}
+	}
+}
 
-// WithIssuerClock sets the issuer's time source, which dates the tokens it
-// signs (iat, nbf, exp). The default is time.Now.
-func WithIssuerClock(now func() time.Time) IssuerOption { return func(i *Issuer) { i.now = now } }
-
-// StartIssuer starts an Issuer for a program, such as a command that
-// serves the fake to other processes or an example; the caller must call
-// [Issuer.Close] when done with it. Tests use [NewIssuer], which closes it
-// for them.
-func StartIssuer(opts ...IssuerOption) *Issuer {
+// NewIssuer starts and returns a new Issuer. The caller should call Close
+// when finished, to shut it down (a test: t.Cleanup(iss.Close)).
+func NewIssuer(opts ...Option) *Issuer {
 	i := &Issuer{now: time.Now, requestToken: "ghs_" + randomString(24)}
 	for _, o := range opts {
-		o(i)
+		o(&target{i: i})
 	}
 	i.keys = []jose.JSONWebKey{newSigningKey()}
 	mux := http.NewServeMux()
@@ -85,20 +81,9 @@ func StartIssuer(opts ...IssuerOption) *Issuer {
 	return i
 }
 
-// NewIssuer starts an Issuer, as [StartIssuer] does, and closes it when t
-// and its subtests finish. Of t it uses only the Helper and Cleanup
-// methods.
-func NewIssuer(t testing.TB, opts ...IssuerOption) *Issuer {
-	t.Helper()
-	i := StartIssuer(opts...)
-	t.Cleanup(i.Close)
-	return i
-}
-
 // Close shuts the issuer down, so that later requests see a connection
-// refused, and removes the files [Issuer.Env] wrote. [NewIssuer] calls it
-// when the test ends; calling it again does nothing more than remove the
-// files of any Env called since.
+// refused, and removes the files [Issuer.Env] wrote; calling it again
+// does nothing more than remove the files of any Env called since.
 func (i *Issuer) Close() {
 	i.srv.Close()
 	i.mu.Lock()

@@ -80,7 +80,8 @@ func verifyWithJWKS(t *testing.T, iss *Issuer, jwt string) (jose.Header, map[str
 func TestIssuerTokenEndpoint(t *testing.T) {
 	t.Parallel()
 	clock := NewClock(testEpoch)
-	iss := NewIssuer(t, WithIssuerClock(clock.Now))
+	iss := NewIssuer(WithClock(clock.Now))
+	t.Cleanup(iss.Close)
 	status, body := requestToken(t, iss, "bearer "+iss.requestToken, url.Values{"audience": {"pypi"}})
 	if status != http.StatusOK {
 		t.Fatalf("got %d %s", status, body)
@@ -136,7 +137,8 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 
 func TestIssuerTokensAreUnique(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	a, b := iss.freshClaims("pypi"), iss.freshClaims("pypi")
 	if a["jti"] == b["jti"] || a["jti"] == "" {
 		t.Errorf("jti %v and %v", a["jti"], b["jti"])
@@ -145,7 +147,8 @@ func TestIssuerTokensAreUnique(t *testing.T) {
 
 func TestIssuerTokenEndpointRefusals(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	aud := url.Values{"audience": {"pypi"}}
 	for _, tc := range []struct {
 		name, authorization string
@@ -177,7 +180,8 @@ func TestIssuerTokenEndpointRefusals(t *testing.T) {
 
 func TestIssuerDefaultAudienceAndEncoding(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	for aud, want := range map[string]string{"": "https://github.com/octo-org", "a b&c=d": "a b&c=d"} {
 		q := url.Values{}
 		if aud != "" {
@@ -201,7 +205,8 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 		Ref: "refs/tags/v1.0", SHA: "abc123", Environment: "PyPI", EventName: "release",
 		JobWorkflowRef: "Acme/shared/.github/workflows/pub.yml@refs/heads/main",
 	}
-	iss := NewIssuer(t, WithRun(run))
+	iss := NewIssuer(WithRun(run))
+	t.Cleanup(iss.Close)
 	c := iss.freshClaims("pypi")
 	for name, want := range map[string]string{
 		"repository": "Acme/widgets", "repository_owner": "Acme", "repository_owner_id": "42",
@@ -221,7 +226,8 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 
 func TestIssuerTokenReply(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	auth := "bearer " + iss.requestToken
 	for _, tc := range []struct {
 		reply      *Reply
@@ -258,7 +264,8 @@ func TestIssuerEnv(t *testing.T) {
 		{"fork pull_request_target", GitHubRun{EventName: "pull_request_target", Fork: true}, true, `"fork":true`},
 		{"own pull request", GitHubRun{EventName: "pull_request"}, true, `"fork":false`},
 	} {
-		iss := NewIssuer(t, WithRun(tc.run))
+		iss := NewIssuer(WithRun(tc.run))
+		t.Cleanup(iss.Close)
 		env := iss.Env()
 		_, hasURL := env["ACTIONS_ID_TOKEN_REQUEST_URL"]
 		_, hasToken := env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
@@ -294,7 +301,7 @@ func TestIssuerEnv(t *testing.T) {
 func TestIssuerCloseRemovesEnvFiles(t *testing.T) {
 	t.Parallel()
 	exists := func(path string) bool { _, err := os.Stat(path); return err == nil }
-	iss := StartIssuer()
+	iss := NewIssuer()
 	first, second := iss.Env(), iss.Env()
 	if first["GITHUB_EVENT_PATH"] == second["GITHUB_EVENT_PATH"] {
 		t.Errorf("two Env calls share %s", first["GITHUB_EVENT_PATH"])
@@ -324,7 +331,8 @@ func TestNewIssuerCleansUp(t *testing.T) {
 	var iss *Issuer
 	var eventPath string
 	t.Run("user", func(t *testing.T) {
-		iss = NewIssuer(t)
+		iss = NewIssuer()
+		t.Cleanup(iss.Close)
 		eventPath = iss.Env()["GITHUB_EVENT_PATH"]
 		if _, err := os.Stat(eventPath); err != nil {
 			t.Fatal(err)
@@ -340,7 +348,8 @@ func TestNewIssuerCleansUp(t *testing.T) {
 
 func TestIssuerKeyRotationPublishesBothKeys(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	before := iss.Token("pypi")
 	oldKID := iss.keyID()
 	iss.rotateKey()
@@ -367,7 +376,8 @@ func TestIssuerKeyRotationPublishesBothKeys(t *testing.T) {
 // Getenv reads the job's environment as Env gives it, anew after SetRun.
 func TestIssuerGetenv(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	if got := iss.Getenv("GITHUB_REPOSITORY"); got != "octo-org/sampleproject" {
 		t.Errorf("GITHUB_REPOSITORY = %q, want octo-org/sampleproject", got)
 	}

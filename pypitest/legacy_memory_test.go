@@ -126,7 +126,7 @@ func BenchmarkUpload256MiB(b *testing.B) {
 	var peak uint64
 	for b.Loop() {
 		b.StopTimer()
-		srv := StartServer()
+		srv := NewServer()
 		srv.AddAPIToken("alice", uploadToken)
 		srv.SetMaxFileSize(2 * size)
 		stop := heapPeak()

@@ -175,7 +175,8 @@ func TestUploadReleaseWindowAndSize(t *testing.T) {
 
 func TestUploadProjectScope(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", "pypi-scoped", "other")
 	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	resp, _ := sendForm(t, srv, "/legacy/", newTestForm(name, content), tokenAuth("pypi-scoped"), "")
@@ -266,8 +267,10 @@ func attestationFor(filename, sha256, predicate string) string {
 
 func TestTrustedPublishingUploads(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
-	srv := NewServer(t, WithIssuer(iss))
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	srv := NewServer(WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("demo"))
 	auth := tokenAuth(mintFor(t, srv, iss))
 	name, content := Dist{Name: "demo", Version: "1.0"}.Build()

@@ -184,7 +184,8 @@ func TestMintUnknownIssuer(t *testing.T) {
 		}
 	}
 	// A server without an issuer knows none.
-	lonely := NewServer(t)
+	lonely := NewServer()
+	t.Cleanup(lonely.Close)
 	if status, body := postBody(t, lonely, mintTokenPath, `{"token": "`+f.iss.Token("pypi")+`"}`); status != 422 || body != want {
 		t.Errorf("server without issuer: got %d %s, want 422 %s", status, body, want)
 	}
@@ -218,13 +219,14 @@ func TestDisableTrustedPublishing(t *testing.T) {
 func TestAudience(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		opts []ServerOption
+		opts []Option
 		want string
 	}{
 		{nil, `{"audience": "pypi"}`},
-		{[]ServerOption{WithAudience("testpypi")}, `{"audience": "testpypi"}`},
+		{[]Option{WithAudience("testpypi")}, `{"audience": "testpypi"}`},
 	} {
-		srv := NewServer(t, tc.opts...)
+		srv := NewServer(tc.opts...)
+		t.Cleanup(srv.Close)
 		resp, err := srv.Client().Get(srv.URL + audiencePath)
 		if err != nil {
 			t.Fatal(err)
@@ -252,7 +254,8 @@ func TestAudience(t *testing.T) {
 
 func TestWithoutTrustedPublishing(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t, WithoutTrustedPublishing())
+	srv := NewServer(WithoutTrustedPublishing())
+	t.Cleanup(srv.Close)
 	for _, path := range []string{audiencePath, mintTokenPath, legacyMintTokenPath} {
 		if status, _ := getBody(t, srv.Client(), srv.URL+path); status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, status)

@@ -143,7 +143,8 @@ func TestPublisherOfSeveralProjects(t *testing.T) {
 
 func TestAddPublisherPanicsOnMissingFields(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	t.Cleanup(srv.Close)
 	defer func() {
 		if recover() == nil {
 			t.Error("AddPublisher without a workflow did not panic")

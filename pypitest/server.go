@@ -11,7 +11,6 @@ import (
 	"os"
 	"slices"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -73,43 +72,68 @@ type Server struct {
 	minted        []MintedToken
 }
 
-// A ServerOption configures a Server made by [StartServer] or [NewServer].
-type ServerOption func(*Server)
+// An Option configures a Server made by [NewServer] or an Issuer made by
+// [NewIssuer]. [WithClock] applies to both; [WithRun] to an Issuer; the
+// others to a Server.
+type Option func(*target)
+
+// target is what an Option configures: a Server or an Issuer.
+type target struct {
+	s *Server
+	i *Issuer
+}
+
+// serverOption is an Option that applies to a Server.
+func serverOption(f func(*Server)) Option {
+	return func(t *target) {
+		if t.s != nil {
+			f(t.s)
+		}
+	}
+}
 
 // WithIssuer makes the server trust iss as GitHub's token issuer: tokens
 // whose iss claim is iss.URL are verified against the keys the server
 // fetches over HTTP from iss.URL's OIDC discovery document and JWKS, as
 // Warehouse does (again whenever a token names an unknown kid). Without it
 // every token is refused as "unknown trusted publishing issuer".
-func WithIssuer(iss *Issuer) ServerOption { return func(s *Server) { s.issuer = iss } }
+func WithIssuer(iss *Issuer) Option { return serverOption(func(s *Server) { s.issuer = iss }) }
 
 // WithAudience sets the audience the server announces and requires in
 // tokens (default "pypi"; TestPyPI uses "testpypi").
-func WithAudience(aud string) ServerOption { return func(s *Server) { s.audience = aud } }
+func WithAudience(aud string) Option { return serverOption(func(s *Server) { s.audience = aud }) }
 
-// WithClock sets the server's time source, which judges token expiry and
-// dates minted tokens. The default is time.Now. Share a [Clock] with the
-// Issuer (see [WithIssuerClock]) to move both at once.
-func WithClock(now func() time.Time) ServerOption { return func(s *Server) { s.now = now } }
+// WithClock sets the time source of a server, which judges token expiry
+// and dates minted tokens, or of an issuer, which dates the tokens it
+// signs. The default is time.Now. Give one [Clock]'s Now to both to move
+// them at once.
+func WithClock(now func() time.Time) Option {
+	return func(t *target) {
+		if t.s != nil {
+			t.s.now = now
+		}
+		if t.i != nil {
+			t.i.now = now
+		}
+	}
+}
 
 // WithTLS serves HTTPS with a self-signed certificate; use [Server.Client],
 // which trusts it.
-func WithTLS() ServerOption { return func(s *Server) { s.useTLS = true } }
+func WithTLS() Option { return serverOption(func(s *Server) { s.useTLS = true }) }
 
 // WithListener serves on l, a listener the caller opened on the address it
 // chose, instead of a new one on a random loopback port. Close closes it.
-func WithListener(l net.Listener) ServerOption { return func(s *Server) { s.listener = l } }
+func WithListener(l net.Listener) Option { return serverOption(func(s *Server) { s.listener = l }) }
 
 // WithoutTrustedPublishing makes the server an index that knows nothing of
 // trusted publishing: the /_/oidc/ endpoints answer 404, as on an index
 // other than PyPI.
-func WithoutTrustedPublishing() ServerOption { return func(s *Server) { s.noOIDC = true } }
+func WithoutTrustedPublishing() Option { return serverOption(func(s *Server) { s.noOIDC = true }) }
 
-// StartServer starts a Server for a program, such as a command that serves
-// the fake to other processes or an example; the caller must call
-// [Server.Close] when done with it. Tests use [NewServer], which closes it
-// for them.
-func StartServer(opts ...ServerOption) *Server {
+// NewServer starts and returns a new Server. The caller should call Close
+// when finished, to shut it down (a test: t.Cleanup(srv.Close)).
+func NewServer(opts ...Option) *Server {
 	s := &Server{
 		mux:       http.NewServeMux(),
 		now:       time.Now,
@@ -120,7 +144,7 @@ func StartServer(opts ...ServerOption) *Server {
 		passwords: map[string]*Identity{},
 	}
 	for _, o := range opts {
-		o(s)
+		o(&target{s: s})
 	}
 	if !s.noOIDC {
 		s.mux.HandleFunc(audiencePath, s.serveAudience)
@@ -149,19 +173,9 @@ func StartServer(opts ...ServerOption) *Server {
 // headerTimeout bounds the wait for a request's headers.
 const headerTimeout = 30 * time.Second
 
-// NewServer starts a Server, as [StartServer] does, and closes it when t
-// and its subtests finish. Of t it uses only the Helper and Cleanup
-// methods.
-func NewServer(t testing.TB, opts ...ServerOption) *Server {
-	t.Helper()
-	s := StartServer(opts...)
-	t.Cleanup(s.Close)
-	return s
-}
-
 // Close shuts the server down; later requests see a connection refused.
-// It removes the files the server stored (see [File]). [NewServer] calls
-// it when the test ends; calling it again does nothing.
+// It removes the files the server stored (see [File]); calling it again
+// does nothing.
 func (s *Server) Close() {
 	s.srv.Close()
 	os.RemoveAll(s.index.dir)

@@ -66,7 +66,9 @@ func (f fixture) postMint() (*http.Response, error) {
 func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	t.Parallel()
 	delay := &Reply{Delay: time.Minute}
-	srv, iss := NewServer(t), NewIssuer(t)
+	srv, iss := NewServer(), NewIssuer()
+	t.Cleanup(srv.Close)
+	t.Cleanup(iss.Close)
 	srv.setAudienceReply(delay)
 	iss.setTokenReply(delay)
 	for _, tc := range []struct {
@@ -80,39 +82,23 @@ func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	}
 }
 
+// A Server serves until Close, after which requests are refused; a
+// second Close is harmless.
 func TestServerClose(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	resp, err := srv.Client().Get(srv.URL + audiencePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("before Close: %s, want 200", resp.Status)
+	}
+	srv.Close()
 	srv.Close()
 	if _, err := srv.Client().Get(srv.URL + audiencePath); err == nil {
 		t.Error("a closed server answered")
-	}
-}
-
-// A Server made by StartServer serves until Close; one made by NewServer
-// until its test ends.
-func TestServerLifetimes(t *testing.T) {
-	t.Parallel()
-	started := StartServer()
-	var fromTest *Server
-	t.Run("user", func(t *testing.T) { fromTest = NewServer(t) })
-	for _, tc := range []struct {
-		name   string
-		srv    *Server
-		serves bool
-	}{{"StartServer before Close", started, true}, {"NewServer after its test", fromTest, false}} {
-		resp, err := tc.srv.Client().Get(tc.srv.URL + audiencePath)
-		if err == nil {
-			resp.Body.Close()
-		}
-		if serves := err == nil && resp.StatusCode == http.StatusOK; serves != tc.serves {
-			t.Errorf("%s: serves %v (%v), want %v", tc.name, serves, err, tc.serves)
-		}
-	}
-	started.Close()
-	started.Close() // a second Close is harmless
-	if _, err := started.Client().Get(started.URL + audiencePath); err == nil {
-		t.Error("StartServer after Close: answered")
 	}
 }
 
@@ -136,7 +122,8 @@ func TestWithListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewServer(t, WithListener(ln))
+	s := NewServer(WithListener(ln))
+	t.Cleanup(s.Close)
 	if want := "http://" + ln.Addr().String(); s.URL != want {
 		t.Errorf("URL = %q, want %q", s.URL, want)
 	}

@@ -37,7 +37,7 @@ func openWheel() (d *dist.Distribution, remove func(), err error) {
 // Upload a wheel to a fake PyPI with an API token, then upload it again:
 // the second time the index already has the same file.
 func ExampleClient_Upload() {
-	srv := pypitest.StartServer()
+	srv := pypitest.NewServer()
 	defer srv.Close()
 	srv.AddAPIToken("alice", "pypi-example-token")
 	d, remove, err := openWheel()

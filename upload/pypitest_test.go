@@ -19,7 +19,8 @@ import (
 // fakePyPI is a pypitest server taking testToken, and a client for it.
 func fakePyPI(t *testing.T) (*pypitest.Server, *Client) {
 	t.Helper()
-	srv := pypitest.NewServer(t)
+	srv := pypitest.NewServer()
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", testToken)
 	return srv, &Client{
 		URL:        srv.URL + "/legacy/",

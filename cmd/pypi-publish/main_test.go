@@ -431,7 +431,8 @@ func e2eActionAttestationsIgnored(t *testing.T) {
 func e2eActionIndexWithoutTrustedPublishing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, pypitest.GitHubRun{})
-	other := pypitest.NewServer(t, pypitest.WithoutTrustedPublishing())
+	other := pypitest.NewServer(pypitest.WithoutTrustedPublishing())
+	t.Cleanup(other.Close)
 	env := f.actionsEnv(t, map[string]string{"REPOSITORY-URL": other.URL + "/legacy/", "PACKAGES-DIR": f.dir})
 	r := runCLI(t, env)
 	host := strings.TrimPrefix(other.URL, "http://")

@@ -37,9 +37,9 @@ func main() {
 
 func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "1. Start a fake GitHub Actions identity provider and a fake PyPI.")
-	iss := pypitest.StartIssuer()
+	iss := pypitest.NewIssuer()
 	defer iss.Close()
-	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	defer srv.Close()
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	pub := iss.Run().Publisher(project.Name)

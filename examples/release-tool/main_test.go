@@ -12,8 +12,10 @@ import (
 
 func TestReleaseTool(t *testing.T) {
 	t.Parallel()
-	iss := pypitest.NewIssuer(t)
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer()
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	env := iss.Env()
 	getenv := func(k string) string { return env[k] }
@@ -37,7 +39,8 @@ func TestReleaseTool(t *testing.T) {
 	}
 
 	// Without the id-token permission the job gets the fix, and nothing is sent.
-	iss2 := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
+	iss2 := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
+	t.Cleanup(iss2.Close)
 	env2 := iss2.Env()
 	err = run(context.Background(), args, func(k string) string { return env2[k] }, &out)
 	if err == nil || !strings.Contains(err.Error(), "id-token: write") {

@@ -15,8 +15,10 @@ import (
 // and returns a Publisher living in run's job, with the files to publish.
 func setup(t *testing.T, run pypitest.GitHubRun) (*pypitest.Server, *testharness.Publisher, testharness.Release) {
 	t.Helper()
-	iss := pypitest.NewIssuer(t, pypitest.WithRun(run))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer(pypitest.WithRun(run))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(pypitest.GitHubRun{}.Publisher("sampleproject"))
 	env := iss.Env()
 	p := &testharness.Publisher{

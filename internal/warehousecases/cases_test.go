@@ -284,7 +284,8 @@ const uploadToken = "pypi-warehousecases-token"
 // "no-content" sends no file; "image-content" labels the file image/png.
 func serverAnswer(t *testing.T, c *Case) (got, want string) {
 	t.Helper()
-	srv := pypitest.NewServer(t)
+	srv := pypitest.NewServer()
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", uploadToken)
 	content, err := c.build()
 	if err != nil {
