@@ -245,7 +245,7 @@ func TestLegacyRoutes(t *testing.T) {
 func mintFor(t *testing.T, srv *Server, iss *Issuer) string {
 	t.Helper()
 	resp, err := srv.Client().Post(srv.URL+mintTokenPath, "application/json",
-		strings.NewReader(`{"token": "`+iss.Token(srv.Audience())+`"}`))
+		strings.NewReader(`{"token": "`+iss.Token("pypi")+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}

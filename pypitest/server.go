@@ -189,9 +189,6 @@ func (s *Server) UploadURL() string { return s.URL + "/legacy/" }
 // certificate under [WithTLS]).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// Audience returns the audience the server announces.
-func (s *Server) Audience() string { return s.audience }
-
 // DisableTrustedPublishing sets PyPI's admin flag disallow-oidc: the
 // audience endpoint answers 403 {"message":"Trusted publishing functionality
 // not enabled"} and minting fails with not-enabled.
