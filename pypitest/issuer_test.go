@@ -114,7 +114,7 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 			t.Errorf("claim %s = %#v, want %#v", name, claims[name], want)
 		}
 	}
-	// Every claim of GitHub's sample token (spec/oidc-mint.md §5) is there,
+	// Every claim of GitHub's sample token (GitHub's documentation of its OIDC tokens) is there,
 	// and every ID is a string.
 	for _, name := range strings.Fields(`actor actor_id aud base_ref check_run_id event_name exp head_ref iat iss
 		job_workflow_ref job_workflow_sha jti nbf ref ref_protected ref_type repository repository_id

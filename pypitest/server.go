@@ -25,26 +25,10 @@ const (
 )
 
 // A Server is a fake PyPI: an HTTP server on the loopback interface that
-// answers as Warehouse does. It serves
-//
-//   - trusted publishing: GET /_/oidc/audience, and POST /_/oidc/mint-token
-//     (and its legacy alias /_/oidc/github/mint-token), which exchanges a
-//     GitHub Actions token from its [Issuer] for a 15-minute upload token
-//     when the claims match a publisher registered with
-//     [Server.AddPublisher];
-//   - the upload API, POST /legacy/, with Warehouse's checks and messages,
-//     accepting minted tokens, API tokens ([Server.AddAPIToken]) and, unlike
-//     PyPI, passwords of users ([Server.AddUser]);
-//   - the simple API, /simple/ and /simple/<name>/, in PEP 691 JSON or HTML,
-//     the JSON API, /pypi/<name>/json, and the stored files, /packages/.
-//
-// Fault knobs make uploads fail, break off, lose their answer, go slowly
-// or meet a lower size limit ([Server.FailUploads], [Server.ResetUploads],
-// [Server.LoseUploadResponses], [Server.SetLatency], [Server.SetBandwidth],
-// [Server.SetMaxFileSize]). See the package documentation for the checks
-// and answers.
-//
-// All methods are safe for concurrent use.
+// answers trusted publishing, uploads and the simple and JSON APIs as
+// Warehouse does (see the package documentation). Its fault knobs make
+// uploads fail, break off, lose their answer, go slowly or meet a lower
+// size limit. All methods are safe for concurrent use.
 type Server struct {
 	// URL is the server's base URL, of the form http://127.0.0.1:port (https
 	// with [WithTLS]), with no trailing slash.
