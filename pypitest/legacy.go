@@ -205,7 +205,7 @@ func (ix *index) fileUpload(form *uploadForm, id *Identity, authErr error) (*rej
 // index compares and stores; a file that does not open is hashed apart.
 func openContent(c *contentPart) (*dist.Distribution, error) {
 	if c.file == nil {
-		return nil, errors.New("file too large")
+		return nil, errors.New("pypitest: file over the size limit")
 	}
 	d, err := dist.OpenReaderAt(c.filename, c.file, c.size)
 	if err != nil {

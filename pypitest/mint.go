@@ -94,7 +94,7 @@ func (s *Server) serveMintToken(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &invalid):
 		writeMintError(w, "invalid-publisher", "valid token, but no corresponding publisher ("+string(invalid)+")")
-	case errors.Is(err, errReusedToken{}):
+	case errors.Is(err, errReusedToken):
 		writeMintError(w, "invalid-reuse-token", "invalid token: already used")
 	case err != nil:
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)

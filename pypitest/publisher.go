@@ -2,6 +2,7 @@ package pypitest
 
 import (
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -44,7 +45,7 @@ type publisher struct {
 type invalidPublisher string
 
 // errReusedToken means the token's jti was already used (ReusedTokenError).
-type errReusedToken struct{}
+var errReusedToken = errors.New("pypitest: jti already used")
 
 // AddPublisher registers p. Registering the same publisher (owner,
 // repository, workflow, environment) for another project lets its tokens
@@ -147,7 +148,7 @@ func (s *Server) verifyClaims(p *publisher, claims map[string]any) error {
 		return err
 	}
 	if jti, _ := claims["jti"].(string); s.jtis[jti] {
-		return errReusedToken{}
+		return errReusedToken
 	}
 	if claims["event_name"] == "pull_request_target" {
 		return invalidPublisher("Publishing from a workflow invoked via 'pull_request_target' is not supported.")
@@ -201,5 +202,3 @@ func truthy(v any) bool {
 }
 
 func (e invalidPublisher) Error() string { return string(e) }
-
-func (errReusedToken) Error() string { return "invalid token: already used" }
