@@ -17,15 +17,13 @@ func TestReleaseTool(t *testing.T) {
 	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
-	env := iss.Env()
-	getenv := func(k string) string { return env[k] }
 	paths, err := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}.Build(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	args := append([]string{"-repository-url", srv.URL + "/legacy/"}, paths...)
-	if err := run(context.Background(), args, getenv, &out); err != nil {
+	args := append([]string{"-repository-url", srv.UploadURL()}, paths...)
+	if err := run(context.Background(), args, iss.Getenv, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{`the index wants identity tokens for "pypi"`, "running in GitHub",
@@ -41,8 +39,7 @@ func TestReleaseTool(t *testing.T) {
 	// Without the id-token permission the job gets the fix, and nothing is sent.
 	iss2 := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
 	t.Cleanup(iss2.Close)
-	env2 := iss2.Env()
-	err = run(context.Background(), args, func(k string) string { return env2[k] }, &out)
+	err = run(context.Background(), args, iss2.Getenv, &out)
 	if err == nil || !strings.Contains(err.Error(), "id-token: write") {
 		t.Errorf("without permission: %v", err)
 	}

@@ -20,12 +20,7 @@ func setup(t *testing.T, run pypitest.GitHubRun) (*pypitest.Server, *testharness
 	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	t.Cleanup(srv.Close)
 	srv.AddPublisher(pypitest.GitHubRun{}.Publisher("sampleproject"))
-	env := iss.Env()
-	p := &testharness.Publisher{
-		UploadURL:  srv.URL + "/legacy/",
-		HTTPClient: srv.Client(),
-		Getenv:     func(k string) string { return env[k] },
-	}
+	p := &testharness.Publisher{UploadURL: srv.UploadURL(), HTTPClient: srv.Client(), Getenv: iss.Getenv}
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	files, err := project.Build(t.TempDir())
 	if err != nil {
