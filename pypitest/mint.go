@@ -120,18 +120,12 @@ func (s *Server) mint(claims map[string]any) (MintedToken, error) {
 		s.jtis[jti] = true
 	}
 	notBefore := time.Unix(s.now().Unix(), 0)
-	m := MintedToken{
-		Token:     "pypi-" + randomString(64),
-		Publisher: p.GitHubPublisher,
-		Projects:  slices.Clone(p.projects),
-		JTI:       jti,
-		NotBefore: notBefore,
-		Expires:   notBefore.Add(mintedTokenLifetime),
-	}
-	m.Publisher.Project = m.Projects[0]
+	pub := p.GitHubPublisher
+	pub.Project = p.projects[0]
+	id := Identity{Publisher: &pub, Projects: slices.Clone(p.projects), NotBefore: notBefore, Expires: notBefore.Add(mintedTokenLifetime)}
+	m := MintedToken{Token: "pypi-" + randomString(64), JTI: jti, Identity: id}
 	s.minted = append(s.minted, m)
-	pub := m.Publisher
-	s.tokens[m.Token] = &Identity{Publisher: &pub, Projects: m.Projects, NotBefore: m.NotBefore, Expires: m.Expires}
+	s.tokens[m.Token] = &id
 	return m, nil
 }
 

@@ -32,14 +32,9 @@ func TestMintSuccess(t *testing.T) {
 				t.Fatalf("body %s does not match %s", body, re)
 			}
 			minted := f.srv.Minted()
-			want := MintedToken{
-				Token:     m[1],
-				Publisher: f.iss.Run().Publisher("sampleproject"),
-				Projects:  []string{"sampleproject"},
-				JTI:       claims["jti"].(string),
-				NotBefore: testEpoch,
-				Expires:   expires,
-			}
+			pub := f.iss.Run().Publisher("sampleproject")
+			want := MintedToken{Token: m[1], JTI: claims["jti"].(string),
+				Identity: Identity{Publisher: &pub, Projects: []string{"sampleproject"}, NotBefore: testEpoch, Expires: expires}}
 			if len(minted) != 1 || !mintedEqual(minted[0], want) {
 				t.Errorf("Minted() = %+v, want [%+v]", minted, want)
 			}
@@ -48,7 +43,7 @@ func TestMintSuccess(t *testing.T) {
 }
 
 func mintedEqual(a, b MintedToken) bool {
-	return a.Token == b.Token && a.Publisher == b.Publisher && slices.Equal(a.Projects, b.Projects) &&
+	return a.Token == b.Token && *a.Publisher == *b.Publisher && slices.Equal(a.Projects, b.Projects) &&
 		a.JTI == b.JTI && a.NotBefore.Equal(b.NotBefore) && a.Expires.Equal(b.Expires)
 }
 

@@ -203,16 +203,12 @@ func (s *Server) SetMintReply(r *Reply) {
 type MintedToken struct {
 	// Token is the upload token: "pypi-" and an opaque string.
 	Token string
-	// Publisher is the trusted publisher that matched; its Project is the
-	// first of Projects.
-	Publisher GitHubPublisher
-	// Projects are the projects the token may upload to: every project of
-	// the publisher.
-	Projects []string
 	// JTI is the jti claim of the exchanged identity token.
 	JTI string
-	// NotBefore and Expires bound the token's life (900 seconds).
-	NotBefore, Expires time.Time
+	// Identity is who the token proves the uploader to be: the Publisher
+	// that matched (its Project is the first of Projects), every project of
+	// the publisher, and the token's life (900 seconds).
+	Identity
 }
 
 // Minted returns the tokens minted so far, oldest first.
