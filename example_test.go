@@ -14,9 +14,9 @@ import (
 // that trusts a fake GitHub Actions job. In a real job, Options{} alone
 // publishes dist/ to PyPI.
 func ExamplePublish() {
-	iss := pypitest.StartIssuer() // the CI's identity provider
+	iss := pypitest.NewIssuer() // the CI's identity provider
 	defer iss.Close()
-	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	defer srv.Close()
 	srv.AddPublisher(iss.Run().Publisher("sampleproject")) // the project's trusted publisher
 	env := iss.Env()                                       // the job's environment

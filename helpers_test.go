@@ -24,8 +24,10 @@ type fixture struct {
 
 func newFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
 	t.Helper()
-	iss := pypitest.NewIssuer(t, pypitest.WithRun(run))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer(pypitest.WithRun(run))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	return &fixture{iss: iss, srv: srv, env: iss.Env(), dir: t.TempDir()}
 }

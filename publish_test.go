@@ -313,7 +313,7 @@ func TestPublishTrustedPublishingFailures(t *testing.T) {
 // jtiFree returns the identity token the issuer would sign now; its
 // signature part is what a leak would show.
 func jtiFree(f *fixture) string {
-	tok := f.iss.Token(f.srv.Audience())
+	tok := f.iss.Token("pypi")
 	return tok[strings.LastIndex(tok, ".")+1:]
 }
 

@@ -45,8 +45,10 @@ func (r *recording) lastJWT() string {
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	clk := pypitest.NewClock(time.Now().Truncate(time.Second))
-	iss := pypitest.NewIssuer(t, pypitest.WithIssuerClock(clk.Now))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss), pypitest.WithClock(clk.Now))
+	iss := pypitest.NewIssuer(pypitest.WithClock(clk.Now))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss), pypitest.WithClock(clk.Now))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 
 	env := iss.Env()
@@ -54,8 +56,8 @@ func TestEndToEnd(t *testing.T) {
 	c := Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Now: clk.Now}
 
 	aud, err := c.Audience(t.Context())
-	if err != nil || aud != srv.Audience() {
-		t.Fatalf("Audience = %q, %v; want %q", aud, err, srv.Audience())
+	if err != nil || aud != "pypi" {
+		t.Fatalf("Audience = %q, %v; want %q", aud, err, "pypi")
 	}
 	identity, err := oc.TokenSource(t.Context(), aud)
 	if err != nil {
@@ -90,8 +92,8 @@ func TestEndToEnd(t *testing.T) {
 	if !errors.As(err, &me) || len(me.Reasons) != 1 || me.Reasons[0] != (Reason{"invalid-reuse-token", "invalid token: already used"}) {
 		t.Fatalf("replayed JWT: err = %v; want invalid-reuse-token", err)
 	}
-	if repo, _ := me.Claims.Get("repository"); repo != iss.Run().Slug() {
-		t.Errorf("error claims repository = %q; want %q", repo, iss.Run().Slug())
+	if repo, _ := me.Claims.Get("repository"); repo != "octo-org/sampleproject" {
+		t.Errorf("error claims repository = %q; want %q", repo, "octo-org/sampleproject")
 	}
 
 	// Reused while more than 5 minutes remain...
@@ -108,8 +110,8 @@ func TestEndToEnd(t *testing.T) {
 	if second.AccessToken == first.AccessToken || !second.Expiry.Equal(clk.Now().Add(900*time.Second)) {
 		t.Errorf("at +11 min: got the same token or expiry %v; want a new token expiring 900 s from now", second.Expiry)
 	}
-	if jtis := srv.JTIs(); len(jtis) != 2 || jtis[0] == jtis[1] {
-		t.Errorf("exchanged JTIs %v; want two different ones", jtis)
+	if m := srv.Minted(); len(m) != 2 || m[0].JTI == m[1].JTI {
+		t.Errorf("minted %+v; want two tokens from different JTIs", m)
 	}
 }
 
@@ -151,7 +153,8 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			iss := pypitest.NewIssuer(t, pypitest.WithRun(tt.run))
+			iss := pypitest.NewIssuer(pypitest.WithRun(tt.run))
+			t.Cleanup(iss.Close)
 			env := iss.Env()
 			oc := &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}
 			_, err := oc.Token(t.Context(), "pypi")
@@ -162,7 +165,8 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 	}
 	t.Run("reusable workflow", func(t *testing.T) {
 		t.Parallel()
-		iss := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		iss := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		t.Cleanup(iss.Close)
 		env := iss.Env()
 		tok, err := (&oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}).Token(t.Context(), "pypi")
 		if err != nil {

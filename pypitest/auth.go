@@ -86,7 +86,7 @@ func nilIfEmpty(s []string) []string {
 }
 
 // authorize judges an upload request's credentials as Warehouse's security
-// policies do, before the form is read (spec/upload.md §6.3 steps 1-2), and
+// policies do, before the form is read (warehouse/forklift/legacy.py, file_upload), and
 // returns who they prove the uploader to be. In order:
 //   - Basic authentication with a username other than __token__ is refused
 //     with 403 and PyPI's password message, unless the username and
@@ -140,7 +140,7 @@ func (s *Server) authorize(r *http.Request) (*Identity, error) {
 
 // permits reports whether id may upload to project (its name as the index
 // displays it) at time now, returning Warehouse's 403 refusal when it may
-// not (spec/upload.md §6.3 step 9). A minted token's caveats are checked in
+// not (warehouse/forklift/legacy.py, file_upload). A minted token's caveats are checked in
 // Warehouse's order: publisher's projects first, then expiry.
 func (id *Identity) permits(project string, now time.Time) error {
 	allowed := id.Projects == nil || slices.ContainsFunc(id.Projects, func(p string) bool {

@@ -78,16 +78,16 @@ func (r GitHubRun) withDefaults() GitHubRun {
 	return r
 }
 
-// Slug returns the repository as "owner/name" (claim repository).
-func (r GitHubRun) Slug() string {
+// slug returns the repository as "owner/name" (claim repository).
+func (r GitHubRun) slug() string {
 	r = r.withDefaults()
 	return r.Owner + "/" + r.Repository
 }
 
-// WorkflowRef returns the workflow_ref claim: "owner/name/.github/workflows/FILE@REF".
-func (r GitHubRun) WorkflowRef() string {
+// workflowRef returns the workflow_ref claim: "owner/name/.github/workflows/FILE@REF".
+func (r GitHubRun) workflowRef() string {
 	r = r.withDefaults()
-	return r.Slug() + "/.github/workflows/" + r.Workflow + "@" + r.Ref
+	return r.slug() + "/.github/workflows/" + r.Workflow + "@" + r.Ref
 }
 
 // forkPullRequest reports whether GitHub withholds the OIDC token from the
@@ -99,12 +99,12 @@ func (r GitHubRun) forkPullRequest() bool { return r.Fork && r.EventName == "pul
 func (r GitHubRun) Publisher(project string) GitHubPublisher {
 	r = r.withDefaults()
 	return GitHubPublisher{
-		Project:     project,
-		Owner:       r.Owner,
-		OwnerID:     r.OwnerID,
-		Repository:  r.Repository,
-		Workflow:    r.Workflow,
-		Environment: r.Environment,
+		Project:           project,
+		RepositoryOwner:   r.Owner,
+		RepositoryOwnerID: r.OwnerID,
+		Repository:        r.Repository,
+		WorkflowFilename:  r.Workflow,
+		Environment:       r.Environment,
 	}
 }
 
@@ -115,14 +115,14 @@ func (r GitHubRun) claims(audience, jti string, now time.Time) map[string]any {
 	iat := now.Unix()
 	jobWorkflowRef := r.JobWorkflowRef
 	if jobWorkflowRef == "" {
-		jobWorkflowRef = r.WorkflowRef()
+		jobWorkflowRef = r.workflowRef()
 	}
-	sub := "repo:" + r.Slug() + ":ref:" + r.Ref
+	sub := "repo:" + r.slug() + ":ref:" + r.Ref
 	switch {
 	case r.Environment != "":
-		sub = "repo:" + r.Slug() + ":environment:" + r.Environment
+		sub = "repo:" + r.slug() + ":environment:" + r.Environment
 	case r.EventName == "pull_request":
-		sub = "repo:" + r.Slug() + ":pull_request"
+		sub = "repo:" + r.slug() + ":pull_request"
 	}
 	refType := ""
 	switch {
@@ -152,7 +152,7 @@ func (r GitHubRun) claims(audience, jti string, now time.Time) map[string]any {
 		"ref":                   r.Ref,
 		"ref_protected":         "false",
 		"ref_type":              refType,
-		"repository":            r.Slug(),
+		"repository":            r.slug(),
 		"repository_id":         "694526351",
 		"repository_owner":      r.Owner,
 		"repository_owner_id":   r.OwnerID,
@@ -164,7 +164,7 @@ func (r GitHubRun) claims(audience, jti string, now time.Time) map[string]any {
 		"sha":                   r.SHA,
 		"sub":                   sub,
 		"workflow":              strings.TrimSuffix(strings.TrimSuffix(r.Workflow, ".yml"), ".yaml"),
-		"workflow_ref":          r.WorkflowRef(),
+		"workflow_ref":          r.workflowRef(),
 		"workflow_sha":          r.SHA,
 	}
 	if r.Environment != "" {

@@ -6,7 +6,7 @@ import (
 )
 
 // A Clock is a settable time source. Share one between a [Server] and an
-// [Issuer] (pass clock.Now to [WithClock] and [WithIssuerClock]) to test
+// [Issuer] (pass clock.Now to [WithClock] for both) to test
 // expiry without sleeping: tokens are signed, verified and minted at the
 // clock's time. It is safe for concurrent use.
 type Clock struct {
@@ -29,11 +29,4 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
 }

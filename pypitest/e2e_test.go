@@ -64,11 +64,11 @@ func TestTrustedPublishingFlow(t *testing.T) {
 		t.Errorf("upload token: %d %s", status, body)
 	}
 	identity := f.srv.tokens[minted.Token]
-	f.clock.Set(time.Unix(minted.Expires-1, 0))
+	f.clock.Advance(time.Unix(minted.Expires-1, 0).Sub(f.clock.Now()))
 	if err := identity.permits("sampleproject", f.clock.Now()); err != nil {
 		t.Errorf("a second before expiry: %v", err)
 	}
-	f.clock.Set(time.Unix(minted.Expires, 0))
+	f.clock.Advance(time.Second)
 	if err := identity.permits("sampleproject", f.clock.Now()); err == nil || strings.Contains(err.Error(), minted.Token) {
 		t.Errorf("at expiry: %v", err)
 	}
@@ -77,8 +77,10 @@ func TestTrustedPublishingFlow(t *testing.T) {
 // BenchmarkMintToken measures one exchange over HTTP, from the signed
 // identity token to the minted upload token.
 func BenchmarkMintToken(b *testing.B) {
-	iss := NewIssuer(b)
-	srv := NewServer(b, WithIssuer(iss))
+	iss := NewIssuer()
+	b.Cleanup(iss.Close)
+	srv := NewServer(WithIssuer(iss))
+	b.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	client := srv.Client()
 	b.ReportAllocs()

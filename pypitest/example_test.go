@@ -19,12 +19,11 @@ import (
 // This is what a GitHub Actions job does to publish to PyPI, done by hand
 // against the fakes: ask the index for its audience, get an identity token
 // for it from the CI issuer, trade that for an upload token, and upload a
-// wheel with it. A test would use NewIssuer(t) and NewServer(t, ...)
-// instead, which close the fakes when the test ends.
-func ExampleStartServer() {
-	iss := pypitest.StartIssuer()
+// wheel with it. A test would close the fakes with t.Cleanup instead.
+func ExampleNewServer() {
+	iss := pypitest.NewIssuer()
 	defer iss.Close()
-	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	defer srv.Close()
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 
@@ -49,7 +48,7 @@ func ExampleStartServer() {
 		}
 	}
 
-	filename, wheel := pypitest.NewWheel("sampleproject", "1.0")
+	filename, wheel := pypitest.Dist{Name: "sampleproject", Version: "1.0"}.Build()
 	sum := sha256.Sum256(wheel)
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
@@ -86,19 +85,17 @@ func ExampleStartServer() {
 
 // The issuer's token endpoint, as a job step reaches it through
 // ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN.
-func ExampleStartIssuer() {
-	iss := pypitest.StartIssuer(pypitest.WithRun(pypitest.GitHubRun{
+func ExampleNewIssuer() {
+	iss := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{
 		Owner: "octo-org", Repository: "sampleproject", Environment: "pypi",
 	}))
 	defer iss.Close()
-	env := iss.Env() // or iss.Setenv(t) in a test that is not parallel
-
-	u, _ := url.Parse(env["ACTIONS_ID_TOKEN_REQUEST_URL"]) // it has a query already
+	u, _ := url.Parse(iss.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL")) // it has a query already
 	q := u.Query()
 	q.Set("audience", "pypi")
 	u.RawQuery = q.Encode()
 	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
-	req.Header.Set("Authorization", "bearer "+env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+	req.Header.Set("Authorization", "bearer "+iss.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Println(err)

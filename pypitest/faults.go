@@ -46,7 +46,7 @@ func (f *faults) take() uploadFault {
 
 // FailUploads makes the next n upload requests get r (after their body
 // is read) instead of being judged, e.g. HTMLReply(503) for an outage or
-// TextReply(429, "") for rate limiting. Nothing is stored.
+// &Reply{Status: 429} for rate limiting. Nothing is stored.
 func (s *Server) FailUploads(n int, r *Reply) {
 	ix := s.index
 	ix.mu.Lock()

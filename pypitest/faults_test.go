@@ -24,7 +24,7 @@ func TestFailUploads(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
 	srv.FailUploads(2, HTMLReply(503))
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	for i, want := range []int{503, 503, 200} {
 		resp, err := trySend(t, srv, newTestForm(name, content))
 		if err != nil || resp.StatusCode != want {
@@ -40,7 +40,7 @@ func TestResetUploads(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
 	srv.ResetUploads(1, 100)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	if _, err := trySend(t, srv, newTestForm(name, content)); err == nil {
 		t.Fatal("the connection was not cut")
 	}
@@ -56,7 +56,7 @@ func TestLoseUploadResponses(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
 	srv.LoseUploadResponses(1)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	if _, err := trySend(t, srv, newTestForm(name, content)); err == nil {
 		t.Fatal("the upload got an answer")
 	}
@@ -68,7 +68,7 @@ func TestLoseUploadResponses(t *testing.T) {
 func TestLatencyAndBandwidth(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	srv.SetLatency(100 * time.Millisecond)
 	start := time.Now()
 	if resp, _ := fetch(t, srv, "/simple/demo/", ""); resp.StatusCode != 404 || time.Since(start) < 100*time.Millisecond {

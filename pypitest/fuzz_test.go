@@ -59,8 +59,10 @@ func FuzzDecodeUnverified(f *testing.F) {
 // crashes too).
 func FuzzMintToken(f *testing.F) {
 	addSeeds(f, "payloads")
-	iss := NewIssuer(f)
-	srv := NewServer(f, WithIssuer(iss))
+	iss := NewIssuer()
+	f.Cleanup(iss.Close)
+	srv := NewServer(WithIssuer(iss))
+	f.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	f.Add(`{"token": "` + iss.Token("pypi") + `"}`)
 	f.Fuzz(func(t *testing.T, body string) {

@@ -22,11 +22,13 @@ type fixture struct {
 	clock *Clock
 }
 
-func newFixture(t *testing.T, run GitHubRun, opts ...ServerOption) fixture {
+func newFixture(t *testing.T, run GitHubRun, opts ...Option) fixture {
 	t.Helper()
 	clock := NewClock(testEpoch)
-	iss := NewIssuer(t, WithRun(run), WithIssuerClock(clock.Now))
-	srv := NewServer(t, append([]ServerOption{WithIssuer(iss), WithClock(clock.Now)}, opts...)...)
+	iss := NewIssuer(WithRun(run), WithClock(clock.Now))
+	t.Cleanup(iss.Close)
+	srv := NewServer(append([]Option{WithIssuer(iss), WithClock(clock.Now)}, opts...)...)
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	return fixture{iss: iss, srv: srv, clock: clock}
 }
@@ -97,7 +99,7 @@ var absent = struct{ absent bool }{true}
 // claimsWith returns a fresh token's claims for audience "pypi" with
 // changes applied.
 func (f fixture) claimsWith(changes map[string]any) map[string]any {
-	c := f.iss.Claims("pypi")
+	c := f.iss.freshClaims("pypi")
 	for k, v := range changes {
 		if v == absent {
 			delete(c, k)

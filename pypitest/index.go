@@ -79,8 +79,8 @@ type Upload struct {
 	Stored bool
 }
 
-// Field returns the first value of the named text field, or "".
-func (u *Upload) Field(name string) string {
+// field returns the first value of the named text field, or "".
+func (u *Upload) field(name string) string {
 	for _, f := range u.Fields {
 		if f.Name == name {
 			return f.Value

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -30,8 +29,8 @@ const (
 // with GitHub's claims for the job described by its [GitHubRun], and their
 // issuer (claim iss) is the Issuer's URL.
 //
-// The token endpoint answers GET {TokenURL}&audience=AUD carrying the header
-// "Authorization: bearer {RequestToken}" (any case of "bearer") with
+// The token endpoint answers GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=AUD carrying
+// "Authorization: bearer ACTIONS_ID_TOKEN_REQUEST_TOKEN" (any case of "bearer") with
 // {"value": "<jwt>"} whose aud is AUD; without an audience, aud is the
 // owner's URL, as on GitHub. A missing or wrong bearer gets 401, a request
 // without api-version 400, another method 405.
@@ -51,28 +50,26 @@ type Issuer struct {
 	run    GitHubRun
 	reply  *Reply
 	issued int
-	dir    string // holds the files of Env, made by its first call; Close removes it
+	dir    string            // holds the files of Env, made by its first call; Close removes it
+	env    map[string]string // Getenv's environment, made by its first call after SetRun
 }
-
-// An IssuerOption configures an Issuer made by [StartIssuer] or [NewIssuer].
-type IssuerOption func(*Issuer)
 
 // WithRun sets the job the issuer's tokens describe (default: the zero
 // GitHubRun, i.e. all defaults).
-func WithRun(r GitHubRun) IssuerOption { return func(i *Issuer) { i.run = r } }
+func WithRun(r GitHubRun) Option {
+	return func(t *target) {
+		if t.i != nil {
+			t.i.run = r
+		}
+	}
+}
 
-// WithIssuerClock sets the issuer's time source, which dates the tokens it
-// signs (iat, nbf, exp). The default is time.Now.
-func WithIssuerClock(now func() time.Time) IssuerOption { return func(i *Issuer) { i.now = now } }
-
-// StartIssuer starts an Issuer for a program, such as a command that
-// serves the fake to other processes or an example; the caller must call
-// [Issuer.Close] when done with it. Tests use [NewIssuer], which closes it
-// for them.
-func StartIssuer(opts ...IssuerOption) *Issuer {
+// NewIssuer starts and returns a new Issuer. The caller should call Close
+// when finished, to shut it down (a test: t.Cleanup(iss.Close)).
+func NewIssuer(opts ...Option) *Issuer {
 	i := &Issuer{now: time.Now, requestToken: "ghs_" + randomString(24)}
 	for _, o := range opts {
-		o(i)
+		o(&target{i: i})
 	}
 	i.keys = []jose.JSONWebKey{newSigningKey()}
 	mux := http.NewServeMux()
@@ -84,20 +81,9 @@ func StartIssuer(opts ...IssuerOption) *Issuer {
 	return i
 }
 
-// NewIssuer starts an Issuer, as [StartIssuer] does, and closes it when t
-// and its subtests finish. Of t it uses only the Helper and Cleanup
-// methods.
-func NewIssuer(t testing.TB, opts ...IssuerOption) *Issuer {
-	t.Helper()
-	i := StartIssuer(opts...)
-	t.Cleanup(i.Close)
-	return i
-}
-
 // Close shuts the issuer down, so that later requests see a connection
-// refused, and removes the files [Issuer.Env] wrote. [NewIssuer] calls it
-// when the test ends; calling it again does nothing more than remove the
-// files of any Env called since.
+// refused, and removes the files [Issuer.Env] wrote; calling it again
+// does nothing more than remove the files of any Env called since.
 func (i *Issuer) Close() {
 	i.srv.Close()
 	i.mu.Lock()
@@ -111,14 +97,10 @@ func (i *Issuer) Close() {
 // Client returns an HTTP client for the issuer's server.
 func (i *Issuer) Client() *http.Client { return i.srv.Client() }
 
-// TokenURL returns the value of ACTIONS_ID_TOKEN_REQUEST_URL: the token
+// tokenURL returns the value of ACTIONS_ID_TOKEN_REQUEST_URL: the token
 // endpoint's URL, which already carries a query (api-version=2.0), as on
 // GitHub, so that clients must add the audience to it rather than replace it.
-func (i *Issuer) TokenURL() string { return i.URL + idTokenPath + "?api-version=2.0" }
-
-// RequestToken returns the value of ACTIONS_ID_TOKEN_REQUEST_TOKEN, the bearer
-// the token endpoint requires.
-func (i *Issuer) RequestToken() string { return i.requestToken }
+func (i *Issuer) tokenURL() string { return i.URL + idTokenPath + "?api-version=2.0" }
 
 // Run returns the job the issuer's tokens describe, with defaults filled in.
 func (i *Issuer) Run() GitHubRun {
@@ -132,12 +114,12 @@ func (i *Issuer) SetRun(r GitHubRun) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.run = r
+	i.env = nil
 }
 
-// SetTokenReply makes the token endpoint give r to every request instead of
-// a token (nil restores normal service), e.g. [HTMLReply](503) or
-// JSONReply(200, `{}`) for a body without "value".
-func (i *Issuer) SetTokenReply(r *Reply) {
+// setTokenReply makes the token endpoint give r to every request instead of
+// a token (nil restores normal service).
+func (i *Issuer) setTokenReply(r *Reply) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.reply = r
@@ -150,27 +132,27 @@ func (i *Issuer) Issued() int {
 	return i.issued
 }
 
-// KeyID returns the kid of the key the issuer signs with now.
-func (i *Issuer) KeyID() string {
+// keyID returns the kid of the key the issuer signs with now.
+func (i *Issuer) keyID() string {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return i.keys[len(i.keys)-1].KeyID
 }
 
-// RotateKey makes the issuer sign with a new key from now on. Its JWKS
+// rotateKey makes the issuer sign with a new key from now on. Its JWKS
 // publishes the old keys too, as GitHub's does during a rotation.
-func (i *Issuer) RotateKey() {
+func (i *Issuer) rotateKey() {
 	k := newSigningKey()
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.keys = append(i.keys, k)
 }
 
-// Claims returns the claims of a fresh token for audience, as the token
-// endpoint would sign them now: GitHub's claims for the run, a new jti, and
-// iss set to the issuer's URL. Change them and [Issuer.Sign] them to make
-// tokens a real issuer would not give.
-func (i *Issuer) Claims(audience string) map[string]any {
+// freshClaims returns the claims of a fresh token for audience, as the
+// token endpoint would sign them now: GitHub's claims for the run, a new
+// jti, and iss set to the issuer's URL. Tests change them and sign them to
+// make tokens a real issuer would not give.
+func (i *Issuer) freshClaims(audience string) map[string]any {
 	run := i.Run()
 	if audience == "" {
 		audience = "https://github.com/" + run.Owner
@@ -182,18 +164,18 @@ func (i *Issuer) Claims(audience string) map[string]any {
 
 // Token returns a fresh signed token for audience, as the token endpoint
 // would give it.
-func (i *Issuer) Token(audience string) string { return i.Sign(i.Claims(audience)) }
+func (i *Issuer) Token(audience string) string { return i.sign(i.freshClaims(audience)) }
 
-// Sign returns claims as a compact JWT signed with the issuer's current key
+// sign returns claims as a compact JWT signed with the issuer's current key
 // (RS256, with its kid). Any JSON-encodable claims are accepted, so that
 // tests can make expired, wrongly addressed or incomplete tokens.
-func (i *Issuer) Sign(claims map[string]any) string {
+func (i *Issuer) sign(claims map[string]any) string {
 	i.mu.Lock()
 	key := i.keys[len(i.keys)-1]
 	i.mu.Unlock()
 	payload, err := json.Marshal(claims)
 	if err != nil {
-		panic("pypitest: Sign: " + err.Error())
+		panic("pypitest: sign: " + err.Error())
 	}
 	return signPayload(key, payload)
 }
@@ -284,16 +266,15 @@ func (i *Issuer) serveIDToken(w http.ResponseWriter, r *http.Request) {
 // requests) and GITHUB_STEP_SUMMARY (an empty file). Each call writes the
 // files afresh, in a temporary directory that [Issuer.Close] removes.
 //
-// Pass the map to a detector that takes its environment as a parameter to
-// keep the test parallel; [Issuer.Setenv] sets the process environment.
+// Pass the map to a program run in a test; [Issuer.Getenv] reads it.
 func (i *Issuer) Env() map[string]string {
 	run := i.Run()
 	dir := i.newEnvDir()
 	event := map[string]any{}
 	if strings.HasPrefix(run.EventName, "pull_request") {
-		repo := map[string]any{"full_name": run.Slug()}
+		repo := map[string]any{"full_name": run.slug()}
 		event["pull_request"] = map[string]any{
-			"head": map[string]any{"repo": map[string]any{"full_name": run.Slug(), "fork": run.Fork}},
+			"head": map[string]any{"repo": map[string]any{"full_name": run.slug(), "fork": run.Fork}},
 			"base": map[string]any{"repo": repo},
 		}
 	}
@@ -311,12 +292,12 @@ func (i *Issuer) Env() map[string]string {
 	env := map[string]string{
 		"GITHUB_ACTIONS":             "true",
 		"GITHUB_SERVER_URL":          "https://github.com",
-		"GITHUB_REPOSITORY":          run.Slug(),
+		"GITHUB_REPOSITORY":          run.slug(),
 		"GITHUB_REPOSITORY_OWNER":    run.Owner,
 		"GITHUB_REPOSITORY_OWNER_ID": run.OwnerID,
 		"GITHUB_REF":                 run.Ref,
 		"GITHUB_SHA":                 run.SHA,
-		"GITHUB_WORKFLOW_REF":        run.WorkflowRef(),
+		"GITHUB_WORKFLOW_REF":        run.workflowRef(),
 		"GITHUB_EVENT_NAME":          run.EventName,
 		"GITHUB_EVENT_PATH":          eventPath,
 		"GITHUB_STEP_SUMMARY":        summaryPath,
@@ -326,10 +307,26 @@ func (i *Issuer) Env() map[string]string {
 		"RUNNER_ENVIRONMENT":         "github-hosted",
 	}
 	if !run.NoIDToken && !run.forkPullRequest() {
-		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = i.TokenURL()
+		env["ACTIONS_ID_TOKEN_REQUEST_URL"] = i.tokenURL()
 		env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = i.requestToken
 	}
 	return env
+}
+
+// Getenv returns the value of key in the job's environment, as Env gives
+// it, made once for each run: pass it as the Getenv of the module's
+// options (pypi.Options, oidc.Config) to keep a test parallel.
+func (i *Issuer) Getenv(key string) string {
+	i.mu.Lock()
+	env := i.env
+	i.mu.Unlock()
+	if env == nil {
+		env = i.Env()
+		i.mu.Lock()
+		i.env = env
+		i.mu.Unlock()
+	}
+	return env[key]
 }
 
 // newEnvDir returns a new empty directory for the files of one Env call,
@@ -349,28 +346,4 @@ func (i *Issuer) newEnvDir() string {
 		panic("pypitest: " + err.Error())
 	}
 	return dir
-}
-
-// Setenv sets the variables of [Issuer.Env] with t.Setenv, and unsets
-// (for the test's duration) the token request pair when Env leaves it out
-// and the markers of other CI services. Like t.Setenv it cannot be used in
-// parallel tests.
-func (i *Issuer) Setenv(t testing.TB) {
-	t.Helper()
-	env := i.Env()
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
-	// The token request pair and the variables by which clients detect
-	// other CI services: those Env leaves out are unset, so that a test run
-	// inside a real CI job sees only the fake job.
-	for _, k := range []string{
-		"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-		"GITLAB_CI", "BUILDKITE", "CIRCLECI", "GOOGLE_SERVICE_ACCOUNT_NAME",
-	} {
-		if _, ok := env[k]; !ok {
-			t.Setenv(k, "") // registers the restore
-			os.Unsetenv(k)
-		}
-	}
 }

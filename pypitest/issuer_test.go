@@ -16,7 +16,7 @@ import (
 // does, with the given Authorization header and extra query.
 func requestToken(t *testing.T, iss *Issuer, authorization string, query url.Values) (int, string) {
 	t.Helper()
-	u, err := url.Parse(iss.TokenURL())
+	u, err := url.Parse(iss.tokenURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +80,9 @@ func verifyWithJWKS(t *testing.T, iss *Issuer, jwt string) (jose.Header, map[str
 func TestIssuerTokenEndpoint(t *testing.T) {
 	t.Parallel()
 	clock := NewClock(testEpoch)
-	iss := NewIssuer(t, WithIssuerClock(clock.Now))
-	status, body := requestToken(t, iss, "bearer "+iss.RequestToken(), url.Values{"audience": {"pypi"}})
+	iss := NewIssuer(WithClock(clock.Now))
+	t.Cleanup(iss.Close)
+	status, body := requestToken(t, iss, "bearer "+iss.requestToken, url.Values{"audience": {"pypi"}})
 	if status != http.StatusOK {
 		t.Fatalf("got %d %s", status, body)
 	}
@@ -92,8 +93,8 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, claims := verifyWithJWKS(t, iss, resp.Value)
-	if h.Algorithm != "RS256" || h.KeyID != iss.KeyID() || h.ExtraHeaders["typ"] != "JWT" {
-		t.Errorf("header %+v, want RS256, kid %s, typ JWT", h, iss.KeyID())
+	if h.Algorithm != "RS256" || h.KeyID != iss.keyID() || h.ExtraHeaders["typ"] != "JWT" {
+		t.Errorf("header %+v, want RS256, kid %s, typ JWT", h, iss.keyID())
 	}
 	iat := float64(testEpoch.Unix())
 	for name, want := range map[string]any{
@@ -113,7 +114,7 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 			t.Errorf("claim %s = %#v, want %#v", name, claims[name], want)
 		}
 	}
-	// Every claim of GitHub's sample token (spec/oidc-mint.md §5) is there,
+	// Every claim of GitHub's sample token (GitHub's documentation of its OIDC tokens) is there,
 	// and every ID is a string.
 	for _, name := range strings.Fields(`actor actor_id aud base_ref check_run_id event_name exp head_ref iat iss
 		job_workflow_ref job_workflow_sha jti nbf ref ref_protected ref_type repository repository_id
@@ -136,8 +137,9 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 
 func TestIssuerTokensAreUnique(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
-	a, b := iss.Claims("pypi"), iss.Claims("pypi")
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	a, b := iss.freshClaims("pypi"), iss.freshClaims("pypi")
 	if a["jti"] == b["jti"] || a["jti"] == "" {
 		t.Errorf("jti %v and %v", a["jti"], b["jti"])
 	}
@@ -145,7 +147,8 @@ func TestIssuerTokensAreUnique(t *testing.T) {
 
 func TestIssuerTokenEndpointRefusals(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	aud := url.Values{"audience": {"pypi"}}
 	for _, tc := range []struct {
 		name, authorization string
@@ -154,16 +157,16 @@ func TestIssuerTokenEndpointRefusals(t *testing.T) {
 	}{
 		{"no Authorization", "", aud, http.StatusUnauthorized},
 		{"wrong token", "bearer nope", aud, http.StatusUnauthorized},
-		{"basic scheme", "Basic " + iss.RequestToken(), aud, http.StatusUnauthorized},
-		{"Bearer", "Bearer " + iss.RequestToken(), aud, http.StatusOK},
-		{"BEARER", "BEARER " + iss.RequestToken(), aud, http.StatusOK},
-		{"api-version dropped", "bearer " + iss.RequestToken(), url.Values{"api-version": {""}, "audience": {"pypi"}}, http.StatusBadRequest},
+		{"basic scheme", "Basic " + iss.requestToken, aud, http.StatusUnauthorized},
+		{"Bearer", "Bearer " + iss.requestToken, aud, http.StatusOK},
+		{"BEARER", "BEARER " + iss.requestToken, aud, http.StatusOK},
+		{"api-version dropped", "bearer " + iss.requestToken, url.Values{"api-version": {""}, "audience": {"pypi"}}, http.StatusBadRequest},
 	} {
 		if status, body := requestToken(t, iss, tc.authorization, tc.query); status != tc.want {
 			t.Errorf("%s: got %d %s, want %d", tc.name, status, body, tc.want)
 		}
 	}
-	resp, err := iss.Client().Post(iss.TokenURL(), "", nil)
+	resp, err := iss.Client().Post(iss.tokenURL(), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,13 +180,14 @@ func TestIssuerTokenEndpointRefusals(t *testing.T) {
 
 func TestIssuerDefaultAudienceAndEncoding(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	for aud, want := range map[string]string{"": "https://github.com/octo-org", "a b&c=d": "a b&c=d"} {
 		q := url.Values{}
 		if aud != "" {
 			q.Set("audience", aud)
 		}
-		_, body := requestToken(t, iss, "bearer "+iss.RequestToken(), q)
+		_, body := requestToken(t, iss, "bearer "+iss.requestToken, q)
 		var resp struct{ Value string }
 		if err := json.Unmarshal([]byte(body), &resp); err != nil {
 			t.Fatal(err)
@@ -201,8 +205,9 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 		Ref: "refs/tags/v1.0", SHA: "abc123", Environment: "PyPI", EventName: "release",
 		JobWorkflowRef: "Acme/shared/.github/workflows/pub.yml@refs/heads/main",
 	}
-	iss := NewIssuer(t, WithRun(run))
-	c := iss.Claims("pypi")
+	iss := NewIssuer(WithRun(run))
+	t.Cleanup(iss.Close)
+	c := iss.freshClaims("pypi")
 	for name, want := range map[string]string{
 		"repository": "Acme/widgets", "repository_owner": "Acme", "repository_owner_id": "42",
 		"workflow_ref":     "Acme/widgets/.github/workflows/publish.yaml@refs/tags/v1.0",
@@ -213,7 +218,7 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 			t.Errorf("claim %s = %#v, want %q", name, c[name], want)
 		}
 	}
-	want := GitHubPublisher{Project: "widgets", Owner: "Acme", OwnerID: "42", Repository: "widgets", Workflow: "publish.yaml", Environment: "PyPI"}
+	want := GitHubPublisher{Project: "widgets", RepositoryOwner: "Acme", RepositoryOwnerID: "42", Repository: "widgets", WorkflowFilename: "publish.yaml", Environment: "PyPI"}
 	if got := iss.Run().Publisher("widgets"); got != want {
 		t.Errorf("Publisher = %+v, want %+v", got, want)
 	}
@@ -221,8 +226,9 @@ func TestIssuerRunShapesClaims(t *testing.T) {
 
 func TestIssuerTokenReply(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
-	auth := "bearer " + iss.RequestToken()
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	auth := "bearer " + iss.requestToken
 	for _, tc := range []struct {
 		reply      *Reply
 		wantStatus int
@@ -230,15 +236,15 @@ func TestIssuerTokenReply(t *testing.T) {
 	}{
 		{JSONReply(200, `{"count": 1}`), 200, `{"count": 1}`},
 		{JSONReply(200, `{"value": 5}`), 200, `{"value": 5}`},
-		{TextReply(403, "forbidden"), 403, "forbidden"},
+		{&Reply{Status: 403, ContentType: "text/plain; charset=utf-8", Body: "forbidden"}, 403, "forbidden"},
 		{HTMLReply(503), 503, "<h1>503 Service Unavailable</h1>"},
 	} {
-		iss.SetTokenReply(tc.reply)
+		iss.setTokenReply(tc.reply)
 		if status, body := requestToken(t, iss, auth, nil); status != tc.wantStatus || !strings.Contains(body, tc.wantBody) {
 			t.Errorf("reply %+v: got %d %s", tc.reply, status, body)
 		}
 	}
-	iss.SetTokenReply(nil)
+	iss.setTokenReply(nil)
 	if status, body := requestToken(t, iss, auth, nil); status != 200 || !strings.Contains(body, `"value":"ey`) {
 		t.Errorf("restored: got %d %s", status, body)
 	}
@@ -258,14 +264,15 @@ func TestIssuerEnv(t *testing.T) {
 		{"fork pull_request_target", GitHubRun{EventName: "pull_request_target", Fork: true}, true, `"fork":true`},
 		{"own pull request", GitHubRun{EventName: "pull_request"}, true, `"fork":false`},
 	} {
-		iss := NewIssuer(t, WithRun(tc.run))
+		iss := NewIssuer(WithRun(tc.run))
+		t.Cleanup(iss.Close)
 		env := iss.Env()
 		_, hasURL := env["ACTIONS_ID_TOKEN_REQUEST_URL"]
 		_, hasToken := env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
 		if hasURL != tc.withToken || hasToken != tc.withToken {
 			t.Errorf("%s: token variables present %v/%v, want %v", tc.name, hasURL, hasToken, tc.withToken)
 		}
-		if tc.withToken && (env["ACTIONS_ID_TOKEN_REQUEST_URL"] != iss.TokenURL() || env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] != iss.RequestToken()) {
+		if tc.withToken && (env["ACTIONS_ID_TOKEN_REQUEST_URL"] != iss.tokenURL() || env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] != iss.requestToken) {
 			t.Errorf("%s: token variables %q %q", tc.name, env["ACTIONS_ID_TOKEN_REQUEST_URL"], env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
 		}
 		if !strings.Contains(env["ACTIONS_ID_TOKEN_REQUEST_URL"], "?api-version=2.0") && tc.withToken {
@@ -273,7 +280,7 @@ func TestIssuerEnv(t *testing.T) {
 		}
 		for k, want := range map[string]string{
 			"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "octo-org/sampleproject", "GITHUB_REPOSITORY_OWNER": "octo-org",
-			"GITHUB_EVENT_NAME": iss.Run().EventName, "GITHUB_WORKFLOW_REF": iss.Run().WorkflowRef(),
+			"GITHUB_EVENT_NAME": iss.Run().EventName, "GITHUB_WORKFLOW_REF": iss.Run().workflowRef(),
 		} {
 			if env[k] != want {
 				t.Errorf("%s: %s=%q, want %q", tc.name, k, env[k], want)
@@ -294,7 +301,7 @@ func TestIssuerEnv(t *testing.T) {
 func TestIssuerCloseRemovesEnvFiles(t *testing.T) {
 	t.Parallel()
 	exists := func(path string) bool { _, err := os.Stat(path); return err == nil }
-	iss := StartIssuer()
+	iss := NewIssuer()
 	first, second := iss.Env(), iss.Env()
 	if first["GITHUB_EVENT_PATH"] == second["GITHUB_EVENT_PATH"] {
 		t.Errorf("two Env calls share %s", first["GITHUB_EVENT_PATH"])
@@ -324,7 +331,8 @@ func TestNewIssuerCleansUp(t *testing.T) {
 	var iss *Issuer
 	var eventPath string
 	t.Run("user", func(t *testing.T) {
-		iss = NewIssuer(t)
+		iss = NewIssuer()
+		t.Cleanup(iss.Close)
 		eventPath = iss.Env()["GITHUB_EVENT_PATH"]
 		if _, err := os.Stat(eventPath); err != nil {
 			t.Fatal(err)
@@ -338,45 +346,14 @@ func TestNewIssuerCleansUp(t *testing.T) {
 	}
 }
 
-// TestIssuerSetenv cannot be parallel: it sets the process environment.
-func TestIssuerSetenv(t *testing.T) {
-	t.Setenv("GITLAB_CI", "true") // as if the tests ran in another CI
-	before := os.Environ()
-	t.Run("with id-token permission", func(t *testing.T) {
-		iss := NewIssuer(t)
-		iss.Setenv(t)
-		if os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != iss.TokenURL() || os.Getenv("GITHUB_ACTIONS") != "true" {
-			t.Errorf("environment not set: %q", os.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"))
-		}
-		if _, ok := os.LookupEnv("GITLAB_CI"); ok {
-			t.Error("GITLAB_CI still set")
-		}
-	})
-	t.Run("without", func(t *testing.T) {
-		t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "stale")
-		iss := NewIssuer(t, WithRun(GitHubRun{NoIDToken: true}))
-		iss.Setenv(t)
-		for _, k := range []string{"ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"} {
-			if v, ok := os.LookupEnv(k); ok {
-				t.Errorf("%s=%q is set", k, v)
-			}
-		}
-	})
-	after := os.Environ()
-	slices.Sort(before)
-	slices.Sort(after)
-	if !slices.Equal(before, after) {
-		t.Error("the environment was not restored")
-	}
-}
-
 func TestIssuerKeyRotationPublishesBothKeys(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
 	before := iss.Token("pypi")
-	oldKID := iss.KeyID()
-	iss.RotateKey()
-	if iss.KeyID() == oldKID {
+	oldKID := iss.keyID()
+	iss.rotateKey()
+	if iss.keyID() == oldKID {
 		t.Fatal("kid unchanged")
 	}
 	for _, jwt := range []string{before, iss.Token("pypi")} {
@@ -391,7 +368,27 @@ func TestIssuerKeyRotationPublishesBothKeys(t *testing.T) {
 	for _, k := range set.Keys {
 		kids = append(kids, k.KeyID)
 	}
-	if !slices.Contains(kids, oldKID) || !slices.Contains(kids, iss.KeyID()) || len(kids) != 2 {
+	if !slices.Contains(kids, oldKID) || !slices.Contains(kids, iss.keyID()) || len(kids) != 2 {
 		t.Errorf("JWKS kids %q", kids)
+	}
+}
+
+// Getenv reads the job's environment as Env gives it, anew after SetRun.
+func TestIssuerGetenv(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	if got := iss.Getenv("GITHUB_REPOSITORY"); got != "octo-org/sampleproject" {
+		t.Errorf("GITHUB_REPOSITORY = %q, want octo-org/sampleproject", got)
+	}
+	if got, want := iss.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"), iss.URL+"/_apis/idtoken?api-version=2.0"; got != want {
+		t.Errorf("ACTIONS_ID_TOKEN_REQUEST_URL = %q, want %q", got, want)
+	}
+	iss.SetRun(GitHubRun{Repository: "other", NoIDToken: true})
+	if got := iss.Getenv("GITHUB_REPOSITORY"); got != "octo-org/other" {
+		t.Errorf("after SetRun, GITHUB_REPOSITORY = %q, want octo-org/other", got)
+	}
+	if got := iss.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL"); got != "" {
+		t.Errorf("without id-token permission, ACTIONS_ID_TOKEN_REQUEST_URL = %q, want none", got)
 	}
 }

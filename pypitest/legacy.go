@@ -36,7 +36,7 @@ func badRequest(format string, args ...any) *rejection {
 	return &rejection{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-// serveLegacy is the upload endpoint (spec upload.md §11). The body is
+// serveLegacy is the upload endpoint (warehouse/forklift/legacy.py, file_upload). The body is
 // read whole before any answer, as Warehouse's WSGI stack does, so a
 // client always gets to read the answer. The credentials are judged
 // first, from the headers: the body of a request they do not authorise
@@ -80,7 +80,7 @@ func (ix *index) serveLegacy(w http.ResponseWriter, r *http.Request) {
 }
 
 // routeAction answers the requests that are not a file upload, as
-// Warehouse routes them (spec upload.md §6.1), and reports whether r is
+// Warehouse routes them (warehouse/forklift/__init__.py), and reports whether r is
 // one: POST /legacy is redirected to /legacy/; the :action, from the
 // query or the form, may be file_upload, a retired action (410), or
 // missing (the upload page).
@@ -136,8 +136,8 @@ func (ix *index) record(r *http.Request, form *uploadForm, status int, message s
 	ix.uploads = append(ix.uploads, u)
 }
 
-// fileUpload judges a file_upload in Warehouse's order (spec upload.md
-// §6.3), given the identity authorize found in its headers (or why it
+// fileUpload judges a file_upload in Warehouse's order
+// (warehouse/forklift/legacy.py, file_upload), given the identity authorize found in its headers (or why it
 // found none), and stores the file; nil means success.
 func (ix *index) fileUpload(form *uploadForm, id *Identity, authErr error) (*rejection, bool) {
 	var ae *authError
@@ -205,7 +205,7 @@ func (ix *index) fileUpload(form *uploadForm, id *Identity, authErr error) (*rej
 // index compares and stores; a file that does not open is hashed apart.
 func openContent(c *contentPart) (*dist.Distribution, error) {
 	if c.file == nil {
-		return nil, errors.New("file too large")
+		return nil, errors.New("pypitest: file over the size limit")
 	}
 	d, err := dist.OpenReaderAt(c.filename, c.file, c.size)
 	if err != nil {
@@ -247,6 +247,14 @@ func judgeMetadata(form *uploadForm, filename string, d *dist.Distribution) (met
 		default:
 			meta = append(meta, p)
 		}
+		if p.Rule == "field-version" && p.Severity == dist.Warning {
+			// dist only warns of License-File below metadata version 2.4,
+			// as uploaders leave it out of such uploads; this form
+			// carries it, and packaging refuses it.
+			refused := *p
+			refused.Severity = dist.Error
+			meta = append(meta, &refused)
+		}
 	}
 	return meta, file
 }
@@ -275,7 +283,7 @@ func (ix *index) projectFor(name string, id *Identity) (string, *rejection) {
 }
 
 // store runs the checks against the files already stored, then the
-// file's own (spec upload.md §6.3 steps 18-25), and stores it.
+// file's own (Warehouse's checks after the digests), and stores it.
 func (ix *index) store(form *uploadForm, d *dist.Distribution, openErr error, fileProblems []*dist.Problem,
 	display string, id *Identity) (*rejection, bool) {
 	c := form.content

@@ -35,7 +35,7 @@ func checkFormFields(f *uploadForm) string {
 	case name == "":
 		return "'' is an invalid value for Name. Error: This field is required." + coreMetadataHelp
 	case !projectNameRe.MatchString(name):
-		return fmt.Sprintf("%s is an invalid value for Name. Error: %s%s", pyfmt.Repr(name), nameRule, coreMetadataHelp)
+		return fmt.Sprintf("%s is an invalid value for Name. Error: %s%s", pyfmt.Repr(shorten(name)), nameRule, coreMetadataHelp)
 	}
 	b2, sha := f.value("blake2_256_digest"), f.value("sha256_digest")
 	if b2 != "" && !hexDigestRe.MatchString(b2) {
@@ -62,6 +62,17 @@ func checkFormFields(f *uploadForm) string {
 		return "Error: Include at least one message digest."
 	}
 	return ""
+}
+
+// shorten returns a form value as Warehouse quotes it in an error: a value
+// longer than 60 characters becomes its first 30, "..." and its last 30
+// (warehouse/forklift/legacy.py, file_upload).
+func shorten(v string) string {
+	r := []rune(v)
+	if len(r) <= 60 {
+		return v
+	}
+	return string(r[:30]) + "..." + string(r[len(r)-30:])
 }
 
 // checkFilename is Warehouse's _validate_filename and the extension's

@@ -113,7 +113,7 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string, ke
 			return nil, err
 		}
 		if parts > maxParts {
-			return nil, errors.New("too many form fields")
+			return nil, errors.New("pypitest: too many form fields")
 		}
 		if !keep {
 			if err := form.skim(p); err != nil {
@@ -132,7 +132,7 @@ func readUploadForm(r *http.Request, body io.Reader, limit int64, dir string, ke
 			return nil, err
 		}
 		if text += len(b); len(b) > maxTextPart || text > maxFormText {
-			return nil, errors.New("form field too large")
+			return nil, errors.New("pypitest: form field too large")
 		}
 		form.fields = append(form.fields, FormField{Name: p.FormName(), Value: string(b), IsFile: p.FileName() != ""})
 	}

@@ -125,9 +125,10 @@ func tokenAuth(token string) string {
 }
 
 // newIndexServer starts a server accepting uploadToken for any project.
-func newIndexServer(t *testing.T, opts ...ServerOption) *Server {
+func newIndexServer(t *testing.T, opts ...Option) *Server {
 	t.Helper()
-	srv := NewServer(t, opts...)
+	srv := NewServer(opts...)
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", uploadToken)
 	return srv
 }

@@ -28,14 +28,14 @@ func TestTwineSeesWarehouseAnswers(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
 	dir := t.TempDir()
-	name, content := NewWheel("demo", "1.0", "Requires-Dist: requests")
+	name, content := Dist{Name: "demo", Version: "1.0", Metadata: []string{"Requires-Dist: requests"}}.Build()
 	path := filepath.Join(dir, name)
 	os.WriteFile(path, content, 0o644)
 	if out, err := twineUpload(t, srv, path); err != nil {
 		t.Fatalf("twine upload: %v\n%s", err, out)
 	}
 
-	_, other := NewWheel("demo", "1.0", "Requires-Dist: urllib3")
+	_, other := Dist{Name: "demo", Version: "1.0", Metadata: []string{"Requires-Dist: urllib3"}}.Build()
 	os.WriteFile(path, other, 0o644)
 	out, err := twineUpload(t, srv, path)
 	if err == nil || !strings.Contains(out, "400 Bad Request from "+srv.URL+"/legacy/") || !strings.Contains(out, "File already exists ('demo-1.0-py3-none-any.whl'") {

@@ -1,64 +1,30 @@
 package pypitest
 
 import (
-	"archive/zip"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"fmt"
-	"hash/crc32"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// writeZeroWheel writes the wheel big-1.0-py3-none-any.whl whose package
-// holds one stored file of size zero bytes, streaming it to w.
-func writeZeroWheel(w io.Writer, size int64) error {
-	zeros := make([]byte, 1<<20)
-	crc, sum := crc32.NewIEEE(), sha256.New()
-	for n := size; n > 0; n -= int64(len(zeros)) {
-		b := zeros[:min(n, int64(len(zeros)))]
-		crc.Write(b)
-		sum.Write(b)
-	}
-	small := [][2]string{
-		{"big-1.0.dist-info/METADATA", newMetadata("big", "1.0", nil)},
-		{"big-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: pypitest\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
-	}
-	var record strings.Builder
-	fmt.Fprintf(&record, "big/data.bin,sha256=%s,%d\n", base64.RawURLEncoding.EncodeToString(sum.Sum(nil)), size)
-	for _, f := range small {
-		s := sha256.Sum256([]byte(f[1]))
-		fmt.Fprintf(&record, "%s,sha256=%s,%d\n", f[0], base64.RawURLEncoding.EncodeToString(s[:]), len(f[1]))
-	}
-	record.WriteString("big-1.0.dist-info/RECORD,,\n")
-	small = append(small, [2]string{"big-1.0.dist-info/RECORD", record.String()})
-	zw := zip.NewWriter(w)
-	data, err := zw.CreateRaw(&zip.FileHeader{Name: "big/data.bin", Method: zip.Store, CRC32: crc.Sum32(),
-		CompressedSize64: uint64(size), UncompressedSize64: uint64(size)})
-	if err != nil {
-		return err
-	}
-	for n := size; n > 0; n -= int64(len(zeros)) {
-		if _, err := data.Write(zeros[:min(n, int64(len(zeros)))]); err != nil {
-			return err
-		}
-	}
-	for _, f := range small {
-		m, err := zw.CreateRaw(&zip.FileHeader{Name: f[0], Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte(f[1])),
-			CompressedSize64: uint64(len(f[1])), UncompressedSize64: uint64(len(f[1]))})
-		if err != nil {
-			return err
-		}
-		io.WriteString(m, f[1])
-	}
-	return zw.Close()
+// zeroWheel is the wheel big-1.0-py3-none-any.whl whose package holds
+// one file of size zero bytes, streamed by WriteTo.
+func zeroWheel(size int64) Dist {
+	return Dist{Name: "big", Version: "1.0", Members: []Member{{Name: "big/data.bin", Size: size,
+		Open: func() io.Reader { return zeros{} }}}}
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 // heapPeak samples the heap in use until stop is called, which returns
@@ -95,7 +61,7 @@ func heapPeak() (stop func() uint64) {
 // would send it, and returns the answer's status.
 func uploadZeroWheel(tb testing.TB, srv *Server, size int64) int {
 	sum := sha256.New()
-	if err := writeZeroWheel(sum, size); err != nil {
+	if _, err := zeroWheel(size).WriteTo(sum); err != nil {
 		tb.Fatal(err)
 	}
 	pr, pw := io.Pipe()
@@ -108,7 +74,7 @@ func uploadZeroWheel(tb testing.TB, srv *Server, size int64) int {
 		}
 		part, err := mw.CreateFormFile("content", "big-1.0-py3-none-any.whl")
 		if err == nil {
-			err = writeZeroWheel(part, size)
+			_, err = zeroWheel(size).WriteTo(part)
 		}
 		if err == nil {
 			err = mw.Close()
@@ -160,7 +126,7 @@ func BenchmarkUpload256MiB(b *testing.B) {
 	var peak uint64
 	for b.Loop() {
 		b.StopTimer()
-		srv := StartServer()
+		srv := NewServer()
 		srv.AddAPIToken("alice", uploadToken)
 		srv.SetMaxFileSize(2 * size)
 		stop := heapPeak()

@@ -21,8 +21,8 @@ var explanations = map[int]string{
 	http.StatusTooManyRequests: "The action could not be performed because there were too many requests by the client.",
 }
 
-// writeWarehouseError answers as Warehouse's _exc_with_message does (spec
-// upload.md §6.2): the status line "<code> <message>", and a body that
+// writeWarehouseError answers as Warehouse's _exc_with_message does
+// (warehouse/forklift/legacy.py): the status line "<code> <message>", and a body that
 // Accept chooses among HTML, JSON and plain text.
 func writeWarehouseError(w http.ResponseWriter, r *http.Request, status int, message string) {
 	explanation := explanations[status]

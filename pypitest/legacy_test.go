@@ -10,13 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trustpub/pypi/dist"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestUploadStoresTheFile(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
-	name, content := NewWheel("demo_pkg", "1.0")
+	name, content := Dist{Name: "demo_pkg", Version: "1.0"}.Build()
 	form := newTestForm(name, content).set("name", "Demo_Pkg").set("requires_python", ">=3.9")
 	resp, body := sendForm(t, srv, "/legacy/", form, tokenAuth(uploadToken), "*/*")
 	if resp.StatusCode != 200 || body != "" {
@@ -27,15 +28,16 @@ func TestUploadStoresTheFile(t *testing.T) {
 		f.RequiresPython != ">=3.9" || f.Uploader.User != "alice" || f.Size != int64(len(content)) {
 		t.Fatalf("stored %+v", f)
 	}
-	d, err := dist.OpenReaderAt(name, bytes.NewReader(content), int64(len(content)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.SHA256 != d.Digests.SHA256 || f.BLAKE2b256 != d.Digests.BLAKE2b256 || f.MD5 != d.Digests.MD5 || !bytes.Equal(f.Metadata, d.MetadataBytes) {
-		t.Errorf("digests or metadata differ from dist's")
+	// the wheel's sums, by sha256sum, b2sum -l 256 and md5sum
+	want := File{SHA256: "e1e51834a669ec35a82d02f997b0398e1b38c8948105fe17914a4222d53cfe8d",
+		BLAKE2b256: "5d920fcea5457fe971a6cce4b5232ea8cd697b93b6c2cde7eec59b3f25397c09", MD5: "d5529928feb1b677a65c8b6513670dcf",
+		Metadata: []byte("Metadata-Version: 2.1\nName: demo_pkg\nVersion: 1.0\nSummary: A test package\n")}
+	got := File{SHA256: f.SHA256, BLAKE2b256: f.BLAKE2b256, MD5: f.MD5, Metadata: f.Metadata}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(File{}, Identity{})); diff != "" {
+		t.Errorf("digests or metadata (-want +got):\n%s", diff)
 	}
 	ups := srv.Uploads()
-	if len(ups) != 1 || !ups[0].Stored || ups[0].Status != 200 || ups[0].Field("name") != "Demo_Pkg" || ups[0].Filename != name {
+	if len(ups) != 1 || !ups[0].Stored || ups[0].Status != 200 || ups[0].field("name") != "Demo_Pkg" || ups[0].Filename != name {
 		t.Errorf("uploads = %+v", ups)
 	}
 	if got := srv.Files(); len(got) != 1 || got[0].Filename != name {
@@ -45,8 +47,8 @@ func TestUploadStoresTheFile(t *testing.T) {
 
 func TestUploadAnswers(t *testing.T) {
 	t.Parallel()
-	wheelName, wheel := NewWheel("demo", "1.0")
-	sdistName, sdist := NewSdist("demo", "1.0")
+	wheelName, wheel := Dist{Name: "demo", Version: "1.0"}.Build()
+	sdistName, sdist := Dist{Name: "demo", Version: "1.0", Sdist: true}.Build()
 	form := func() *testForm { return newTestForm(wheelName, wheel) }
 	const (
 		invalidAuth = "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information."
@@ -117,14 +119,14 @@ func (f *testForm) withFilePart(name string) *testForm {
 func TestUploadDuplicates(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	if code, msg := upload(t, srv, newTestForm(name, content)); code != 200 {
 		t.Fatalf("first upload: %d %s", code, msg)
 	}
 	if code, msg := upload(t, srv, newTestForm(name, content)); code != 200 || len(srv.Files()) != 1 || srv.Uploads()[1].Stored {
 		t.Errorf("exact re-upload: %d %s, %d files; want 200 and nothing stored", code, msg, len(srv.Files()))
 	}
-	_, other := NewWheel("demo", "1.0", "Keywords: changed")
+	_, other := Dist{Name: "demo", Version: "1.0", Metadata: []string{"Keywords: changed"}}.Build()
 	code, msg := upload(t, srv, newTestForm(name, other))
 	want := fmt.Sprintf("File already exists ('%s', with blake2_256 hash '%s'). See https://pypi.org/help/#file-name-reuse for more information.",
 		name, newTestForm(name, other).value("blake2_256_digest"))
@@ -132,11 +134,11 @@ func TestUploadDuplicates(t *testing.T) {
 		t.Errorf("other bytes: %d %q\nwant 400 %q", code, msg, want)
 	}
 
-	sdistName, sdist := NewSdist("demo", "1.0")
+	sdistName, sdist := Dist{Name: "demo", Version: "1.0", Sdist: true}.Build()
 	if code, msg := upload(t, srv, newTestForm(sdistName, sdist)); code != 200 {
 		t.Fatalf("sdist: %d %s", code, msg)
 	}
-	_, sdist2 := NewSdist("demo", "1.0", "Keywords: second")
+	_, sdist2 := Dist{Name: "demo", Version: "1.0", Sdist: true, Metadata: []string{"Keywords: second"}}.Build()
 	zipName := "demo-1.0.zip"
 	if code, msg := upload(t, srv, newTestForm(zipName, sdist2).set("version", "1.0").set("filetype", "sdist").set("pyversion", "source")); code != 400 || msg != "Only one sdist may be uploaded per release." {
 		t.Errorf("second sdist: %d %q", code, msg)
@@ -154,17 +156,17 @@ func TestUploadReleaseWindowAndSize(t *testing.T) {
 	t.Parallel()
 	clock := NewClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	srv := newIndexServer(t, WithClock(clock.Now))
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	if code, msg := upload(t, srv, newTestForm(name, content)); code != 200 {
 		t.Fatalf("upload: %d %s", code, msg)
 	}
 	clock.Advance(15 * 24 * time.Hour)
-	sdistName, sdist := NewSdist("demo", "1.0")
+	sdistName, sdist := Dist{Name: "demo", Version: "1.0", Sdist: true}.Build()
 	if code, msg := upload(t, srv, newTestForm(sdistName, sdist)); code != 400 || msg != "Uploading new files to releases older than 14 days is not allowed." {
 		t.Errorf("old release: %d %q", code, msg)
 	}
 	srv.SetMaxFileSize(100)
-	name2, content2 := NewWheel("demo", "2.0")
+	name2, content2 := Dist{Name: "demo", Version: "2.0"}.Build()
 	want := "File too large. Limit for project 'demo' is 0 MB. See https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for more information."
 	if code, msg := upload(t, srv, newTestForm(name2, content2)); code != 400 || msg != want {
 		t.Errorf("too large: %d %q", code, msg)
@@ -173,9 +175,10 @@ func TestUploadReleaseWindowAndSize(t *testing.T) {
 
 func TestUploadProjectScope(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", "pypi-scoped", "other")
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	resp, _ := sendForm(t, srv, "/legacy/", newTestForm(name, content), tokenAuth("pypi-scoped"), "")
 	if resp.StatusCode != 403 || !strings.Contains(resp.Status, "Invalid API Token: project-scoped token is not valid for project: 'demo'") {
 		t.Errorf("answer %s", resp.Status)
@@ -193,7 +196,7 @@ func TestUploadProjectScope(t *testing.T) {
 func TestErrorBodies(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	f := newTestForm(name, content).set("protocol_version", "2")
 	for accept, want := range map[string]string{
 		"*/*": "<html>\n <head>\n  <title>400 Unknown protocol version.</title>\n </head>\n <body>\n  <h1>400 Unknown protocol version.</h1>\n" +
@@ -218,7 +221,7 @@ func TestErrorBodies(t *testing.T) {
 func TestLegacyRoutes(t *testing.T) {
 	t.Parallel()
 	srv := newIndexServer(t)
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	resp, _ := sendForm(t, srv, "/legacy", newTestForm(name, content), tokenAuth(uploadToken), "")
 	if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != "/legacy/" || resp.Status != "308 "+slashMessage {
 		t.Errorf("/legacy: %s, Location %q", resp.Status, resp.Header.Get("Location"))
@@ -242,7 +245,7 @@ func TestLegacyRoutes(t *testing.T) {
 func mintFor(t *testing.T, srv *Server, iss *Issuer) string {
 	t.Helper()
 	resp, err := srv.Client().Post(srv.URL+mintTokenPath, "application/json",
-		strings.NewReader(`{"token": "`+iss.Token(srv.Audience())+`"}`))
+		strings.NewReader(`{"token": "`+iss.Token("pypi")+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,11 +267,13 @@ func attestationFor(filename, sha256, predicate string) string {
 
 func TestTrustedPublishingUploads(t *testing.T) {
 	t.Parallel()
-	iss := NewIssuer(t)
-	srv := NewServer(t, WithIssuer(iss))
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	srv := NewServer(WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("demo"))
 	auth := tokenAuth(mintFor(t, srv, iss))
-	name, content := NewWheel("demo", "1.0")
+	name, content := Dist{Name: "demo", Version: "1.0"}.Build()
 	form := newTestForm(name, content)
 	sha := form.value("sha256_digest")
 	const publish = "https://docs.pypi.org/attestations/publish/v1"
@@ -292,7 +297,7 @@ func TestTrustedPublishingUploads(t *testing.T) {
 		t.Errorf("stored %+v", f)
 	}
 
-	other, content := NewWheel("newproject", "1.0")
+	other, content := Dist{Name: "newproject", Version: "1.0"}.Build()
 	resp, _ := sendForm(t, srv, "/legacy/", newTestForm(other, content), auth, "")
 	if resp.StatusCode != 400 || !strings.Contains(resp.Status, "Non-user identities cannot create new projects.") {
 		t.Errorf("new project by a publisher: %s", resp.Status)

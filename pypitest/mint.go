@@ -94,7 +94,7 @@ func (s *Server) serveMintToken(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &invalid):
 		writeMintError(w, "invalid-publisher", "valid token, but no corresponding publisher ("+string(invalid)+")")
-	case errors.Is(err, errReusedToken{}):
+	case errors.Is(err, errReusedToken):
 		writeMintError(w, "invalid-reuse-token", "invalid token: already used")
 	case err != nil:
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
@@ -118,21 +118,14 @@ func (s *Server) mint(claims map[string]any) (MintedToken, error) {
 	jti := claims["jti"].(string) // required by findPublisher, a string by verifyJWT
 	if jti != "" {                // Warehouse records only a non-empty jti
 		s.jtis[jti] = true
-		s.jtiOrder = append(s.jtiOrder, jti)
 	}
 	notBefore := time.Unix(s.now().Unix(), 0)
-	m := MintedToken{
-		Token:     "pypi-" + randomString(64),
-		Publisher: p.GitHubPublisher,
-		Projects:  slices.Clone(p.projects),
-		JTI:       jti,
-		NotBefore: notBefore,
-		Expires:   notBefore.Add(mintedTokenLifetime),
-	}
-	m.Publisher.Project = m.Projects[0]
+	pub := p.GitHubPublisher
+	pub.Project = p.projects[0]
+	id := Identity{Publisher: &pub, Projects: slices.Clone(p.projects), NotBefore: notBefore, Expires: notBefore.Add(mintedTokenLifetime)}
+	m := MintedToken{Token: "pypi-" + randomString(64), JTI: jti, Identity: id}
 	s.minted = append(s.minted, m)
-	pub := m.Publisher
-	s.tokens[m.Token] = &Identity{Publisher: &pub, Projects: m.Projects, NotBefore: m.NotBefore, Expires: m.Expires}
+	s.tokens[m.Token] = &id
 	return m, nil
 }
 

@@ -20,8 +20,8 @@ func TestMintSuccess(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, GitHubRun{})
-			claims := f.iss.Claims("pypi")
-			status, body := postBody(t, f.srv, path, `{"token": "`+f.iss.Sign(claims)+`"}`)
+			claims := f.iss.freshClaims("pypi")
+			status, body := postBody(t, f.srv, path, `{"token": "`+f.iss.sign(claims)+`"}`)
 			if status != http.StatusOK {
 				t.Fatalf("status %d, body %s", status, body)
 			}
@@ -32,26 +32,18 @@ func TestMintSuccess(t *testing.T) {
 				t.Fatalf("body %s does not match %s", body, re)
 			}
 			minted := f.srv.Minted()
-			want := MintedToken{
-				Token:     m[1],
-				Publisher: f.iss.Run().Publisher("sampleproject"),
-				Projects:  []string{"sampleproject"},
-				JTI:       claims["jti"].(string),
-				NotBefore: testEpoch,
-				Expires:   expires,
-			}
+			pub := f.iss.Run().Publisher("sampleproject")
+			want := MintedToken{Token: m[1], JTI: claims["jti"].(string),
+				Identity: Identity{Publisher: &pub, Projects: []string{"sampleproject"}, NotBefore: testEpoch, Expires: expires}}
 			if len(minted) != 1 || !mintedEqual(minted[0], want) {
 				t.Errorf("Minted() = %+v, want [%+v]", minted, want)
-			}
-			if jtis := f.srv.JTIs(); !slices.Equal(jtis, []string{want.JTI}) {
-				t.Errorf("JTIs() = %q, want [%q]", jtis, want.JTI)
 			}
 		})
 	}
 }
 
 func mintedEqual(a, b MintedToken) bool {
-	return a.Token == b.Token && a.Publisher == b.Publisher && slices.Equal(a.Projects, b.Projects) &&
+	return a.Token == b.Token && *a.Publisher == *b.Publisher && slices.Equal(a.Projects, b.Projects) &&
 		a.JTI == b.JTI && a.NotBefore.Equal(b.NotBefore) && a.Expires.Equal(b.Expires)
 }
 
@@ -115,14 +107,14 @@ func TestMintConcurrentReplayMintsOnce(t *testing.T) {
 func TestMintEmptyJTIIsNotRecorded(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, GitHubRun{})
-	jwt := f.iss.Sign(f.claimsWith(map[string]any{"jti": ""}))
+	jwt := f.iss.sign(f.claimsWith(map[string]any{"jti": ""}))
 	for range 2 {
 		if status, body := f.mint(t, jwt); status != http.StatusOK {
 			t.Fatalf("got %d %s, want 200", status, body)
 		}
 	}
-	if jtis := f.srv.JTIs(); len(jtis) != 0 {
-		t.Errorf("JTIs() = %q, want none", jtis)
+	if minted := f.srv.Minted(); len(minted) != 2 || minted[0].JTI != "" || minted[1].JTI != "" {
+		t.Errorf("Minted() = %+v, want two tokens for the empty jti", minted)
 	}
 }
 
@@ -156,7 +148,7 @@ func TestMintPayloadErrors(t *testing.T) {
 func TestMintMalformedJWT(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, GitHubRun{})
-	noIss := f.iss.Sign(f.claimsWith(map[string]any{"iss": absent}))
+	noIss := f.iss.sign(f.claimsWith(map[string]any{"iss": absent}))
 	valid := f.iss.Token("pypi")
 	parts := strings.Split(valid, ".")
 	for name, jwt := range map[string]string{
@@ -181,13 +173,14 @@ func TestMintUnknownIssuer(t *testing.T) {
 	f := newFixture(t, GitHubRun{})
 	want := mintError("invalid-payload", "unknown trusted publishing issuer")
 	for _, iss := range []any{"https://token.actions.githubusercontent.com", f.iss.URL + "/", nil, 7} {
-		jwt := f.iss.Sign(f.claimsWith(map[string]any{"iss": iss}))
+		jwt := f.iss.sign(f.claimsWith(map[string]any{"iss": iss}))
 		if status, body := f.mint(t, jwt); status != 422 || body != want {
 			t.Errorf("iss %v: got %d %s, want 422 %s", iss, status, body, want)
 		}
 	}
 	// A server without an issuer knows none.
-	lonely := NewServer(t)
+	lonely := NewServer()
+	t.Cleanup(lonely.Close)
 	if status, body := postBody(t, lonely, mintTokenPath, `{"token": "`+f.iss.Token("pypi")+`"}`); status != 422 || body != want {
 		t.Errorf("server without issuer: got %d %s, want 422 %s", status, body, want)
 	}
@@ -221,13 +214,14 @@ func TestDisableTrustedPublishing(t *testing.T) {
 func TestAudience(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		opts []ServerOption
+		opts []Option
 		want string
 	}{
 		{nil, `{"audience": "pypi"}`},
-		{[]ServerOption{WithAudience("testpypi")}, `{"audience": "testpypi"}`},
+		{[]Option{WithAudience("testpypi")}, `{"audience": "testpypi"}`},
 	} {
-		srv := NewServer(t, tc.opts...)
+		srv := NewServer(tc.opts...)
+		t.Cleanup(srv.Close)
 		resp, err := srv.Client().Get(srv.URL + audiencePath)
 		if err != nil {
 			t.Fatal(err)
@@ -255,7 +249,8 @@ func TestAudience(t *testing.T) {
 
 func TestWithoutTrustedPublishing(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t, WithoutTrustedPublishing())
+	srv := NewServer(WithoutTrustedPublishing())
+	t.Cleanup(srv.Close)
 	for _, path := range []string{audiencePath, mintTokenPath, legacyMintTokenPath} {
 		if status, _ := getBody(t, srv.Client(), srv.URL+path); status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, status)
@@ -269,24 +264,24 @@ func TestMintInvalidToken(t *testing.T) {
 	now := testEpoch.Unix()
 	cases := map[string]string{
 		"audience testpypi":  f.iss.Token("testpypi"),
-		"audience list":      f.iss.Sign(f.claimsWith(map[string]any{"aud": []string{"pypi"}})),
-		"audience missing":   f.iss.Sign(f.claimsWith(map[string]any{"aud": absent})),
-		"iat missing":        f.iss.Sign(f.claimsWith(map[string]any{"iat": absent})),
-		"exp missing":        f.iss.Sign(f.claimsWith(map[string]any{"exp": absent})),
-		"exp null":           f.iss.Sign(f.claimsWith(map[string]any{"exp": nil})),
-		"exp a string":       f.iss.Sign(f.claimsWith(map[string]any{"exp": "soon"})),
-		"expired 30s ago":    f.iss.Sign(f.claimsWith(map[string]any{"exp": now - 30})),
-		"expired 29.5s ago":  f.iss.Sign(f.claimsWith(map[string]any{"exp": float64(now) - 29.5})), // int() truncates
-		"iat 31s ahead":      f.iss.Sign(f.claimsWith(map[string]any{"iat": now + 31})),
-		"nbf 31s ahead":      f.iss.Sign(f.claimsWith(map[string]any{"nbf": now + 31})),
-		"nbf null":           f.iss.Sign(f.claimsWith(map[string]any{"nbf": nil})),
-		"jti a number":       f.iss.Sign(f.claimsWith(map[string]any{"jti": 5})),
-		"sub a number":       f.iss.Sign(f.claimsWith(map[string]any{"sub": 5})),
-		"HS256":              signWith(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), f.iss.KeyID(), f.claimsWith(nil)),
+		"audience list":      f.iss.sign(f.claimsWith(map[string]any{"aud": []string{"pypi"}})),
+		"audience missing":   f.iss.sign(f.claimsWith(map[string]any{"aud": absent})),
+		"iat missing":        f.iss.sign(f.claimsWith(map[string]any{"iat": absent})),
+		"exp missing":        f.iss.sign(f.claimsWith(map[string]any{"exp": absent})),
+		"exp null":           f.iss.sign(f.claimsWith(map[string]any{"exp": nil})),
+		"exp a string":       f.iss.sign(f.claimsWith(map[string]any{"exp": "soon"})),
+		"expired 30s ago":    f.iss.sign(f.claimsWith(map[string]any{"exp": now - 30})),
+		"expired 29.5s ago":  f.iss.sign(f.claimsWith(map[string]any{"exp": float64(now) - 29.5})), // int() truncates
+		"iat 31s ahead":      f.iss.sign(f.claimsWith(map[string]any{"iat": now + 31})),
+		"nbf 31s ahead":      f.iss.sign(f.claimsWith(map[string]any{"nbf": now + 31})),
+		"nbf null":           f.iss.sign(f.claimsWith(map[string]any{"nbf": nil})),
+		"jti a number":       f.iss.sign(f.claimsWith(map[string]any{"jti": 5})),
+		"sub a number":       f.iss.sign(f.claimsWith(map[string]any{"sub": 5})),
+		"HS256":              signWith(t, jose.HS256, []byte("0123456789abcdef0123456789abcdef"), f.iss.keyID(), f.claimsWith(nil)),
 		"unknown kid":        signWith(t, jose.RS256, newSigningKey().Key, "not-a-kid", f.claimsWith(nil)),
 		"no kid":             signWith(t, jose.RS256, f.iss.keys[0].Key, "", f.claimsWith(nil)),
-		"another key":        signWith(t, jose.RS256, newSigningKey().Key, f.iss.KeyID(), f.claimsWith(nil)),
-		"alg none":           b64(`{"alg":"none","typ":"JWT","kid":"`+f.iss.KeyID()+`"}`) + "." + b64(mustJSON(t, f.claimsWith(nil))) + ".",
+		"another key":        signWith(t, jose.RS256, newSigningKey().Key, f.iss.keyID(), f.claimsWith(nil)),
+		"alg none":           b64(`{"alg":"none","typ":"JWT","kid":"`+f.iss.keyID()+`"}`) + "." + b64(mustJSON(t, f.claimsWith(nil))) + ".",
 		"signature tampered": tamper(f.iss.Token("pypi")),
 	}
 	want := mintError("invalid-token", "malformed or invalid token")
@@ -311,7 +306,7 @@ func TestMintLeeway(t *testing.T) {
 		"not before 30s ahead": {"nbf": now + 30},
 		"exp 28.5s ago":        {"exp": float64(now) - 28.5},
 	} {
-		if status, body := f.mint(t, f.iss.Sign(f.claimsWith(changes))); status != http.StatusOK {
+		if status, body := f.mint(t, f.iss.sign(f.claimsWith(changes))); status != http.StatusOK {
 			t.Errorf("%s: got %d %s, want 200", name, status, body)
 		}
 	}
@@ -336,7 +331,7 @@ func TestMintAfterKeyRotation(t *testing.T) {
 	if status, body := f.mint(t, f.iss.Token("pypi")); status != 200 {
 		t.Fatalf("before rotation: %d %s", status, body)
 	}
-	f.iss.RotateKey()
+	f.iss.rotateKey()
 	if status, body := f.mint(t, f.iss.Token("pypi")); status != 200 {
 		t.Errorf("new key: %d %s (the server must fetch the JWKS again)", status, body)
 	}
@@ -425,7 +420,7 @@ func TestMintIssuerDown(t *testing.T) {
 	if status, body := f.mint(t, f.iss.Token("pypi")); status != 200 {
 		t.Fatalf("got %d %s", status, body)
 	}
-	f.iss.RotateKey()
+	f.iss.rotateKey()
 	f.iss.Close()
 	if status, body := f.mint(t, second); status != 200 {
 		t.Errorf("known key, issuer down: %d %s", status, body)

@@ -48,7 +48,8 @@ func parseTokenPayload(body []byte) (token, problem string) {
 	return s, ""
 }
 
-var errTrailing = errors.New("trailing characters")
+// errTrailing means a JSON value was followed by more than white space.
+var errTrailing = errors.New("pypitest: trailing characters after JSON")
 
 // jsonProblem words a JSON syntax error as pydantic's parser (jiter) does.
 // It is exact for an empty or truncated body, a body that starts with no

@@ -2,6 +2,7 @@ package pypitest
 
 import (
 	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,16 +17,16 @@ import (
 type GitHubPublisher struct {
 	// Project is the PyPI project the publisher may upload to.
 	Project string
-	// Owner is the repository's owner, as GitHub spells it.
-	Owner string
-	// OwnerID is the owner's numeric GitHub ID, as a string. PyPI checks it
-	// so that a deleted and re-created account of the same name does not
-	// inherit the publisher.
-	OwnerID string
 	// Repository is the repository's name, without the owner.
 	Repository string
-	// Workflow is the workflow's file name, e.g. "release.yml".
-	Workflow string
+	// RepositoryOwner is the repository's owner, as GitHub spells it.
+	RepositoryOwner string
+	// RepositoryOwnerID is the owner's numeric GitHub ID, as a string.
+	// PyPI checks it so that a deleted and re-created account of the same
+	// name does not inherit the publisher.
+	RepositoryOwnerID string
+	// WorkflowFilename is the workflow's file name, e.g. "release.yml".
+	WorkflowFilename string
 	// Environment is the GitHub deployment environment the job must run in;
 	// "" accepts any environment, or none. PyPI compares environments
 	// case-insensitively and stores them in lower case.
@@ -44,21 +45,21 @@ type publisher struct {
 type invalidPublisher string
 
 // errReusedToken means the token's jti was already used (ReusedTokenError).
-type errReusedToken struct{}
+var errReusedToken = errors.New("pypitest: jti already used")
 
 // AddPublisher registers p. Registering the same publisher (owner,
 // repository, workflow, environment) for another project lets its tokens
 // upload to both projects, as at PyPI. It panics if a field other than
 // Environment is empty.
 func (s *Server) AddPublisher(p GitHubPublisher) {
-	if p.Project == "" || p.Owner == "" || p.OwnerID == "" || p.Repository == "" || p.Workflow == "" {
-		panic("pypitest: AddPublisher needs Project, Owner, OwnerID, Repository and Workflow")
+	if p.Project == "" || p.RepositoryOwner == "" || p.RepositoryOwnerID == "" || p.Repository == "" || p.WorkflowFilename == "" {
+		panic("pypitest: AddPublisher needs Project, Repository, RepositoryOwner, RepositoryOwnerID and WorkflowFilename")
 	}
 	p.Environment = strings.ToLower(p.Environment)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, q := range s.publishers {
-		if q.Owner == p.Owner && q.Repository == p.Repository && q.Workflow == p.Workflow && q.Environment == p.Environment {
+		if q.RepositoryOwner == p.RepositoryOwner && q.Repository == p.Repository && q.WorkflowFilename == p.WorkflowFilename && q.Environment == p.Environment {
 			if !slices.ContainsFunc(q.projects, func(name string) bool { return normalizeProject(name) == normalizeProject(p.Project) }) {
 				q.projects = append(q.projects, p.Project)
 			}
@@ -104,7 +105,7 @@ func (s *Server) findPublisher(claims map[string]any) (*publisher, error) {
 	}
 	var candidates []*publisher
 	for _, p := range s.publishers {
-		if p.Repository == name && p.Owner == owner && claims["repository_owner_id"] == p.OwnerID && p.Workflow == m[1] {
+		if p.Repository == name && p.RepositoryOwner == owner && claims["repository_owner_id"] == p.RepositoryOwnerID && p.WorkflowFilename == m[1] {
 			candidates = append(candidates, p)
 		}
 	}
@@ -140,14 +141,14 @@ func pickForEnvironment(candidates []*publisher, environment string) *publisher 
 // that can fail once the lookup has chosen p: the lookup already compared
 // the repository, the owner ID and the environment. The caller holds s.mu.
 func (s *Server) verifyClaims(p *publisher, claims map[string]any) error {
-	if claims["repository_owner"] != p.Owner {
+	if claims["repository_owner"] != p.RepositoryOwner {
 		return invalidPublisher("Check failed for required claim 'repository_owner'")
 	}
 	if err := checkJobWorkflowRef(p, claims); err != nil {
 		return err
 	}
 	if jti, _ := claims["jti"].(string); s.jtis[jti] {
-		return errReusedToken{}
+		return errReusedToken
 	}
 	if claims["event_name"] == "pull_request_target" {
 		return invalidPublisher("Publishing from a workflow invoked via 'pull_request_target' is not supported.")
@@ -159,7 +160,7 @@ func (s *Server) verifyClaims(p *publisher, claims map[string]any) error {
 // found a file name in it) to name p's workflow at the token's ref or sha.
 func checkJobWorkflowRef(p *publisher, claims map[string]any) error {
 	got := claims["job_workflow_ref"].(string)
-	base := p.Owner + "/" + p.Repository + "/.github/workflows/" + p.Workflow
+	base := p.RepositoryOwner + "/" + p.Repository + "/.github/workflows/" + p.WorkflowFilename
 	var expected []string
 	for _, claim := range []string{"ref", "sha"} {
 		if v := claims[claim]; truthy(v) {
@@ -201,5 +202,3 @@ func truthy(v any) bool {
 }
 
 func (e invalidPublisher) Error() string { return string(e) }
-
-func (errReusedToken) Error() string { return "invalid token: already used" }

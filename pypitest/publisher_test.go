@@ -22,12 +22,12 @@ func TestPublisherMatching(t *testing.T) {
 		want      string          // "" means minted
 	}{
 		{name: "exact match", publisher: GitHubRun{}.Publisher("sampleproject")},
-		{name: "other workflow", publisher: GitHubPublisher{Workflow: "publish.yml"}, want: noPublisher(notFound)},
-		{name: ".yaml is not .yml", run: GitHubRun{Workflow: "release.yaml"}, publisher: GitHubPublisher{Workflow: "release.yml"}, want: noPublisher(notFound)},
-		{name: "workflow with @", run: GitHubRun{Workflow: "re@lease.yml"}, publisher: GitHubPublisher{Workflow: "re@lease.yml"}},
-		{name: "other owner ID (resurrected account)", publisher: GitHubPublisher{OwnerID: "999"}, want: noPublisher(notFound)},
+		{name: "other workflow", publisher: GitHubPublisher{WorkflowFilename: "publish.yml"}, want: noPublisher(notFound)},
+		{name: ".yaml is not .yml", run: GitHubRun{Workflow: "release.yaml"}, publisher: GitHubPublisher{WorkflowFilename: "release.yml"}, want: noPublisher(notFound)},
+		{name: "workflow with @", run: GitHubRun{Workflow: "re@lease.yml"}, publisher: GitHubPublisher{WorkflowFilename: "re@lease.yml"}},
+		{name: "other owner ID (resurrected account)", publisher: GitHubPublisher{RepositoryOwnerID: "999"}, want: noPublisher(notFound)},
 		{name: "repository name case", publisher: GitHubPublisher{Repository: "SampleProject"}, want: noPublisher(notFound)},
-		{name: "owner case", publisher: GitHubPublisher{Owner: "Octo-Org"}, want: noPublisher(notFound)},
+		{name: "owner case", publisher: GitHubPublisher{RepositoryOwner: "Octo-Org"}, want: noPublisher(notFound)},
 		{name: "job_workflow_ref at sha", changes: map[string]any{"job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml@" + sha}},
 		{name: "job_workflow_ref at another ref", changes: map[string]any{"job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml@refs/heads/dev"},
 			want: noPublisher("The job_workflow_ref claim does not match, expecting one of ['octo-org/sampleproject/.github/workflows/release.yml@" + sha +
@@ -63,8 +63,8 @@ func TestPublisherMatching(t *testing.T) {
 				dst *string
 				src string
 			}{
-				{&p.Owner, tc.publisher.Owner}, {&p.OwnerID, tc.publisher.OwnerID}, {&p.Repository, tc.publisher.Repository},
-				{&p.Workflow, tc.publisher.Workflow}, {&p.Environment, tc.publisher.Environment},
+				{&p.RepositoryOwner, tc.publisher.RepositoryOwner}, {&p.RepositoryOwnerID, tc.publisher.RepositoryOwnerID}, {&p.Repository, tc.publisher.Repository},
+				{&p.WorkflowFilename, tc.publisher.WorkflowFilename}, {&p.Environment, tc.publisher.Environment},
 			} {
 				if field.src != "" {
 					*field.dst = field.src
@@ -74,7 +74,7 @@ func TestPublisherMatching(t *testing.T) {
 				p.Environment = ""
 			}
 			f.srv.AddPublisher(p)
-			status, body := f.mint(t, f.iss.Sign(f.claimsWith(tc.changes)))
+			status, body := f.mint(t, f.iss.sign(f.claimsWith(tc.changes)))
 			switch {
 			case tc.want == "" && status != http.StatusOK:
 				t.Errorf("got %d %s, want 200", status, body)
@@ -95,7 +95,7 @@ func TestPublisherLookupCrash(t *testing.T) {
 		"job_workflow_ref an object": {"job_workflow_ref": map[string]any{}},
 		"environment a number":       {"environment": 5},
 	} {
-		if status, body := f.mint(t, f.iss.Sign(f.claimsWith(changes))); status != http.StatusInternalServerError {
+		if status, body := f.mint(t, f.iss.sign(f.claimsWith(changes))); status != http.StatusInternalServerError {
 			t.Errorf("%s: got %d %s, want 500", name, status, body)
 		}
 	}
@@ -143,11 +143,12 @@ func TestPublisherOfSeveralProjects(t *testing.T) {
 
 func TestAddPublisherPanicsOnMissingFields(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	t.Cleanup(srv.Close)
 	defer func() {
 		if recover() == nil {
 			t.Error("AddPublisher without a workflow did not panic")
 		}
 	}()
-	srv.AddPublisher(GitHubPublisher{Project: "p", Owner: "o", OwnerID: "1", Repository: "r"})
+	srv.AddPublisher(GitHubPublisher{Project: "p", RepositoryOwner: "o", RepositoryOwnerID: "1", Repository: "r"})
 }

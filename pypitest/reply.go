@@ -8,8 +8,8 @@ import (
 )
 
 // A Reply is a canned HTTP answer that replaces an endpoint's normal one, so
-// that a client's error paths can be tested: see [Server.SetAudienceReply],
-// [Server.SetMintReply] and [Issuer.SetTokenReply].
+// that a client's error paths can be tested: see [Server.SetMintReply] and
+// [Server.FailUploads].
 type Reply struct {
 	// Status is the HTTP status code; 0 means 200.
 	Status int
@@ -25,11 +25,6 @@ type Reply struct {
 // JSONReply returns a Reply with the given status and a JSON body.
 func JSONReply(status int, body string) *Reply {
 	return &Reply{Status: status, ContentType: "application/json", Body: body}
-}
-
-// TextReply returns a Reply with the given status and a text/plain body.
-func TextReply(status int, body string) *Reply {
-	return &Reply{Status: status, ContentType: "text/plain; charset=utf-8", Body: body}
 }
 
 // HTMLReply returns a Reply with the given status and an HTML error page

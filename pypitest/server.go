@@ -11,7 +11,6 @@ import (
 	"os"
 	"slices"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -26,26 +25,10 @@ const (
 )
 
 // A Server is a fake PyPI: an HTTP server on the loopback interface that
-// answers as Warehouse does. It serves
-//
-//   - trusted publishing: GET /_/oidc/audience, and POST /_/oidc/mint-token
-//     (and its legacy alias /_/oidc/github/mint-token), which exchanges a
-//     GitHub Actions token from its [Issuer] for a 15-minute upload token
-//     when the claims match a publisher registered with
-//     [Server.AddPublisher];
-//   - the upload API, POST /legacy/, with Warehouse's checks and messages,
-//     accepting minted tokens, API tokens ([Server.AddAPIToken]) and, unlike
-//     PyPI, passwords of users ([Server.AddUser]);
-//   - the simple API, /simple/ and /simple/<name>/, in PEP 691 JSON or HTML,
-//     the JSON API, /pypi/<name>/json, and the stored files, /packages/.
-//
-// Fault knobs make uploads fail, break off, lose their answer, go slowly
-// or meet a lower size limit ([Server.FailUploads], [Server.ResetUploads],
-// [Server.LoseUploadResponses], [Server.SetLatency], [Server.SetBandwidth],
-// [Server.SetMaxFileSize]). See the package documentation for the checks
-// and answers.
-//
-// All methods are safe for concurrent use.
+// answers trusted publishing, uploads and the simple and JSON APIs as
+// Warehouse does (see the package documentation). Its fault knobs make
+// uploads fail, break off, lose their answer, go slowly or meet a lower
+// size limit. All methods are safe for concurrent use.
 type Server struct {
 	// URL is the server's base URL, of the form http://127.0.0.1:port (https
 	// with [WithTLS]), with no trailing slash.
@@ -68,49 +51,73 @@ type Server struct {
 	publishers    []*publisher
 	jwks          map[string]jose.JSONWebKey // the issuer's keys by kid, as last fetched
 	jtis          map[string]bool
-	jtiOrder      []string
 	tokens        map[string]*Identity // accepted upload tokens: minted and AddAPIToken's
 	passwords     map[string]*Identity // accepted passwords, by "user:password"
 	minted        []MintedToken
 }
 
-// A ServerOption configures a Server made by [StartServer] or [NewServer].
-type ServerOption func(*Server)
+// An Option configures a Server made by [NewServer] or an Issuer made by
+// [NewIssuer]. [WithClock] applies to both; [WithRun] to an Issuer; the
+// others to a Server.
+type Option func(*target)
+
+// target is what an Option configures: a Server or an Issuer.
+type target struct {
+	s *Server
+	i *Issuer
+}
+
+// serverOption is an Option that applies to a Server.
+func serverOption(f func(*Server)) Option {
+	return func(t *target) {
+		if t.s != nil {
+			f(t.s)
+		}
+	}
+}
 
 // WithIssuer makes the server trust iss as GitHub's token issuer: tokens
 // whose iss claim is iss.URL are verified against the keys the server
 // fetches over HTTP from iss.URL's OIDC discovery document and JWKS, as
 // Warehouse does (again whenever a token names an unknown kid). Without it
 // every token is refused as "unknown trusted publishing issuer".
-func WithIssuer(iss *Issuer) ServerOption { return func(s *Server) { s.issuer = iss } }
+func WithIssuer(iss *Issuer) Option { return serverOption(func(s *Server) { s.issuer = iss }) }
 
 // WithAudience sets the audience the server announces and requires in
 // tokens (default "pypi"; TestPyPI uses "testpypi").
-func WithAudience(aud string) ServerOption { return func(s *Server) { s.audience = aud } }
+func WithAudience(aud string) Option { return serverOption(func(s *Server) { s.audience = aud }) }
 
-// WithClock sets the server's time source, which judges token expiry and
-// dates minted tokens. The default is time.Now. Share a [Clock] with the
-// Issuer (see [WithIssuerClock]) to move both at once.
-func WithClock(now func() time.Time) ServerOption { return func(s *Server) { s.now = now } }
+// WithClock sets the time source of a server, which judges token expiry
+// and dates minted tokens, or of an issuer, which dates the tokens it
+// signs. The default is time.Now. Give one [Clock]'s Now to both to move
+// them at once.
+func WithClock(now func() time.Time) Option {
+	return func(t *target) {
+		if t.s != nil {
+			t.s.now = now
+		}
+		if t.i != nil {
+			t.i.now = now
+		}
+	}
+}
 
 // WithTLS serves HTTPS with a self-signed certificate; use [Server.Client],
 // which trusts it.
-func WithTLS() ServerOption { return func(s *Server) { s.useTLS = true } }
+func WithTLS() Option { return serverOption(func(s *Server) { s.useTLS = true }) }
 
 // WithListener serves on l, a listener the caller opened on the address it
 // chose, instead of a new one on a random loopback port. Close closes it.
-func WithListener(l net.Listener) ServerOption { return func(s *Server) { s.listener = l } }
+func WithListener(l net.Listener) Option { return serverOption(func(s *Server) { s.listener = l }) }
 
 // WithoutTrustedPublishing makes the server an index that knows nothing of
 // trusted publishing: the /_/oidc/ endpoints answer 404, as on an index
 // other than PyPI.
-func WithoutTrustedPublishing() ServerOption { return func(s *Server) { s.noOIDC = true } }
+func WithoutTrustedPublishing() Option { return serverOption(func(s *Server) { s.noOIDC = true }) }
 
-// StartServer starts a Server for a program, such as a command that serves
-// the fake to other processes or an example; the caller must call
-// [Server.Close] when done with it. Tests use [NewServer], which closes it
-// for them.
-func StartServer(opts ...ServerOption) *Server {
+// NewServer starts and returns a new Server. The caller should call Close
+// when finished, to shut it down (a test: t.Cleanup(srv.Close)).
+func NewServer(opts ...Option) *Server {
 	s := &Server{
 		mux:       http.NewServeMux(),
 		now:       time.Now,
@@ -121,7 +128,7 @@ func StartServer(opts ...ServerOption) *Server {
 		passwords: map[string]*Identity{},
 	}
 	for _, o := range opts {
-		o(s)
+		o(&target{s: s})
 	}
 	if !s.noOIDC {
 		s.mux.HandleFunc(audiencePath, s.serveAudience)
@@ -150,30 +157,21 @@ func StartServer(opts ...ServerOption) *Server {
 // headerTimeout bounds the wait for a request's headers.
 const headerTimeout = 30 * time.Second
 
-// NewServer starts a Server, as [StartServer] does, and closes it when t
-// and its subtests finish. Of t it uses only the Helper and Cleanup
-// methods.
-func NewServer(t testing.TB, opts ...ServerOption) *Server {
-	t.Helper()
-	s := StartServer(opts...)
-	t.Cleanup(s.Close)
-	return s
-}
-
 // Close shuts the server down; later requests see a connection refused.
-// It removes the files the server stored (see [File]). [NewServer] calls
-// it when the test ends; calling it again does nothing.
+// It removes the files the server stored (see [File]); calling it again
+// does nothing.
 func (s *Server) Close() {
 	s.srv.Close()
 	os.RemoveAll(s.index.dir)
 }
 
+// UploadURL returns the URL of the upload API, URL + "/legacy/", which
+// clients take as the repository URL.
+func (s *Server) UploadURL() string { return s.URL + "/legacy/" }
+
 // Client returns an HTTP client for the server (one that trusts its
 // certificate under [WithTLS]).
 func (s *Server) Client() *http.Client { return s.srv.Client() }
-
-// Audience returns the audience the server announces.
-func (s *Server) Audience() string { return s.audience }
 
 // DisableTrustedPublishing sets PyPI's admin flag disallow-oidc: the
 // audience endpoint answers 403 {"message":"Trusted publishing functionality
@@ -184,10 +182,9 @@ func (s *Server) DisableTrustedPublishing() {
 	s.disabled = true
 }
 
-// SetAudienceReply makes GET /_/oidc/audience give r instead of its normal
-// answer (nil restores it), e.g. [HTMLReply](503), TextReply(404, "") or
-// JSONReply(200, `{}`).
-func (s *Server) SetAudienceReply(r *Reply) {
+// setAudienceReply makes GET /_/oidc/audience give r instead of its normal
+// answer (nil restores it).
+func (s *Server) setAudienceReply(r *Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.audienceReply = r
@@ -206,16 +203,12 @@ func (s *Server) SetMintReply(r *Reply) {
 type MintedToken struct {
 	// Token is the upload token: "pypi-" and an opaque string.
 	Token string
-	// Publisher is the trusted publisher that matched; its Project is the
-	// first of Projects.
-	Publisher GitHubPublisher
-	// Projects are the projects the token may upload to: every project of
-	// the publisher.
-	Projects []string
 	// JTI is the jti claim of the exchanged identity token.
 	JTI string
-	// NotBefore and Expires bound the token's life (900 seconds).
-	NotBefore, Expires time.Time
+	// Identity is who the token proves the uploader to be: the Publisher
+	// that matched (its Project is the first of Projects), every project of
+	// the publisher, and the token's life (900 seconds).
+	Identity
 }
 
 // Minted returns the tokens minted so far, oldest first.
@@ -223,15 +216,6 @@ func (s *Server) Minted() []MintedToken {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.minted)
-}
-
-// JTIs returns the jti claims of the identity tokens exchanged so far,
-// oldest first. A second exchange of one of them fails with
-// invalid-reuse-token.
-func (s *Server) JTIs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.jtiOrder)
 }
 
 // writeJSON answers with v encoded by encoding/json, as application/json.

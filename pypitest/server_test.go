@@ -19,11 +19,11 @@ func TestServerReplies(t *testing.T) {
 		reply           *Reply
 		wantContentType string
 	}{
-		{"audience 503 HTML", f.srv.SetAudienceReply, f.getAudience, HTMLReply(503), "text/html; charset=utf-8"},
-		{"audience 404", f.srv.SetAudienceReply, f.getAudience, TextReply(404, "Not Found"), "text/plain; charset=utf-8"},
-		{"audience 599", f.srv.SetAudienceReply, f.getAudience, &Reply{Status: 599}, ""},
-		{"audience 200 not JSON", f.srv.SetAudienceReply, f.getAudience, &Reply{Body: "<html>"}, ""},
-		{"audience 200 without audience", f.srv.SetAudienceReply, f.getAudience, JSONReply(200, `{}`), "application/json"},
+		{"audience 503 HTML", f.srv.setAudienceReply, f.getAudience, HTMLReply(503), "text/html; charset=utf-8"},
+		{"audience 404", f.srv.setAudienceReply, f.getAudience, &Reply{Status: 404, ContentType: "text/plain; charset=utf-8", Body: "Not Found"}, "text/plain; charset=utf-8"},
+		{"audience 599", f.srv.setAudienceReply, f.getAudience, &Reply{Status: 599}, ""},
+		{"audience 200 not JSON", f.srv.setAudienceReply, f.getAudience, &Reply{Body: "<html>"}, ""},
+		{"audience 200 without audience", f.srv.setAudienceReply, f.getAudience, JSONReply(200, `{}`), "application/json"},
 		{"mint 502 HTML", f.srv.SetMintReply, f.postMint, HTMLReply(502), "text/html; charset=utf-8"},
 		{"mint 200 without token", f.srv.SetMintReply, f.postMint, JSONReply(200, `{"success": true}`), "application/json"},
 		{"mint 422 without errors", f.srv.SetMintReply, f.postMint, JSONReply(422, `{"message": "Token request failed"}`), "application/json"},
@@ -66,13 +66,15 @@ func (f fixture) postMint() (*http.Response, error) {
 func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	t.Parallel()
 	delay := &Reply{Delay: time.Minute}
-	srv, iss := NewServer(t), NewIssuer(t)
-	srv.SetAudienceReply(delay)
-	iss.SetTokenReply(delay)
+	srv, iss := NewServer(), NewIssuer()
+	t.Cleanup(srv.Close)
+	t.Cleanup(iss.Close)
+	srv.setAudienceReply(delay)
+	iss.setTokenReply(delay)
 	for _, tc := range []struct {
 		client *http.Client
 		url    string
-	}{{srv.Client(), srv.URL + audiencePath}, {iss.Client(), iss.TokenURL()}} {
+	}{{srv.Client(), srv.URL + audiencePath}, {iss.Client(), iss.tokenURL()}} {
 		tc.client.Timeout = 50 * time.Millisecond
 		if _, err := tc.client.Get(tc.url); err == nil {
 			t.Errorf("%s: answered within the delay", tc.url)
@@ -80,39 +82,23 @@ func TestReplyDelayHonoursClientTimeout(t *testing.T) {
 	}
 }
 
+// A Server serves until Close, after which requests are refused; a
+// second Close is harmless.
 func TestServerClose(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(t)
+	srv := NewServer()
+	resp, err := srv.Client().Get(srv.URL + audiencePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("before Close: %s, want 200", resp.Status)
+	}
+	srv.Close()
 	srv.Close()
 	if _, err := srv.Client().Get(srv.URL + audiencePath); err == nil {
 		t.Error("a closed server answered")
-	}
-}
-
-// A Server made by StartServer serves until Close; one made by NewServer
-// until its test ends.
-func TestServerLifetimes(t *testing.T) {
-	t.Parallel()
-	started := StartServer()
-	var fromTest *Server
-	t.Run("user", func(t *testing.T) { fromTest = NewServer(t) })
-	for _, tc := range []struct {
-		name   string
-		srv    *Server
-		serves bool
-	}{{"StartServer before Close", started, true}, {"NewServer after its test", fromTest, false}} {
-		resp, err := tc.srv.Client().Get(tc.srv.URL + audiencePath)
-		if err == nil {
-			resp.Body.Close()
-		}
-		if serves := err == nil && resp.StatusCode == http.StatusOK; serves != tc.serves {
-			t.Errorf("%s: serves %v (%v), want %v", tc.name, serves, err, tc.serves)
-		}
-	}
-	started.Close()
-	started.Close() // a second Close is harmless
-	if _, err := started.Client().Get(started.URL + audiencePath); err == nil {
-		t.Error("StartServer after Close: answered")
 	}
 }
 
@@ -123,9 +109,9 @@ func TestClock(t *testing.T) {
 	if !c.Now().Equal(testEpoch.Add(time.Hour)) {
 		t.Errorf("Now() = %v after Advance", c.Now())
 	}
-	c.Set(testEpoch)
-	if !c.Now().Equal(testEpoch) {
-		t.Errorf("Now() = %v after Set", c.Now())
+	c.Advance(-time.Minute)
+	if !c.Now().Equal(testEpoch.Add(59 * time.Minute)) {
+		t.Errorf("Now() = %v after going back a minute", c.Now())
 	}
 }
 
@@ -136,7 +122,8 @@ func TestWithListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewServer(t, WithListener(ln))
+	s := NewServer(WithListener(ln))
+	t.Cleanup(s.Close)
 	if want := "http://" + ln.Addr().String(); s.URL != want {
 		t.Errorf("URL = %q, want %q", s.URL, want)
 	}

@@ -26,7 +26,7 @@ func fetch(t *testing.T, srv *Server, path, accept string) (*http.Response, stri
 func storeDemo(t *testing.T, srv *Server) (wheel, sdist []byte) {
 	t.Helper()
 	for _, v := range []string{"1.0", "2.0"} {
-		name, content := NewWheel("my_pkg", v)
+		name, content := Dist{Name: "my_pkg", Version: v}.Build()
 		if code, msg := upload(t, srv, newTestForm(name, content).set("name", "My_Pkg").set("requires_python", ">=3.9")); code != 200 {
 			t.Fatalf("upload: %d %s", code, msg)
 		}
@@ -34,7 +34,7 @@ func storeDemo(t *testing.T, srv *Server) (wheel, sdist []byte) {
 			wheel = content
 		}
 	}
-	name, content := NewSdist("my_pkg", "1.0")
+	name, content := Dist{Name: "my_pkg", Version: "1.0", Sdist: true}.Build()
 	if code, msg := upload(t, srv, newTestForm(name, content).set("name", "My_Pkg")); code != 200 {
 		t.Fatalf("upload: %d %s", code, msg)
 	}

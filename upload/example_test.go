@@ -21,7 +21,7 @@ func openWheel() (d *dist.Distribution, remove func(), err error) {
 		return nil, nil, err
 	}
 	remove = func() { os.RemoveAll(dir) }
-	name, content := pypitest.NewWheel("sampleproject", "1.0")
+	name, content := pypitest.Dist{Name: "sampleproject", Version: "1.0"}.Build()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, content, 0o644); err != nil {
 		remove()
@@ -37,7 +37,7 @@ func openWheel() (d *dist.Distribution, remove func(), err error) {
 // Upload a wheel to a fake PyPI with an API token, then upload it again:
 // the second time the index already has the same file.
 func ExampleClient_Upload() {
-	srv := pypitest.StartServer()
+	srv := pypitest.NewServer()
 	defer srv.Close()
 	srv.AddAPIToken("alice", "pypi-example-token")
 	d, remove, err := openWheel()

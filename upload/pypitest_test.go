@@ -19,7 +19,8 @@ import (
 // fakePyPI is a pypitest server taking testToken, and a client for it.
 func fakePyPI(t *testing.T) (*pypitest.Server, *Client) {
 	t.Helper()
-	srv := pypitest.NewServer(t)
+	srv := pypitest.NewServer()
+	t.Cleanup(srv.Close)
 	srv.AddAPIToken("alice", testToken)
 	return srv, &Client{
 		URL:        srv.URL + "/legacy/",
@@ -29,7 +30,7 @@ func fakePyPI(t *testing.T) (*pypitest.Server, *Client) {
 	}
 }
 
-// openNew writes a file made by pypitest.NewWheel or NewSdist to dir and
+// openNew writes a file made by pypitest.Dist to dir and
 // opens it.
 func openNew(t *testing.T, dir, filename string, content []byte) *dist.Distribution {
 	t.Helper()
@@ -45,7 +46,7 @@ func openNew(t *testing.T, dir, filename string, content []byte) *dist.Distribut
 }
 
 func wheelOf(t *testing.T, name, version string, metadata ...string) *dist.Distribution {
-	fn, content := pypitest.NewWheel(name, version, metadata...)
+	fn, content := pypitest.Dist{Name: name, Version: version, Metadata: metadata}.Build()
 	return openNew(t, t.TempDir(), fn, content)
 }
 
@@ -53,8 +54,8 @@ func TestFakePyPIAcceptsOurForm(t *testing.T) {
 	t.Parallel()
 	srv, c := fakePyPI(t)
 	dir := t.TempDir()
-	sdistName, sdist := pypitest.NewSdist("demo", "1.0", "Keywords: a,b")
-	wheelName, wheel := pypitest.NewWheel("demo", "1.0", "Requires-Python: >=3.9")
+	sdistName, sdist := pypitest.Dist{Name: "demo", Version: "1.0", Sdist: true, Metadata: []string{"Keywords: a,b"}}.Build()
+	wheelName, wheel := pypitest.Dist{Name: "demo", Version: "1.0", Metadata: []string{"Requires-Python: >=3.9"}}.Build()
 	ds := []*dist.Distribution{openNew(t, dir, sdistName, sdist), openNew(t, dir, wheelName, wheel)}
 	for _, r := range c.UploadAll(t.Context(), ds, Options{}) {
 		if r.Err != nil || r.Outcome != OutcomeUploaded {
@@ -202,8 +203,8 @@ func TestUploadAllOnResult(t *testing.T) {
 	var ds []*dist.Distribution
 	dir := t.TempDir()
 	for _, v := range []string{"1.0", "1.1", "1.2"} {
-		for _, newFile := range []func(string, string, ...string) (string, []byte){pypitest.NewWheel, pypitest.NewSdist} {
-			name, content := newFile("demo", v)
+		for _, sdist := range []bool{false, true} {
+			name, content := pypitest.Dist{Name: "demo", Version: v, Sdist: sdist}.Build()
 			ds = append(ds, openNew(t, dir, name, content))
 		}
 	}
@@ -229,7 +230,7 @@ func TestUploadAllOnResult(t *testing.T) {
 	// FailFast: the refused first file and the aborted rest are reported
 	// (one at a time, so that no other file is under way).
 	srv, c = fakePyPI(t)
-	srv.FailUploads(1, pypitest.TextReply(http.StatusBadRequest, "refused"))
+	srv.FailUploads(1, &pypitest.Reply{Status: http.StatusBadRequest, ContentType: "text/plain; charset=utf-8", Body: "refused"})
 	rec = &resultRecorder{srv: srv}
 	c.UploadAll(t.Context(), ds, Options{Concurrency: 1, FailFast: true, OnResult: rec.record})
 	var refused, aborted int

@@ -27,8 +27,10 @@ type fixture struct {
 
 func newFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
 	t.Helper()
-	iss := pypitest.NewIssuer(t, pypitest.WithRun(run))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer(pypitest.WithRun(run))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	f := &fixture{iss: iss, srv: srv, dir: t.TempDir()}
 	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(f.dir); err != nil {

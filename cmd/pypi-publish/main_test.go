@@ -432,7 +432,8 @@ func e2eActionAttestationsIgnored(t *testing.T) {
 func e2eActionIndexWithoutTrustedPublishing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, pypitest.GitHubRun{})
-	other := pypitest.NewServer(t, pypitest.WithoutTrustedPublishing())
+	other := pypitest.NewServer(pypitest.WithoutTrustedPublishing())
+	t.Cleanup(other.Close)
 	env := f.actionsEnv(t, map[string]string{"REPOSITORY-URL": other.URL + "/legacy/", "PACKAGES-DIR": f.dir})
 	r := runCLI(t, env)
 	host := strings.TrimPrefix(other.URL, "http://")
@@ -450,8 +451,8 @@ func e2eActionIndexWithoutTrustedPublishing(t *testing.T) {
 func e2eDescriptionDoesNotRender(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	name, whl := pypitest.NewWheel("brokenreadme", "1.0",
-		"Description: A project.\n        \n        .. unknown-directive:: x")
+	name, whl := pypitest.Dist{Name: "brokenreadme", Version: "1.0",
+		Metadata: []string{"Description: A project.\n        \n        .. unknown-directive:: x"}}.Build()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, whl, 0o644); err != nil {
 		t.Fatal(err)

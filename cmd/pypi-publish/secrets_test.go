@@ -221,8 +221,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		for _, jsonOut := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/token=%t/json=%t", tt.echoAt, tt.token != "", jsonOut), func(t *testing.T) {
 				t.Parallel()
-				iss := pypitest.NewIssuer(t)
-				srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+				iss := pypitest.NewIssuer()
+				t.Cleanup(iss.Close)
+				srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+				t.Cleanup(srv.Close)
 				srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 				if tt.token != "" {
 					srv.AddAPIToken("alice", tt.token)

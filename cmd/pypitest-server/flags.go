@@ -210,6 +210,6 @@ func (c *config) publisherOf(spec string) (pypitest.GitHubPublisher, error) {
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 		return pypitest.GitHubPublisher{}, fmt.Errorf("-publisher %q: want project=owner/repo/workflow.yml[@environment]", spec)
 	}
-	return pypitest.GitHubPublisher{Project: project, Owner: parts[0], OwnerID: c.run.OwnerID,
-		Repository: parts[1], Workflow: parts[2], Environment: env}, nil
+	return pypitest.GitHubPublisher{Project: project, RepositoryOwner: parts[0], RepositoryOwnerID: c.run.OwnerID,
+		Repository: parts[1], WorkflowFilename: parts[2], Environment: env}, nil
 }

@@ -37,13 +37,13 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	matching, err := c.publisherOf("tool")
-	if err != nil || matching != (pypitest.GitHubPublisher{Project: "tool", Owner: "acme", OwnerID: "131804563",
-		Repository: "tool", Workflow: "pub.yml", Environment: "release"}) {
+	if err != nil || matching != (pypitest.GitHubPublisher{Project: "tool", RepositoryOwner: "acme", RepositoryOwnerID: "131804563",
+		Repository: "tool", WorkflowFilename: "pub.yml", Environment: "release"}) {
 		t.Errorf("publisher of the job = %+v, %v", matching, err)
 	}
 	other, err := c.publisherOf("other=octo/other/ci.yml@prod")
-	if err != nil || other != (pypitest.GitHubPublisher{Project: "other", Owner: "octo", OwnerID: "131804563",
-		Repository: "other", Workflow: "ci.yml", Environment: "prod"}) {
+	if err != nil || other != (pypitest.GitHubPublisher{Project: "other", RepositoryOwner: "octo", RepositoryOwnerID: "131804563",
+		Repository: "other", WorkflowFilename: "ci.yml", Environment: "prod"}) {
 		t.Errorf("explicit publisher = %+v, %v", other, err)
 	}
 	if len(c.tokens) != 2 || c.tokens[0].secret != "pypi-a" || len(c.tokens[0].projects) != 2 || c.tokens[1].projects != nil {

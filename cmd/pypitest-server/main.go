@@ -32,7 +32,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	var listen []pypitest.ServerOption
+	var listen []pypitest.Option
 	if c.addr != "127.0.0.1:0" {
 		ln, err := net.Listen("tcp", c.addr)
 		if err != nil {
@@ -64,13 +64,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // start starts the issuer and the index as c describes them.
 // The caller closes both. extra are further options for the index.
-func start(c *config, extra ...pypitest.ServerOption) (*pypitest.Server, *pypitest.Issuer) {
-	iss := pypitest.StartIssuer(pypitest.WithRun(c.run))
-	opts := []pypitest.ServerOption{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
+func start(c *config, extra ...pypitest.Option) (*pypitest.Server, *pypitest.Issuer) {
+	iss := pypitest.NewIssuer(pypitest.WithRun(c.run))
+	opts := []pypitest.Option{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
 	if c.noOIDC {
 		opts = append(opts, pypitest.WithoutTrustedPublishing())
 	}
-	srv := pypitest.StartServer(append(opts, extra...)...)
+	srv := pypitest.NewServer(append(opts, extra...)...)
 	for _, spec := range c.publishers {
 		p, _ := c.publisherOf(spec) // checked by parseFlags
 		srv.AddPublisher(p)
@@ -118,7 +118,7 @@ func watch(srv *pypitest.Server, w io.Writer, done <-chan struct{}) {
 		ms := srv.Minted()
 		for _, m := range ms[minted:] {
 			fmt.Fprintf(w, "pypitest-server: minted a token for %v (publisher %s/%s, %s)\n",
-				m.Projects, m.Publisher.Owner, m.Publisher.Repository, m.Publisher.Workflow)
+				m.Projects, m.Publisher.RepositoryOwner, m.Publisher.Repository, m.Publisher.WorkflowFilename)
 		}
 		minted = len(ms)
 	}

@@ -37,23 +37,18 @@ func main() {
 
 func run(ctx context.Context, w io.Writer) error {
 	fmt.Fprintln(w, "1. Start a fake GitHub Actions identity provider and a fake PyPI.")
-	iss := pypitest.StartIssuer()
+	iss := pypitest.NewIssuer()
 	defer iss.Close()
-	srv := pypitest.StartServer(pypitest.WithIssuer(iss))
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
 	defer srv.Close()
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	pub := iss.Run().Publisher(project.Name)
 	srv.AddPublisher(pub)
 	fmt.Fprintf(w, "   PyPI trusts the workflow %s of github.com/%s/%s to publish %q.\n\n",
-		pub.Workflow, pub.Owner, pub.Repository, pub.Project)
+		pub.WorkflowFilename, pub.RepositoryOwner, pub.Repository, pub.Project)
 
 	fmt.Fprintln(w, "2. Be the workflow's job: the runner hands it an identity token endpoint.")
-	for k, v := range iss.Env() {
-		if err := os.Setenv(k, v); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(w, "   GITHUB_ACTIONS=true, GITHUB_REPOSITORY=%s, ACTIONS_ID_TOKEN_REQUEST_URL set\n\n", iss.Run().Slug())
+	fmt.Fprintf(w, "   GITHUB_ACTIONS=true, GITHUB_REPOSITORY=%s, ACTIONS_ID_TOKEN_REQUEST_URL set\n\n", iss.Getenv("GITHUB_REPOSITORY"))
 
 	fmt.Fprintln(w, "3. Build a wheel and an sdist.")
 	dir, err := os.MkdirTemp("", "quickstart-dist")
@@ -78,8 +73,9 @@ func run(ctx context.Context, w io.Writer) error {
 	var mu sync.Mutex // uploads end, and are described, in several goroutines
 	results, err := pypi.Publish(ctx, pypi.Options{
 		Files:      []string{dir},
-		Repository: srv.URL + "/legacy/", // PyPI itself is the default
-		Checks:     pypi.ChecksPyPI,      // judge the files as PyPI would
+		Repository: srv.UploadURL(), // PyPI itself is the default
+		Getenv:     iss.Getenv,      // the job's environment; os.Getenv is the default
+		Checks:     pypi.ChecksPyPI, // judge the files as PyPI would
 		Events:     func(e pypi.Event) { mu.Lock(); describe(w, e); mu.Unlock() },
 	})
 	if err != nil {

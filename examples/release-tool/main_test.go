@@ -12,18 +12,18 @@ import (
 
 func TestReleaseTool(t *testing.T) {
 	t.Parallel()
-	iss := pypitest.NewIssuer(t)
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer()
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
-	env := iss.Env()
-	getenv := func(k string) string { return env[k] }
 	paths, err := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}.Build(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	args := append([]string{"-repository-url", srv.URL + "/legacy/"}, paths...)
-	if err := run(context.Background(), args, getenv, &out); err != nil {
+	args := append([]string{"-repository-url", srv.UploadURL()}, paths...)
+	if err := run(context.Background(), args, iss.Getenv, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{"running in GitHub as repo:",
@@ -37,9 +37,9 @@ func TestReleaseTool(t *testing.T) {
 	}
 
 	// Without the id-token permission the job gets the fix, and nothing is sent.
-	iss2 := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
-	env2 := iss2.Env()
-	err = run(context.Background(), args, func(k string) string { return env2[k] }, &out)
+	iss2 := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{NoIDToken: true}))
+	t.Cleanup(iss2.Close)
+	err = run(context.Background(), args, iss2.Getenv, &out)
 	if err == nil || !strings.Contains(err.Error(), "id-token: write") {
 		t.Errorf("without permission: %v", err)
 	}

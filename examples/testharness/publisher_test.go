@@ -15,15 +15,12 @@ import (
 // and returns a Publisher living in run's job, with the files to publish.
 func setup(t *testing.T, run pypitest.GitHubRun) (*pypitest.Server, *testharness.Publisher, testharness.Release) {
 	t.Helper()
-	iss := pypitest.NewIssuer(t, pypitest.WithRun(run))
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer(pypitest.WithRun(run))
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(pypitest.GitHubRun{}.Publisher("sampleproject"))
-	env := iss.Env()
-	p := &testharness.Publisher{
-		UploadURL:  srv.URL + "/legacy/",
-		HTTPClient: srv.Client(),
-		Getenv:     func(k string) string { return env[k] },
-	}
+	p := &testharness.Publisher{UploadURL: srv.UploadURL(), HTTPClient: srv.Client(), Getenv: iss.Getenv}
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	files, err := project.Build(t.TempDir())
 	if err != nil {
@@ -43,7 +40,7 @@ func TestPublish(t *testing.T) {
 		t.Fatalf("the index has %d files, want 2", len(files))
 	}
 	for _, f := range files {
-		if f.Uploader.Publisher == nil || f.Uploader.Publisher.Workflow != "release.yml" {
+		if f.Uploader.Publisher == nil || f.Uploader.Publisher.WorkflowFilename != "release.yml" {
 			t.Errorf("%s was not uploaded by the trusted publisher: %+v", f.Filename, f.Uploader)
 		}
 	}

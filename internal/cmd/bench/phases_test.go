@@ -63,7 +63,8 @@ func BenchmarkPhases(b *testing.B) {
 		})
 		phase(b, name, "upload-pypitest", func(b *testing.B) {
 			var srv *pypitest.Server
-			asIndex(func() { srv = pypitest.NewServer(b) })
+			asIndex(func() { srv = pypitest.NewServer() })
+			defer srv.Close()
 			srv.AddAPIToken("bench", token)
 			srv.SetMaxFileSize(2 << 30)
 			uploadLoop(b, &upload.Client{URL: srv.URL + "/legacy/", Username: "__token__", Password: token}, d)
