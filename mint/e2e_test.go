@@ -185,13 +185,14 @@ func TestEndToEndIdentityFailures(t *testing.T) {
 // it returns with a refusal too.
 func TestTrustedPublishing(t *testing.T) {
 	t.Parallel()
-	iss := pypitest.NewIssuer(t)
-	srv := pypitest.NewServer(t, pypitest.WithIssuer(iss))
+	iss := pypitest.NewIssuer()
+	t.Cleanup(iss.Close)
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	c := &Config{UploadURL: srv.URL + "/legacy/", HTTPClient: srv.Client()}
 	ci := func(iss *pypitest.Issuer) *oidc.Config {
-		env := iss.Env()
-		return &oidc.Config{Getenv: func(k string) string { return env[k] }, HTTPClient: iss.Client()}
+		return &oidc.Config{Getenv: iss.Getenv, HTTPClient: iss.Client()}
 	}
 
 	t.Run("outside CI", func(t *testing.T) {
@@ -207,8 +208,8 @@ func TestTrustedPublishing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if repo, _ := claims.Get("repository"); repo != iss.Run().Slug() {
-			t.Errorf("claims repository = %q; want %q", repo, iss.Run().Slug())
+		if repo, _ := claims.Get("repository"); repo != iss.Getenv("GITHUB_REPOSITORY") {
+			t.Errorf("claims repository = %q; want %q", repo, iss.Getenv("GITHUB_REPOSITORY"))
 		}
 		tok, err := ts.Token()
 		if err != nil {
@@ -220,7 +221,8 @@ func TestTrustedPublishing(t *testing.T) {
 	})
 	t.Run("reusable workflow refused", func(t *testing.T) {
 		t.Parallel()
-		other := pypitest.NewIssuer(t, pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		other := pypitest.NewIssuer(pypitest.WithRun(pypitest.GitHubRun{JobWorkflowRef: "octo-org/shared/.github/workflows/publish.yml@refs/heads/main"}))
+		t.Cleanup(other.Close)
 		c := &Config{UploadURL: c.UploadURL, HTTPClient: srv.Client()}
 		_, claims, err := c.TrustedPublishing(t.Context(), ci(other))
 		if !errors.Is(err, ErrMintRejected) {
