@@ -12,42 +12,70 @@ import (
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
-// sdistLayout follows the rule every sdist must keep: one top-level
-// directory holding the whole tree, and the core metadata exactly at
-// <root>/PKG-INFO.
+// sdistLayout finds an sdist's core metadata as Warehouse does: the
+// top-level directory is the common path of all member names (Python's
+// os.path.commonpath), and PKG-INFO must be exactly <top>/PKG-INFO. With
+// one member, or only a PKG-INFO, the common path is that file, so
+// PKG-INFO is never found.
 type sdistLayout struct {
-	root    string
-	several bool // members outside root, or a top-level file
-	pkgInfo int  // how many members are named <root>/PKG-INFO
+	common  []string // the common path of the names so far, split at "/"
+	started bool
+	pkgInfo int    // how many members are named <first component>/PKG-INFO
+	deeper  string // the shallowest directory below the first component holding a PKG-INFO
 }
 
-// add records one member; it returns whether the member is <root>/PKG-INFO.
-func (l *sdistLayout) add(name string, isDir bool) bool {
-	n := strings.TrimSuffix(name, "/")
-	top, rest, nested := strings.Cut(n, "/")
-	if l.root == "" && !l.several {
-		l.root = top
+// add records one member; it returns whether the member is named
+// <first component>/PKG-INFO, where a well-made sdist keeps it.
+func (l *sdistLayout) add(name string) bool {
+	parts := pathComponents(name)
+	if !l.started {
+		l.common, l.started = parts, true
+	} else {
+		n := 0
+		for n < len(l.common) && n < len(parts) && l.common[n] == parts[n] {
+			n++
+		}
+		l.common = l.common[:n]
 	}
-	if top != l.root || (!nested && !isDir) {
-		l.several = true
+	if len(l.common) == 0 {
 		return false
 	}
-	if rest == "PKG-INFO" {
+	n := strings.TrimSuffix(name, "/")
+	if dir, ok := strings.CutSuffix(n, "/PKG-INFO"); ok && strings.Contains(dir, "/") && (l.deeper == "" || len(dir) < len(l.deeper)) {
+		l.deeper = dir
+	}
+	if n == l.common[0]+"/PKG-INFO" {
 		l.pkgInfo++
 		return true
 	}
 	return false
 }
 
+// pathComponents splits a member name as os.path.commonpath does,
+// leaving out empty and "." components.
+func pathComponents(name string) []string {
+	var parts []string
+	for p := range strings.SplitSeq(name, "/") {
+		if p != "" && p != "." {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
 // finish returns the layout's fatal issues once every member was added.
 func (l *sdistLayout) finish(is *issues) {
+	top := strings.Join(l.common, "/")
 	switch {
-	case l.several || l.root == "":
+	case top == "":
 		is.add("sdist-top-level", invalidDist("Incorrect number of top-level directories in sdist"), false)
-	case l.pkgInfo == 0:
-		is.add("pkg-info-missing", invalidDist("PKG-INFO not found at %s/PKG-INFO", l.root), false)
+	case len(l.common) > 1 && l.deeper == top:
+		// Warehouse would take it; the sdist format and this package do not.
+		is.add("pkg-info-missing", invalidDist("PKG-INFO is at %s/PKG-INFO, not in the top-level directory %s", top, l.common[0]), false)
+	case len(l.common) > 1 || l.pkgInfo == 0:
+		is.add("pkg-info-missing", invalidDist("PKG-INFO not found at %s/PKG-INFO", top), false)
 	case l.pkgInfo > 1:
-		is.add("pkg-info-multiple", invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", l.root), false)
+		is.add("pkg-info-multiple", invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", top), false)
 	}
 }
 
@@ -123,7 +151,7 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		if !checkTarMember(h, &is) {
 			continue
 		}
-		if !layout.add(h.Name, h.Typeflag == tar.TypeDir) || layout.pkgInfo > 1 {
+		if !layout.add(h.Name) || layout.pkgInfo > 1 {
 			continue
 		}
 		if h.Typeflag != tar.TypeReg {
@@ -237,7 +265,7 @@ func zipSdistMetadata(z *zipArchive) ([]byte, issues) {
 		info   *zipEntry
 	)
 	for _, e := range z.entries {
-		if layout.add(e.name, e.isDir()) {
+		if layout.add(e.name) {
 			info = e
 		}
 	}

@@ -154,8 +154,10 @@ var badCases = map[string]badCase{
 	"sdist-pkg-info-hardlink": {open: []string{
 		"Invalid distribution file. PKG-INFO is not a regular file",
 	}},
+	// One member: Warehouse's top-level directory (the common path) is
+	// the member itself.
 	"sdist-pkg-info-in-egg-info": {open: []string{
-		"Invalid distribution file. PKG-INFO not found at demo-1.0/PKG-INFO",
+		"Invalid distribution file. PKG-INFO not found at demo-1.0/demo.egg-info/PKG-INFO/PKG-INFO",
 	}},
 	"sdist-pkg-info-no-metadata-version": {check: []want{
 		pypiError("metadata-version", "metadata-version", "None is not a valid metadata version"),
@@ -188,7 +190,7 @@ var badCases = map[string]badCase{
 		"Invalid distribution file. Member 'demo-1.0/evil' links outside the archive's top-level directory",
 	}},
 	"sdist-top-level-file": {open: []string{
-		"Invalid distribution file. Incorrect number of top-level directories in sdist",
+		"Invalid distribution file. PKG-INFO not found at PKG-INFO/PKG-INFO",
 	}},
 	"sdist-truncated": {open: []string{
 		"Invalid distribution file. Truncated or corrupt tar archive: unexpected EOF",

@@ -108,12 +108,6 @@ var knownDisagreements = map[string]string{
 	"dist:sdist-post-release-hyphen": "for a post-release sdist named with a hyphen in the version, Warehouse re-splits " +
 		"the name (legacy.py:1339) and then wants the normalized file name; dist answers \"Start filename\"",
 	"pypitest:sdist-post-release-hyphen": "pypitest words it with dist (see dist:sdist-post-release-hyphen)",
-	"dist:sdist-no-pkg-info-one-member": "Warehouse takes an sdist's top directory as the common path of its " +
-		"members (legacy.py:556), which for one member is the member itself; dist names the first directory",
-	"pypitest:sdist-no-pkg-info-one-member": "pypitest judges the file with dist (see dist:sdist-no-pkg-info-one-member)",
-	"dist:sdist-only-pkg-info": "an sdist holding only PKG-INFO has that file as its common path, so Warehouse looks " +
-		"for .../PKG-INFO/PKG-INFO and refuses it (legacy.py:454-458); dist accepts it",
-	"pypitest:sdist-only-pkg-info": "pypitest judges the file with dist (see dist:sdist-only-pkg-info)",
 	"pypitest:form-name-long-invalid": "Warehouse shows an invalid form value longer than 60 characters as its first " +
 		"30, \"...\" and its last 30 (legacy.py:674); pypitest shows it whole",
 	"pypitest:license-file-2.3": "the form carries license_file with metadata_version 2.3 and Warehouse refuses it " +
