@@ -120,14 +120,14 @@ func (c *checker) versions() (meta, file pep440.Version, ok bool) {
 	return mv, fv, err1 == nil && err2 == nil
 }
 
-// nameMatches checks the project name of the file name against the
-// metadata's, as Warehouse does first; it reports whether they match.
-func (c *checker) nameMatches() bool {
+// nameMatches checks the project name of the file name, as written in
+// it, against the metadata's, as Warehouse does first; it reports whether
+// they match.
+func (c *checker) nameMatches(written string) bool {
 	if c.m.Name == "" {
 		return false
 	}
-	canon := NormalizeName(c.m.Name)
-	if NormalizeName(c.d.Filename.Name) != canon {
+	if NormalizeName(written) != NormalizeName(c.m.Name) {
 		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
 		return false
 	}
@@ -143,7 +143,7 @@ func (c *checker) wheelFilename() {
 			}
 		}
 	}
-	if !c.nameMatches() {
+	if !c.nameMatches(f.Name) {
 		return
 	}
 	if want := EscapeName(c.m.Name); f.Name != want {
@@ -160,16 +160,49 @@ func (c *checker) wheelFilename() {
 	}
 }
 
+// sdistFilename checks an sdist's name as Warehouse does: the project
+// name first, then the whole name against the normalized one. A version
+// that differs is an error under every profile, a spelling that differs
+// only under PyPI.
 func (c *checker) sdistFilename() {
-	if !c.nameMatches() {
+	name, version := c.d.Filename.Name, c.d.Filename.Version
+	if mv, err := pep440.Parse(c.m.Version); err == nil && mv.IsPostrelease() && NormalizeName(name) != NormalizeName(c.m.Name) {
+		name, version = splitPostRelease(c.file, name, version)
+	}
+	if !c.nameMatches(name) {
 		return
 	}
-	if mv, fv, ok := c.versions(); ok && !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
+	want := CanonicalSdistFilename(c.m.Name, c.m.Version)
+	if c.file == want {
+		return
 	}
-	if want := CanonicalSdistFilename(c.m.Name, c.m.Version); c.file != want {
-		c.add(c.pypiError(), "filename", "filename-pep625", "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
+	sev, rule := c.pypiError(), "filename-pep625"
+	if mv, err1 := pep440.Parse(c.m.Version); err1 == nil {
+		if fv, err2 := pep440.Parse(version); err2 != nil || !mv.Equal(fv) {
+			sev, rule = Error, "filename-version"
+		}
 	}
+	c.add(sev, "filename", rule, "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
+}
+
+// splitPostRelease re-splits the sdist file name as Warehouse does when
+// the metadata's version is a post-release and the name does not match:
+// "sample-1.0-1.tar.gz" is project "sample", version "1.0-1", when that
+// version parses. Otherwise name and version stay as parsed.
+func splitPostRelease(file, name, version string) (string, string) {
+	stem := strings.TrimSuffix(file, ".tar.gz")
+	cut := strings.LastIndexByte(stem, '-')
+	if cut < 0 {
+		return name, version
+	}
+	cut = strings.LastIndexByte(stem[:cut], '-')
+	if cut < 0 {
+		return name, version
+	}
+	if _, err := pep440.Parse(stem[cut+1:]); err != nil {
+		return name, version
+	}
+	return stem[:cut], stem[cut+1:]
 }
 
 // metadataVersion applies the Metadata-Version rules: PyPI's supported

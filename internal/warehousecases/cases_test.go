@@ -94,10 +94,6 @@ var knownDisagreements = map[string]string{
 	"dist:wheel-bzip2": "Warehouse answers a member compressed other than stored or deflate with " +
 		"\"File does not use a supported compression type\" (legacy.py:360); dist has its own words",
 	"pypitest:wheel-bzip2": "pypitest words it with dist (see dist:wheel-bzip2)",
-	"dist:sdist-version-mismatch": "for an sdist Warehouse checks the whole file name against the normalized " +
-		"name and version (\"Filename ... is invalid, should be ...\", legacy.py:1391); dist gives the wheel's " +
-		"\"Version in filename should be\" message",
-	"pypitest:sdist-version-mismatch": "pypitest words it with dist (see dist:sdist-version-mismatch)",
 	"dist:license-file-2.3": "PyPI refuses a License-File sent with Metadata-Version 2.3 (packaging: " +
 		"introduced in 2.4); dist only warns, assuming the uploader leaves the field out",
 	"dist:ok-wheel-version-2": "Warehouse requires a WHEEL file but never reads it (no Wheel-Version check in " +
@@ -105,9 +101,6 @@ var knownDisagreements = map[string]string{
 	"pypitest:ok-wheel-version-2":  "pypitest judges the file with dist (see dist:ok-wheel-version-2)",
 	"dist:ok-wheel-file-empty":     "Warehouse never reads WHEEL's content; dist refuses a WHEEL without Wheel-Version",
 	"pypitest:ok-wheel-file-empty": "pypitest judges the file with dist (see dist:ok-wheel-file-empty)",
-	"dist:sdist-post-release-hyphen": "for a post-release sdist named with a hyphen in the version, Warehouse re-splits " +
-		"the name (legacy.py:1339) and then wants the normalized file name; dist answers \"Start filename\"",
-	"pypitest:sdist-post-release-hyphen": "pypitest words it with dist (see dist:sdist-post-release-hyphen)",
 	"pypitest:form-name-long-invalid": "Warehouse shows an invalid form value longer than 60 characters as its first " +
 		"30, \"...\" and its last 30 (legacy.py:674); pypitest shows it whole",
 	"pypitest:license-file-2.3": "the form carries license_file with metadata_version 2.3 and Warehouse refuses it " +
