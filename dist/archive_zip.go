@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"compress/flate"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -534,7 +535,7 @@ func (z *zipArchive) checkEntries(is *issues) {
 		}
 	}
 	if unsupported {
-		is.add("zip-compression", invalidDist("File does not use a supported compression type"), true)
+		is.add("zip-compression", invalidDist("%v", errCompression), true)
 	}
 	if exceedsRatio(total, z.size) {
 		is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
@@ -556,6 +557,13 @@ func safeMemberPath(name string) bool {
 	}
 	return true
 }
+
+// errCompression is reading a member compressed other than stored or
+// deflate (bzip2, LZMA, zstd), in Warehouse's words: it refuses such a
+// file whatever the member.
+//
+//lint:ignore ST1005 Warehouse's words, capital included
+var errCompression = errors.New("File does not use a supported compression type")
 
 // read returns the inflated bytes of member e, at most maxMemberRead, and
 // checks their length and CRC against the directory. It allocates the
@@ -598,7 +606,7 @@ func (z *zipArchive) open(e *zipEntry) (io.ReadCloser, error) {
 		fr := flate.NewReader(data)
 		m.r, m.close = fr, fr.Close
 	default:
-		return nil, fmt.Errorf("%s uses compression method %d, which this reader does not support", e.name, e.method)
+		return nil, errCompression
 	}
 	return m, nil
 }

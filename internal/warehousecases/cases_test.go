@@ -91,9 +91,6 @@ func table(t *testing.T) *Table {
 // "pypitest:<case>". A listed case that agrees fails the test, so that
 // the list is emptied as the code is fixed.
 var knownDisagreements = map[string]string{
-	"dist:wheel-bzip2": "Warehouse answers a member compressed other than stored or deflate with " +
-		"\"File does not use a supported compression type\" (legacy.py:360); dist has its own words",
-	"pypitest:wheel-bzip2": "pypitest words it with dist (see dist:wheel-bzip2)",
 	"dist:license-file-2.3": "PyPI refuses a License-File sent with Metadata-Version 2.3 (packaging: " +
 		"introduced in 2.4); dist only warns, assuming the uploader leaves the field out",
 	"dist:ok-wheel-version-2": "Warehouse requires a WHEEL file but never reads it (no Wheel-Version check in " +
