@@ -368,12 +368,18 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	if tags = slices.Compact(tags); len(tags) > 0 && !slices.Equal(tags, c.d.Filename.Tags()) {
 		c.add(Warning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
 	}
+	// Installers refuse a wheel without a Wheel-Version 1.x; PyPI never
+	// reads WHEEL, so under PyPI it is only a warning.
+	refused := Error
+	if c.p == PyPI {
+		refused = Warning
+	}
 	major, minor, _ := strings.Cut(version, ".")
 	switch {
 	case version == "":
-		c.add(Error, "WHEEL", "wheel-version", "%s has no Wheel-Version", name)
+		c.add(refused, "WHEEL", "wheel-version", "%s has no Wheel-Version: pip and uv refuse to install the wheel", name)
 	case major != "1" || !allDigits(minor):
-		c.add(Error, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is)", name, version)
+		c.add(refused, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is): pip and uv refuse to install the wheel", name, version)
 	case minor != "0":
 		c.add(Warning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
 	}

@@ -268,8 +268,8 @@ var badCases = map[string]badCase{
 		"Wheel 'demo-1.0-py3-none-any.whl' does not contain the required METADATA file: demo-1.0.dist-info/METADATA",
 	}},
 	"wheel-no-wheel-version": {check: []want{
-		pypiError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version"),
-		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version"),
+		pypiWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version: pip and uv refuse to install the wheel"),
+		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version: pip and uv refuse to install the wheel"),
 	}},
 	"wheel-other-project-dist-info": {open: []string{
 		".dist-info directory 'other-1.0.dist-info' does not start with 'demo'",
@@ -328,8 +328,8 @@ var badCases = map[string]badCase{
 		lenientWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 1.9 is newer than 1.0"),
 	}},
 	"wheel-wheel-version-2": {check: []want{
-		pypiError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is)"),
-		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is)"),
+		pypiWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is): pip and uv refuse to install the wheel"),
+		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is): pip and uv refuse to install the wheel"),
 	}},
 	"zip-absolute-path": {open: []string{
 		"Invalid distribution file. Member '/etc/evil' has an unsafe path",

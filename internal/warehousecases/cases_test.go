@@ -93,11 +93,6 @@ func table(t *testing.T) *Table {
 var knownDisagreements = map[string]string{
 	"dist:license-file-2.3": "PyPI refuses a License-File sent with Metadata-Version 2.3 (packaging: " +
 		"introduced in 2.4); dist only warns, assuming the uploader leaves the field out",
-	"dist:ok-wheel-version-2": "Warehouse requires a WHEEL file but never reads it (no Wheel-Version check in " +
-		"warehouse/); dist refuses Wheel-Version 2.0 because installers do",
-	"pypitest:ok-wheel-version-2":  "pypitest judges the file with dist (see dist:ok-wheel-version-2)",
-	"dist:ok-wheel-file-empty":     "Warehouse never reads WHEEL's content; dist refuses a WHEEL without Wheel-Version",
-	"pypitest:ok-wheel-file-empty": "pypitest judges the file with dist (see dist:ok-wheel-file-empty)",
 	"pypitest:form-name-long-invalid": "Warehouse shows an invalid form value longer than 60 characters as its first " +
 		"30, \"...\" and its last 30 (legacy.py:674); pypitest shows it whole",
 	"pypitest:license-file-2.3": "the form carries license_file with metadata_version 2.3 and Warehouse refuses it " +
