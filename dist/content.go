@@ -41,9 +41,9 @@ func formKey(field string) string {
 // instead). The Metadata-Version, required-field and field-version rules
 // themselves are Check's.
 func checkContent(file string, m *Metadata, p Profile) []*Problem {
-	c := &contentChecker{file: file, m: m, sev: Warning, tooNew: map[string]bool{}}
+	c := &contentChecker{file: file, m: m, sev: SeverityWarning, tooNew: map[string]bool{}}
 	if p == PyPI {
-		c.sev = Error
+		c.sev = SeverityError
 	}
 	for _, f := range m.FieldsNewerThan(m.MetadataVersion) {
 		c.tooNew[strings.ToLower(f)] = true
@@ -242,7 +242,7 @@ func (c *contentChecker) importNameOverlap() {
 		name, _, _ := strings.Cut(v, ";")
 		if name = strings.TrimRightFunc(name, unicode.IsSpace); names[name] {
 			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: "import-name-overlap",
-				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: Warning})
+				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: SeverityWarning})
 		}
 	}
 }
@@ -282,7 +282,7 @@ func replyStage(p *Problem) int {
 func PyPIReply(problems []*Problem) string {
 	var errs []*Problem
 	for _, p := range problems {
-		if p.Severity == Error {
+		if p.Severity == SeverityError {
 			errs = append(errs, p)
 		}
 	}

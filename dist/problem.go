@@ -29,10 +29,10 @@ func (p Profile) String() string {
 type Severity int
 
 const (
-	// Error problems make the index refuse the file.
-	Error Severity = iota
-	// Warning problems are worth fixing but do not stop an upload.
-	Warning
+	// SeverityError problems make the index refuse the file.
+	SeverityError Severity = iota
+	// SeverityWarning problems are worth fixing but do not stop an upload.
+	SeverityWarning
 )
 
 // Problem is one thing wrong with a distribution file.
@@ -41,7 +41,7 @@ type Problem struct {
 	Field    string   // metadata field ("Version"), or "filename", "archive", "WHEEL", ...
 	Rule     string   // a stable identifier of the rule, e.g. "local-version"
 	Message  string   // what is wrong, in PyPI's words where PyPI has words for it
-	Severity Severity // Error or Warning
+	Severity Severity // SeverityError or SeverityWarning
 }
 
 // Error returns "file: field: message" (with "warning: " before the
@@ -54,7 +54,7 @@ func (p *Problem) Error() string {
 		b.WriteString(p.Field)
 		b.WriteString(": ")
 	}
-	if p.Severity == Warning {
+	if p.Severity == SeverityWarning {
 		b.WriteString("warning: ")
 	}
 	b.WriteString(p.Message)

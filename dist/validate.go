@@ -71,7 +71,7 @@ func (d *Distribution) Check(p Profile) []*Problem {
 func (d *Distribution) Validate(p Profile) error {
 	var errs []*Problem
 	for _, pr := range d.Check(p) {
-		if pr.Severity == Error {
+		if pr.Severity == SeverityError {
 			errs = append(errs, pr)
 		}
 	}
@@ -107,9 +107,9 @@ func (c *checker) add(sev Severity, field, rule, format string, args ...any) {
 // pypiError is Error under PyPI and Warning otherwise.
 func (c *checker) pypiError() Severity {
 	if c.p == PyPI {
-		return Error
+		return SeverityError
 	}
-	return Warning
+	return SeverityWarning
 }
 
 // versions parses the metadata and filename versions; ok is false when
@@ -128,7 +128,7 @@ func (c *checker) nameMatches(written string) bool {
 		return false
 	}
 	if NormalizeName(written) != NormalizeName(c.m.Name) {
-		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
+		c.add(SeverityError, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
 		return false
 	}
 	return true
@@ -139,7 +139,7 @@ func (c *checker) wheelFilename() {
 	if c.p == PyPI {
 		for _, plat := range f.PlatformTags {
 			if plat = strings.ToLower(plat); !ValidPyPIPlatformTag(plat) {
-				c.add(Error, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
+				c.add(SeverityError, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
 			}
 		}
 	}
@@ -154,9 +154,9 @@ func (c *checker) wheelFilename() {
 		return
 	}
 	if !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
+		c.add(SeverityError, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
 	} else if fv.String() != f.Version {
-		c.add(Warning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
+		c.add(SeverityWarning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
 	}
 }
 
@@ -179,7 +179,7 @@ func (c *checker) sdistFilename() {
 	sev, rule := c.pypiError(), "filename-pep625"
 	if mv, err1 := pep440.Parse(c.m.Version); err1 == nil {
 		if fv, err2 := pep440.Parse(version); err2 != nil || !mv.Equal(fv) {
-			sev, rule = Error, "filename-version"
+			sev, rule = SeverityError, "filename-version"
 		}
 	}
 	c.add(sev, "filename", rule, "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
@@ -216,12 +216,12 @@ func (c *checker) metadataVersion() {
 	}
 	switch {
 	case c.p == PyPI && !slices.Contains(pypiMetadataVersions, v):
-		c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+		c.add(SeverityError, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
 	case c.p == Lenient && !KnownMetadataVersion(v):
 		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
-			c.add(Warning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
+			c.add(SeverityWarning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
 		} else {
-			c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+			c.add(SeverityError, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
 		}
 	}
 	for _, f := range c.m.FieldsNewerThan(v) {
@@ -229,7 +229,7 @@ func (c *checker) metadataVersion() {
 		if f == "License-File" {
 			// setuptools wrote License-File under 2.1 for years; twine and
 			// uv leave it out of the upload below 2.4, so PyPI never sees it.
-			sev = Warning
+			sev = SeverityWarning
 		}
 		c.add(sev, strings.ToLower(f), "field-version", "%s introduced in metadata version %s, not %s", strings.ToLower(f), FieldIntroduced(f), v)
 	}
@@ -239,12 +239,12 @@ func (c *checker) metadataVersion() {
 // the content checks already judged the field (PyPI's upload form answers
 // a missing name before packaging sees it).
 func (c *checker) required(content []*Problem) {
-	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == Error })
+	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == SeverityError })
 	if strings.TrimSpace(c.m.Name) == "" && !nameJudged {
-		c.add(Error, "name", "required", "'name' is a required field")
+		c.add(SeverityError, "name", "required", "'name' is a required field")
 	}
 	if strings.TrimSpace(c.m.Version) == "" {
-		c.add(Error, "version", "required", "'version' is a required field")
+		c.add(SeverityError, "version", "required", "'version' is a required field")
 	}
 }
 
@@ -253,7 +253,7 @@ func (c *checker) localVersion() {
 		return
 	}
 	if v, err := pep440.Parse(c.m.Version); err == nil && v.Local() != "" {
-		c.add(Error, "version", "local-version", "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
+		c.add(SeverityError, "version", "local-version", "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
 	}
 }
 
@@ -265,13 +265,13 @@ func (c *checker) archive() {
 	if isZip {
 		ra, closeFn, err := c.d.content()
 		if err != nil {
-			c.add(Error, "archive", "unreadable", "%v", err)
+			c.add(SeverityError, "archive", "unreadable", "%v", err)
 			return
 		}
 		defer closeFn()
 		z, is := readZip(ra, c.d.Size, true)
 		for _, i := range is {
-			sev := Error
+			sev := SeverityError
 			if i.pypiOnly {
 				sev = c.pypiError()
 			}
@@ -287,7 +287,7 @@ func (c *checker) archive() {
 	}
 	root := sdistRoot(c.d.Members)
 	if want := strings.TrimSuffix(c.file, c.d.Filename.Ext); root != want {
-		c.add(Warning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
 	}
 	c.licenseFiles(root)
 }
@@ -304,14 +304,14 @@ func (c *checker) wheelMembers(z *zipArchive) {
 	switch {
 	case dir == want:
 	case c.p == PyPI: // Warehouse reads the members at the file name's prefix
-		c.add(Error, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
-		c.add(Error, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
+		c.add(SeverityError, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
+		c.add(SeverityError, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
 	default:
-		c.add(Warning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
 	}
 	c.wheelFile(z, dir)
 	if _, ok := z.member(dir + "/RECORD"); !ok {
-		c.add(Error, "archive", "record-missing", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
+		c.add(SeverityError, "archive", "record-missing", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
 	} else {
 		c.record(z, dir)
 	}
@@ -337,21 +337,21 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	name := dir + "/WHEEL"
 	e, ok := z.member(name)
 	if !ok {
-		c.add(Error, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		c.add(SeverityError, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
 		return
 	}
 	if e.usize > maxWheelFile {
-		c.add(Error, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
+		c.add(SeverityError, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
 		return
 	}
 	b, err := z.read(e)
 	if err != nil {
-		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
 		return
 	}
 	w, err := ParseMetadata(b)
 	if err != nil {
-		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
 		return
 	}
 	var version string
@@ -366,13 +366,13 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	}
 	slices.Sort(tags)
 	if tags = slices.Compact(tags); len(tags) > 0 && !slices.Equal(tags, c.d.Filename.Tags()) {
-		c.add(Warning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
+		c.add(SeverityWarning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
 	}
 	// Installers refuse a wheel without a Wheel-Version 1.x; PyPI never
 	// reads WHEEL, so under PyPI it is only a warning.
-	refused := Error
+	refused := SeverityError
 	if c.p == PyPI {
-		refused = Warning
+		refused = SeverityWarning
 	}
 	major, minor, _ := strings.Cut(version, ".")
 	switch {
@@ -381,7 +381,7 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	case major != "1" || !allDigits(minor):
 		c.add(refused, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is): pip and uv refuse to install the wheel", name, version)
 	case minor != "0":
-		c.add(Warning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
+		c.add(SeverityWarning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
 	}
 }
 
@@ -402,7 +402,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	e, _ := z.member(name)
 	r, err := z.open(e)
 	if err != nil {
-		c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+		c.add(SeverityWarning, "RECORD", "record-invalid", "%s: %v", name, err)
 		return
 	}
 	defer r.Close()
@@ -424,14 +424,14 @@ func (c *checker) record(z *zipArchive, dir string) {
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe):
-			c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+			c.add(SeverityWarning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
 			return
 		case err != nil:
-			c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+			c.add(SeverityWarning, "RECORD", "record-invalid", "%s: %v", name, err)
 			return
 		}
 		if rows == maxRecordRows {
-			c.add(Error, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
+			c.add(SeverityError, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
 			return
 		}
 		for _, f := range row {
@@ -462,9 +462,9 @@ func (c *checker) record(z *zipArchive, dir string) {
 	for i, algo := range []string{"md5", "sha1"} {
 		switch w := weak[i]; {
 		case w.n == 1:
-			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
+			c.add(SeverityWarning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
 		case w.n > 1:
-			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
+			c.add(SeverityWarning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
 		}
 	}
 	var missing, absent []string
@@ -478,7 +478,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	}
 	slices.Sort(absent)
 	if len(missing)+len(absent) > 0 {
-		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
+		c.add(SeverityWarning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
 			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
 }
@@ -520,7 +520,7 @@ func (c *checker) entryPoints(z *zipArchive, e *zipEntry) {
 		return
 	}
 	if epe, ok := err.(*entryPointsError); ok && epe.limit {
-		c.add(Error, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
+		c.add(SeverityError, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
 		return
 	}
 	c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)

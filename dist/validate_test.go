@@ -20,13 +20,13 @@ type want struct {
 	Severity Severity
 }
 
-func pypiError(field, rule, msg string) want   { return want{PyPI, field, rule, msg, Error} }
-func pypiWarning(field, rule, msg string) want { return want{PyPI, field, rule, msg, Warning} }
+func pypiError(field, rule, msg string) want   { return want{PyPI, field, rule, msg, SeverityError} }
+func pypiWarning(field, rule, msg string) want { return want{PyPI, field, rule, msg, SeverityWarning} }
 func lenientError(field, rule, msg string) want {
-	return want{Lenient, field, rule, msg, Error}
+	return want{Lenient, field, rule, msg, SeverityError}
 }
 func lenientWarning(field, rule, msg string) want {
-	return want{Lenient, field, rule, msg, Warning}
+	return want{Lenient, field, rule, msg, SeverityWarning}
 }
 
 //go:generate go run ./internal/gen -out testdata
@@ -498,8 +498,8 @@ func checkOpenError(t *testing.T, path string, err error, msgs []string) {
 	var got []string
 	for _, p := range ve.Problems {
 		got = append(got, p.Message)
-		if p.File != filepath.Base(path) || p.Severity != Error || p.Rule == "" {
-			t.Errorf("problem %+v: want File %q, an Error and a Rule", p, filepath.Base(path))
+		if p.File != filepath.Base(path) || p.Severity != SeverityError || p.Rule == "" {
+			t.Errorf("problem %+v: want File %q, an SeverityError and a Rule", p, filepath.Base(path))
 		}
 	}
 	if diff := cmp.Diff(msgs, got); diff != "" {
@@ -524,7 +524,7 @@ func checkProblems(t *testing.T, d *Distribution, wants []want) {
 			w := want{p, pr.Field, pr.Rule, pr.Message, pr.Severity}
 			got = append(got, w)
 			switch {
-			case pr.Severity != Error:
+			case pr.Severity != SeverityError:
 			case content[pr.Field+"\x00"+pr.Message] && !slices.Contains(wants, w):
 				contentErrors++
 			default:
@@ -542,7 +542,7 @@ func checkProblems(t *testing.T, d *Distribution, wants []want) {
 			if !slices.Contains(got, w) {
 				t.Errorf("%s: missing problem %+v; got %+v", p, w, got)
 			}
-			if w.Severity == Error {
+			if w.Severity == SeverityError {
 				wantErrors = append(wantErrors, w)
 			}
 		}

@@ -159,7 +159,7 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 		}
 		for _, p := range r.Problems {
 			sev := "error"
-			if p.Severity == dist.Warning {
+			if p.Severity == dist.SeverityWarning {
 				sev = "warning"
 			}
 			f.Problems = append(f.Problems, jsonProblem{p.Field, p.Rule, sev, p.Message})
