@@ -38,7 +38,7 @@ func formKey(field string) string {
 // As PyPI does, it skips a single-use field whose value is "UNKNOWN"
 // (Warehouse deletes those form fields before validating) and a field
 // newer than the declared Metadata-Version (that is reported, by Check,
-// instead). The Metadata-Version, required-field and field-version rules
+// instead). The Metadata-Version, required-field and field-too-new rules
 // themselves are Check's.
 func checkContent(file string, m *Metadata, p Profile) []*Problem {
 	c := &contentChecker{file: file, m: m, sev: SeverityWarning, tooNew: map[string]bool{}}
@@ -256,10 +256,6 @@ func replyStage(p *Problem) int {
 		description = int(verify.StageWarehouse) + 1 + iota
 		later
 	)
-	switch p.Rule {
-	case "field-version", "required":
-		return int(verify.StagePackaging) // Check's rules, packaging's messages
-	}
 	if s := verify.StageOf(p.Rule); s != 0 {
 		return int(s)
 	}

@@ -13,12 +13,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/dist/verify"
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
-
-// pypiMetadataVersions are the Metadata-Version values PyPI accepts
-// (Warehouse's SUPPORTED_METADATA_VERSIONS: not 2.0, not yet 2.6).
-var pypiMetadataVersions = []string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
 
 // Check returns every problem of d under profile p, errors and warnings,
 // in a stable order: the file name against the metadata, the metadata's
@@ -215,13 +212,13 @@ func (c *checker) metadataVersion() {
 		shown = "None"
 	}
 	switch {
-	case c.p == PyPI && !slices.Contains(pypiMetadataVersions, v):
-		c.add(SeverityError, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+	case c.p == PyPI && !metadataVersions[v]:
+		c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
 	case c.p == Lenient && !KnownMetadataVersion(v):
 		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
 			c.add(SeverityWarning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
 		} else {
-			c.add(SeverityError, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+			c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
 		}
 	}
 	for _, f := range c.m.FieldsNewerThan(v) {
@@ -231,7 +228,10 @@ func (c *checker) metadataVersion() {
 			// uv leave it out of the upload below 2.4, so PyPI never sees it.
 			sev = SeverityWarning
 		}
-		c.add(sev, strings.ToLower(f), "field-version", "%s introduced in metadata version %s, not %s", strings.ToLower(f), FieldIntroduced(f), v)
+		var e *verify.Error
+		if errors.As(verify.FieldIntroduced(f, FieldIntroduced(f), v), &e) {
+			c.add(sev, e.Field, e.Rule, "%s", e.Message)
+		}
 	}
 }
 
@@ -241,10 +241,10 @@ func (c *checker) metadataVersion() {
 func (c *checker) required(content []*Problem) {
 	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == SeverityError })
 	if strings.TrimSpace(c.m.Name) == "" && !nameJudged {
-		c.add(SeverityError, "name", "required", "'name' is a required field")
+		c.add(SeverityError, "name", verify.RuleRequired, "'name' is a required field")
 	}
 	if strings.TrimSpace(c.m.Version) == "" {
-		c.add(SeverityError, "version", "required", "'version' is a required field")
+		c.add(SeverityError, "version", verify.RuleRequired, "'version' is a required field")
 	}
 }
 

@@ -54,20 +54,20 @@ var badCases = map[string]badCase{
 		lenientError("version", "required", "'version' is a required field"),
 	}},
 	"meta-dynamic-2.1": {check: []want{
-		pypiError("dynamic", "field-version", "dynamic introduced in metadata version 2.2, not 2.1"),
-		lenientWarning("dynamic", "field-version", "dynamic introduced in metadata version 2.2, not 2.1"),
+		pypiError("dynamic", "field-too-new", "dynamic introduced in metadata version 2.2, not 2.1"),
+		lenientWarning("dynamic", "field-too-new", "dynamic introduced in metadata version 2.2, not 2.1"),
 	}},
 	"meta-import-name-2.4": {check: []want{
-		pypiError("import-name", "field-version", "import-name introduced in metadata version 2.5, not 2.4"),
-		lenientWarning("import-name", "field-version", "import-name introduced in metadata version 2.5, not 2.4"),
+		pypiError("import-name", "field-too-new", "import-name introduced in metadata version 2.5, not 2.4"),
+		lenientWarning("import-name", "field-too-new", "import-name introduced in metadata version 2.5, not 2.4"),
 	}},
 	"meta-license-expression-2.1": {check: []want{
-		pypiError("license-expression", "field-version", "license-expression introduced in metadata version 2.4, not 2.1"),
-		lenientWarning("license-expression", "field-version", "license-expression introduced in metadata version 2.4, not 2.1"),
+		pypiError("license-expression", "field-too-new", "license-expression introduced in metadata version 2.4, not 2.1"),
+		lenientWarning("license-expression", "field-too-new", "license-expression introduced in metadata version 2.4, not 2.1"),
 	}},
 	"meta-license-file-2.1": {check: []want{
-		pypiWarning("license-file", "field-version", "license-file introduced in metadata version 2.4, not 2.1"),
-		lenientWarning("license-file", "field-version", "license-file introduced in metadata version 2.4, not 2.1"),
+		pypiWarning("license-file", "field-too-new", "license-file introduced in metadata version 2.4, not 2.1"),
+		lenientWarning("license-file", "field-too-new", "license-file introduced in metadata version 2.4, not 2.1"),
 	}},
 	"meta-local-version": {check: []want{
 		pypiError("version", "local-version", "The use of local versions in '1.0+local' is not allowed."),

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/dist/verify"
 )
 
 // Field is one text part of the upload form, in the order it is sent.
@@ -145,7 +145,7 @@ func metadataFields(m *dist.Metadata, alwaysRequiresPython bool) ([]Field, error
 		}
 		return nil, errors.New(strings.Join(bad, "; ")) // as twine refuses them
 	}
-	mv, mvOK := parseMetadataVersion(m.MetadataVersion)
+	newer := m.FieldsNewerThan(m.MetadataVersion)
 	var out []Field
 	for _, f := range metaFields {
 		values := nonEmpty(f.values(m))
@@ -155,14 +155,13 @@ func metadataFields(m *dist.Metadata, alwaysRequiresPython bool) ([]Field, error
 			}
 			continue
 		}
-		if intro := dist.FieldIntroduced(f.header); mvOK && intro != "" {
-			if v, ok := parseMetadataVersion(intro); ok && v > mv {
-				if f.form == "license_file" {
-					continue // twine drops it, as setuptools writes it into 2.1 metadata
-				}
-				return nil, fmt.Errorf("%s introduced in metadata version %s, not %s",
-					strings.ToLower(f.header), intro, m.MetadataVersion)
+		if slices.Contains(newer, f.header) {
+			if f.form == "license_file" {
+				continue // twine drops it, as setuptools writes it into 2.1 metadata
 			}
+			var e *verify.Error
+			errors.As(verify.FieldIntroduced(f.header, dist.FieldIntroduced(f.header), m.MetadataVersion), &e)
+			return nil, errors.New(e.Message)
 		}
 		for _, v := range values {
 			out = append(out, Field{f.form, v})
@@ -179,20 +178,6 @@ func nonEmpty(values []string) []string {
 		}
 	}
 	return out
-}
-
-// parseMetadataVersion turns "2.4" into 2004, so versions compare as ints.
-func parseMetadataVersion(s string) (int, bool) {
-	major, minor, ok := strings.Cut(strings.TrimSpace(s), ".")
-	if !ok {
-		return 0, false
-	}
-	a, err1 := strconv.Atoi(major)
-	b, err2 := strconv.Atoi(minor)
-	if err1 != nil || err2 != nil || a < 0 || b < 0 || b > 999 {
-		return 0, false
-	}
-	return a*1000 + b, true
 }
 
 // pyversion is the form's pyversion: "source" for an sdist, the wheel's
