@@ -18,33 +18,8 @@ import (
 )
 
 // Check returns every problem of d under profile p, errors and warnings,
-// in a stable order: the file name against the metadata, the metadata's
-// version rules, the archive (re-read: its ZIP framing, and a wheel's
-// WHEEL, RECORD and entry_points.txt), License-File members, then the
-// field contents (checkContent). The same problem is never told twice.
-// Archive problems that make a file unusable for anyone are errors of
-// Open instead.
-//
-// Under [PyPI], what PyPI's upload endpoint would refuse is an error:
-// non-canonical file names, .zip sdists, platform tags off PyPI's list, a
-// .dist-info directory not named as the file, a missing WHEEL, RECORD or
-// METADATA, a missing License-File, unsupported metadata versions, fields
-// newer than the declared metadata version, local versions, a name or
-// version differing from the metadata's, bad entry points, ZIP data
-// descriptors, directory comments and compression methods other than
-// stored and deflate. Under [Lenient] these are warnings, except what
-// breaks installers too: a name or version differing from the metadata's,
-// a missing WHEEL or RECORD, a Wheel-Version other than 1.x, a
-// Metadata-Version that is not 1.x or 2.x, a missing Name or Version.
-// License-File under a metadata version older than 2.4 is a warning in
-// both: uploaders leave it out, so PyPI never sees it.
-//
-// Messages are PyPI's where PyPI has words: archive problems read as
-// PyPI's reply ("Invalid distribution file. ..."); metadata field
-// problems as packaging's message, without the " See https://..." that
-// PyPI appends (see PyPIReply). A Problem's Field is the lowercase field
-// name for metadata, else "filename", "archive", "WHEEL", "RECORD" or
-// "entry_points.txt".
+// in a stable order, never the same problem twice; the package
+// documentation lists what each profile refuses.
 func (d *Distribution) Check(p Profile) []*Problem {
 	c := &checker{d: d, p: p, file: filepath.Base(d.Path), m: d.Metadata, seen: map[string]bool{}}
 	if d.Kind() == Wheel {
