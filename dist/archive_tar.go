@@ -68,14 +68,14 @@ func (l *sdistLayout) finish(is *issues) {
 	top := strings.Join(l.common, "/")
 	switch {
 	case top == "":
-		is.add("sdist-top-level", invalidDist("Incorrect number of top-level directories in sdist"), false)
+		is.add(RuleSdistTopLevel, invalidDist("Incorrect number of top-level directories in sdist"), false)
 	case len(l.common) > 1 && l.deeper == top:
 		// Warehouse would take it; the sdist format and this package do not.
-		is.add("pkg-info-missing", invalidDist("PKG-INFO is at %s/PKG-INFO, not in the top-level directory %s", top, l.common[0]), false)
+		is.add(RulePkgInfoMissing, invalidDist("PKG-INFO is at %s/PKG-INFO, not in the top-level directory %s", top, l.common[0]), false)
 	case len(l.common) > 1 || l.pkgInfo == 0:
-		is.add("pkg-info-missing", invalidDist("PKG-INFO not found at %s/PKG-INFO", top), false)
+		is.add(RulePkgInfoMissing, invalidDist("PKG-INFO not found at %s/PKG-INFO", top), false)
 	case l.pkgInfo > 1:
-		is.add("pkg-info-multiple", invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", top), false)
+		is.add(RulePkgInfoMultiple, invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", top), false)
 	}
 }
 
@@ -111,7 +111,7 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 	var is issues
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+		is.add(RuleTarNotTar, invalidDist("File is not a tarfile"), false)
 		return nil, is
 	}
 	cr := &countingReader{r: zr, limit: math.MaxInt64}
@@ -132,11 +132,11 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		if err != nil {
 			switch {
 			case errors.Is(err, errRatio):
-				is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
+				is.add(RuleCompressionRatio, invalidDist("File exceeds compression ratio of %d", ratioMax), false)
 			case len(c.names) == 0:
-				is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+				is.add(RuleTarNotTar, invalidDist("File is not a tarfile"), false)
 			default:
-				is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+				is.add(RuleTarCorrupt, invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			}
 			return nil, is
 		}
@@ -144,7 +144,7 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 			continue // pax global header: attributes, not a member
 		}
 		if msg := tarNameLimit(h.Name, len(c.names), &nameBytes); msg != "" {
-			is.add("archive-limit", msg, false)
+			is.add(RuleArchiveLimit, msg, false)
 			return nil, is
 		}
 		c.names = append(c.names, h.Name)
@@ -155,16 +155,16 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 			continue
 		}
 		if h.Typeflag != tar.TypeReg {
-			is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+			is.add(RulePkgInfoNotRegular, invalidDist("PKG-INFO is not a regular file"), false)
 			continue
 		}
 		if h.Size > maxMemberRead {
-			is.add("pkg-info-too-large", invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
+			is.add(RulePkgInfoTooLarge, invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
 			continue
 		}
 		c.pkgInfo = make([]byte, h.Size) // one allocation: one copy
 		if _, err = io.ReadFull(tr, c.pkgInfo); err != nil {
-			is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+			is.add(RuleTarCorrupt, invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			return nil, is
 		}
 		if !whole {
@@ -202,11 +202,11 @@ func tarNameLimit(name string, kept int, total *int) string {
 func checkTarMember(h *tar.Header, is *issues) bool {
 	name := pyfmt.Repr(h.Name)
 	if !safeMemberPath(h.Name) {
-		is.add("unsafe-path", invalidDist("Member %s has an unsafe path", name), false)
+		is.add(RuleUnsafePath, invalidDist("Member %s has an unsafe path", name), false)
 		return false
 	}
 	if h.Typeflag == tar.TypeGNUSparse || hasSparseRecords(h) {
-		is.add("tar-sparse", invalidDist("tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information"), false)
+		is.add(RuleTarSparse, invalidDist("tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information"), false)
 		return false
 	}
 	switch h.Typeflag {
@@ -218,21 +218,21 @@ func checkTarMember(h *tar.Header, is *issues) bool {
 			target = path.Join(path.Dir(h.Name), target)
 		}
 		if !withinRoot(h.Name, target) {
-			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			is.add(RuleTarLinkEscapes, invalidDist("Member %s links outside the archive's top-level directory", name), false)
 			return false
 		}
 		return true
 	case tar.TypeLink:
 		if !safeMemberPath(h.Linkname) || !withinRoot(h.Name, h.Linkname) {
-			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			is.add(RuleTarLinkEscapes, invalidDist("Member %s links outside the archive's top-level directory", name), false)
 			return false
 		}
 		return true
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-		is.add("tar-special", invalidDist("Member %s is a device or FIFO", name), false)
+		is.add(RuleTarSpecial, invalidDist("Member %s is a device or FIFO", name), false)
 		return false
 	}
-	is.add("tar-type", invalidDist("Member %s has unsupported type %q", name, h.Typeflag), false)
+	is.add(RuleTarType, invalidDist("Member %s has unsupported type %q", name, h.Typeflag), false)
 	return false
 }
 
@@ -274,12 +274,12 @@ func zipSdistMetadata(z *zipArchive) ([]byte, issues) {
 		return nil, is
 	}
 	if info.isSymlink() || info.isDir() {
-		is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+		is.add(RulePkgInfoNotRegular, invalidDist("PKG-INFO is not a regular file"), false)
 		return nil, is
 	}
 	b, err := z.read(info)
 	if err != nil {
-		is.add("metadata-unreadable", invalidDist("%v", err), false)
+		is.add(RuleMetadataUnreadable, invalidDist("%v", err), false)
 		return nil, is
 	}
 	return b, is

@@ -225,7 +225,7 @@ func (c *contentChecker) description() {
 	if e.Line > 0 {
 		cause = fmt.Sprintf("line %d: %s", e.Line, e.Message)
 	}
-	c.problems = append(c.problems, &Problem{File: c.file, Field: "description", Rule: "description-render",
+	c.problems = append(c.problems, &Problem{File: c.file, Field: "description", Rule: RuleDescriptionRender,
 		Message: e.PyPIMessage() + detailSep + cause, Severity: c.sev})
 }
 
@@ -241,7 +241,7 @@ func (c *contentChecker) importNameOverlap() {
 	for _, v := range c.list("Import-Namespace") {
 		name, _, _ := strings.Cut(v, ";")
 		if name = strings.TrimRightFunc(name, unicode.IsSpace); names[name] {
-			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: "import-name-overlap",
+			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: RuleImportNameOverlap,
 				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: SeverityWarning})
 		}
 	}

@@ -231,7 +231,7 @@ func parseMetadataBytes(file string, raw []byte) (*Metadata, error) {
 	m, err := parseMetadata(raw, func(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) })
 	if err != nil {
 		return nil, &ValidationError{File: file, Problems: []*Problem{{
-			File: file, Field: "metadata", Rule: "metadata-unreadable", Message: err.Error(),
+			File: file, Field: "metadata", Rule: RuleMetadataUnreadable, Message: err.Error(),
 		}}}
 	}
 	return m, nil
@@ -242,7 +242,7 @@ func filenameError(file string, err error) error {
 	p := &Problem{File: file, Field: "filename", Rule: "filename", Message: err.Error()}
 	var fe *FilenameError
 	if errors.As(err, &fe) {
-		p.Rule = "filename-" + fe.Rule
+		p.Rule = "filename-" + fe.Rule // RuleFilenameCharacters ... RuleFilenameTags
 		if msg := fe.PyPIMessage(); msg != "" {
 			p.Message = msg
 		}

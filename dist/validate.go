@@ -100,7 +100,7 @@ func (c *checker) nameMatches(written string) bool {
 		return false
 	}
 	if NormalizeName(written) != NormalizeName(c.m.Name) {
-		c.add(SeverityError, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
+		c.add(SeverityError, "filename", RuleFilenameProject, "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
 		return false
 	}
 	return true
@@ -111,7 +111,7 @@ func (c *checker) wheelFilename() {
 	if c.p == PyPI {
 		for _, plat := range f.PlatformTags {
 			if plat = strings.ToLower(plat); !ValidPyPIPlatformTag(plat) {
-				c.add(SeverityError, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
+				c.add(SeverityError, "filename", RulePlatformTag, "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
 			}
 		}
 	}
@@ -119,16 +119,16 @@ func (c *checker) wheelFilename() {
 		return
 	}
 	if want := EscapeName(c.m.Name); f.Name != want {
-		c.add(c.pypiError(), "filename", "filename-normalized-name", "Filename %s should contain the normalized project name %s, not %s.", pyfmt.Repr(c.file), pyfmt.Repr(want), pyfmt.Repr(f.Name))
+		c.add(c.pypiError(), "filename", RuleFilenameNormalizedName, "Filename %s should contain the normalized project name %s, not %s.", pyfmt.Repr(c.file), pyfmt.Repr(want), pyfmt.Repr(f.Name))
 	}
 	mv, fv, ok := c.versions()
 	if !ok {
 		return
 	}
 	if !mv.Equal(fv) {
-		c.add(SeverityError, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
+		c.add(SeverityError, "filename", RuleFilenameVersion, "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
 	} else if fv.String() != f.Version {
-		c.add(SeverityWarning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
+		c.add(SeverityWarning, "filename", RuleFilenameCanonical, "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
 	}
 }
 
@@ -148,10 +148,10 @@ func (c *checker) sdistFilename() {
 	if c.file == want {
 		return
 	}
-	sev, rule := c.pypiError(), "filename-pep625"
+	sev, rule := c.pypiError(), RuleFilenamePEP625
 	if mv, err1 := pep440.Parse(c.m.Version); err1 == nil {
 		if fv, err2 := pep440.Parse(version); err2 != nil || !mv.Equal(fv) {
-			sev, rule = SeverityError, "filename-version"
+			sev, rule = SeverityError, RuleFilenameVersion
 		}
 	}
 	c.add(sev, "filename", rule, "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
@@ -191,7 +191,7 @@ func (c *checker) metadataVersion() {
 		c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
 	case c.p == Lenient && !KnownMetadataVersion(v):
 		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
-			c.add(SeverityWarning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
+			c.add(SeverityWarning, "metadata-version", RuleMetadataVersionNewer, "Metadata-Version %s is newer than 2.6, the newest known here", v)
 		} else {
 			c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
 		}
@@ -228,7 +228,7 @@ func (c *checker) localVersion() {
 		return
 	}
 	if v, err := pep440.Parse(c.m.Version); err == nil && v.Local() != "" {
-		c.add(SeverityError, "version", "local-version", "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
+		c.add(SeverityError, "version", verify.RuleLocalVersion, "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
 	}
 }
 
@@ -240,7 +240,7 @@ func (c *checker) archive() {
 	if isZip {
 		ra, closeFn, err := c.d.content()
 		if err != nil {
-			c.add(SeverityError, "archive", "unreadable", "%v", err)
+			c.add(SeverityError, "archive", RuleUnreadable, "%v", err)
 			return
 		}
 		defer closeFn()
@@ -262,7 +262,7 @@ func (c *checker) archive() {
 	}
 	root := sdistRoot(c.d.Members)
 	if want := strings.TrimSuffix(c.file, c.d.Filename.Ext); root != want {
-		c.add(SeverityWarning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", RuleSdistRoot, "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
 	}
 	c.licenseFiles(root)
 }
@@ -279,14 +279,14 @@ func (c *checker) wheelMembers(z *zipArchive) {
 	switch {
 	case dir == want:
 	case c.p == PyPI: // Warehouse reads the members at the file name's prefix
-		c.add(SeverityError, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
-		c.add(SeverityError, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
+		c.add(SeverityError, "archive", RuleDistInfoName, "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
+		c.add(SeverityError, "archive", RuleMetadataMissing, "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
 	default:
-		c.add(SeverityWarning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", RuleDistInfoName, "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
 	}
 	c.wheelFile(z, dir)
 	if _, ok := z.member(dir + "/RECORD"); !ok {
-		c.add(SeverityError, "archive", "record-missing", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
+		c.add(SeverityError, "archive", RuleRecordMissing, "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
 	} else {
 		c.record(z, dir)
 	}
@@ -312,21 +312,21 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	name := dir + "/WHEEL"
 	e, ok := z.member(name)
 	if !ok {
-		c.add(SeverityError, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		c.add(SeverityError, "archive", RuleWheelMissing, "Invalid distribution file. WHEEL not found at %s", name)
 		return
 	}
 	if e.usize > maxWheelFile {
-		c.add(SeverityError, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
+		c.add(SeverityError, "WHEEL", RuleWheelLimit, "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
 		return
 	}
 	b, err := z.read(e)
 	if err != nil {
-		c.add(SeverityError, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", RuleWheelUnreadable, "%s: %v", name, err)
 		return
 	}
 	w, err := ParseMetadata(b)
 	if err != nil {
-		c.add(SeverityError, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", RuleWheelUnreadable, "%s: %v", name, err)
 		return
 	}
 	var version string
@@ -341,7 +341,7 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	}
 	slices.Sort(tags)
 	if tags = slices.Compact(tags); len(tags) > 0 && !slices.Equal(tags, c.d.Filename.Tags()) {
-		c.add(SeverityWarning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
+		c.add(SeverityWarning, "WHEEL", RuleWheelTags, "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
 	}
 	// Installers refuse a wheel without a Wheel-Version 1.x; PyPI never
 	// reads WHEEL, so under PyPI it is only a warning.
@@ -352,11 +352,11 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	major, minor, _ := strings.Cut(version, ".")
 	switch {
 	case version == "":
-		c.add(refused, "WHEEL", "wheel-version", "%s has no Wheel-Version: pip and uv refuse to install the wheel", name)
+		c.add(refused, "WHEEL", RuleWheelVersion, "%s has no Wheel-Version: pip and uv refuse to install the wheel", name)
 	case major != "1" || !allDigits(minor):
-		c.add(refused, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is): pip and uv refuse to install the wheel", name, version)
+		c.add(refused, "WHEEL", RuleWheelVersion, "%s: Wheel-Version %s is not supported (only 1.x is): pip and uv refuse to install the wheel", name, version)
 	case minor != "0":
-		c.add(SeverityWarning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
+		c.add(SeverityWarning, "WHEEL", RuleWheelVersion, "%s: Wheel-Version %s is newer than 1.0", name, version)
 	}
 }
 
@@ -377,7 +377,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	e, _ := z.member(name)
 	r, err := z.open(e)
 	if err != nil {
-		c.add(SeverityWarning, "RECORD", "record-invalid", "%s: %v", name, err)
+		c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s: %v", name, err)
 		return
 	}
 	defer r.Close()
@@ -399,14 +399,14 @@ func (c *checker) record(z *zipArchive, dir string) {
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe):
-			c.add(SeverityWarning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+			c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s is not valid CSV: %v", name, err)
 			return
 		case err != nil:
-			c.add(SeverityWarning, "RECORD", "record-invalid", "%s: %v", name, err)
+			c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s: %v", name, err)
 			return
 		}
 		if rows == maxRecordRows {
-			c.add(SeverityError, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
+			c.add(SeverityError, "RECORD", RuleRecordLimit, "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
 			return
 		}
 		for _, f := range row {
@@ -437,9 +437,9 @@ func (c *checker) record(z *zipArchive, dir string) {
 	for i, algo := range []string{"md5", "sha1"} {
 		switch w := weak[i]; {
 		case w.n == 1:
-			c.add(SeverityWarning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
+			c.add(SeverityWarning, "RECORD", RuleRecordWeakHash, "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
 		case w.n > 1:
-			c.add(SeverityWarning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
+			c.add(SeverityWarning, "RECORD", RuleRecordWeakHash, "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
 		}
 	}
 	var missing, absent []string
@@ -453,7 +453,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	}
 	slices.Sort(absent)
 	if len(missing)+len(absent) > 0 {
-		c.add(SeverityWarning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
+		c.add(SeverityWarning, "RECORD", RuleRecordMismatch, "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
 			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
 }
@@ -466,7 +466,7 @@ const csvFieldLimit = 131072
 // UTF-8, or Python's csv module refuses it): Warehouse then answers as if
 // RECORD were missing (warehouse/utils/wheel.py, _validate_record).
 func (c *checker) recordUnreadable(name, cause string) {
-	c.add(c.pypiError(), "RECORD", "record-invalid", "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
+	c.add(c.pypiError(), "RECORD", RuleRecordInvalid, "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
 }
 
 // weakHash counts the RECORD rows with one weak hash algorithm.
@@ -495,10 +495,10 @@ func (c *checker) entryPoints(z *zipArchive, e *zipEntry) {
 		return
 	}
 	if epe, ok := err.(*entryPointsError); ok && epe.limit {
-		c.add(SeverityError, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
+		c.add(SeverityError, "entry_points.txt", RuleEntryPointsLimit, "%s: %v", e.name, err)
 		return
 	}
-	c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
+	c.add(c.pypiError(), "entry_points.txt", RuleEntryPoints, "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
 }
 
 // firstFew lists up to three names, for messages about long lists.
@@ -522,7 +522,7 @@ func (c *checker) licenseFiles(under string) {
 	for _, lf := range c.m.LicenseFiles {
 		target := path.Join(under, lf)
 		if !members[target] {
-			c.add(c.pypiError(), "license-file", "license-file-missing", "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
+			c.add(c.pypiError(), "license-file", RuleLicenseFileMissing, "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
 		}
 	}
 }
