@@ -82,10 +82,10 @@ var metadataVersions = map[string]bool{
 	"2.1": true, "2.2": true, "2.3": true, "2.4": true, "2.5": true, "2.6": false,
 }
 
-// KnownMetadataVersion reports whether v is a Metadata-Version this package
+// knownMetadataVersion reports whether v is a Metadata-Version this package
 // knows: 1.0, 1.1, 1.2 and 2.1 to 2.6, spelled exactly so, as packaging
 // requires. PyPI accepts a subset of them (not yet 2.6).
-func KnownMetadataVersion(v string) bool {
+func knownMetadataVersion(v string) bool {
 	_, ok := metadataVersions[v]
 	return ok
 }

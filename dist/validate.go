@@ -110,7 +110,7 @@ func (c *checker) wheelFilename() {
 	f := c.d.Filename
 	if c.p == PyPI {
 		for _, plat := range f.PlatformTags {
-			if plat = strings.ToLower(plat); !ValidPyPIPlatformTag(plat) {
+			if plat = strings.ToLower(plat); !validPyPIPlatformTag(plat) {
 				c.add(SeverityError, "filename", RulePlatformTag, "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
 			}
 		}
@@ -189,7 +189,7 @@ func (c *checker) metadataVersion() {
 	switch {
 	case c.p == PyPI && !metadataVersions[v]:
 		c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
-	case c.p == Lenient && !KnownMetadataVersion(v):
+	case c.p == Lenient && !knownMetadataVersion(v):
 		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
 			c.add(SeverityWarning, "metadata-version", RuleMetadataVersionNewer, "Metadata-Version %s is newer than 2.6, the newest known here", v)
 		} else {
