@@ -95,7 +95,7 @@ func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options
 	var errs []*dist.Problem
 	for _, p := range problems {
 		r.Problems = append(r.Problems, p)
-		if p.Severity == dist.Error {
+		if p.Severity == dist.SeverityError {
 			errs = append(errs, p)
 		}
 	}

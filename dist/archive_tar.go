@@ -12,42 +12,70 @@ import (
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
-// sdistLayout follows the rule every sdist must keep: one top-level
-// directory holding the whole tree, and the core metadata exactly at
-// <root>/PKG-INFO.
+// sdistLayout finds an sdist's core metadata as Warehouse does: the
+// top-level directory is the common path of all member names (Python's
+// os.path.commonpath), and PKG-INFO must be exactly <top>/PKG-INFO. With
+// one member, or only a PKG-INFO, the common path is that file, so
+// PKG-INFO is never found.
 type sdistLayout struct {
-	root    string
-	several bool // members outside root, or a top-level file
-	pkgInfo int  // how many members are named <root>/PKG-INFO
+	common  []string // the common path of the names so far, split at "/"
+	started bool
+	pkgInfo int    // how many members are named <first component>/PKG-INFO
+	deeper  string // the shallowest directory below the first component holding a PKG-INFO
 }
 
-// add records one member; it returns whether the member is <root>/PKG-INFO.
-func (l *sdistLayout) add(name string, isDir bool) bool {
-	n := strings.TrimSuffix(name, "/")
-	top, rest, nested := strings.Cut(n, "/")
-	if l.root == "" && !l.several {
-		l.root = top
+// add records one member; it returns whether the member is named
+// <first component>/PKG-INFO, where a well-made sdist keeps it.
+func (l *sdistLayout) add(name string) bool {
+	parts := pathComponents(name)
+	if !l.started {
+		l.common, l.started = parts, true
+	} else {
+		n := 0
+		for n < len(l.common) && n < len(parts) && l.common[n] == parts[n] {
+			n++
+		}
+		l.common = l.common[:n]
 	}
-	if top != l.root || (!nested && !isDir) {
-		l.several = true
+	if len(l.common) == 0 {
 		return false
 	}
-	if rest == "PKG-INFO" {
+	n := strings.TrimSuffix(name, "/")
+	if dir, ok := strings.CutSuffix(n, "/PKG-INFO"); ok && strings.Contains(dir, "/") && (l.deeper == "" || len(dir) < len(l.deeper)) {
+		l.deeper = dir
+	}
+	if n == l.common[0]+"/PKG-INFO" {
 		l.pkgInfo++
 		return true
 	}
 	return false
 }
 
+// pathComponents splits a member name as os.path.commonpath does,
+// leaving out empty and "." components.
+func pathComponents(name string) []string {
+	var parts []string
+	for p := range strings.SplitSeq(name, "/") {
+		if p != "" && p != "." {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
 // finish returns the layout's fatal issues once every member was added.
 func (l *sdistLayout) finish(is *issues) {
+	top := strings.Join(l.common, "/")
 	switch {
-	case l.several || l.root == "":
-		is.add("sdist-top-level", invalidDist("Incorrect number of top-level directories in sdist"), false)
-	case l.pkgInfo == 0:
-		is.add("pkg-info-missing", invalidDist("PKG-INFO not found at %s/PKG-INFO", l.root), false)
+	case top == "":
+		is.add(RuleSdistTopLevel, invalidDist("Incorrect number of top-level directories in sdist"), false)
+	case len(l.common) > 1 && l.deeper == top:
+		// Warehouse would take it; the sdist format and this package do not.
+		is.add(RulePkgInfoMissing, invalidDist("PKG-INFO is at %s/PKG-INFO, not in the top-level directory %s", top, l.common[0]), false)
+	case len(l.common) > 1 || l.pkgInfo == 0:
+		is.add(RulePkgInfoMissing, invalidDist("PKG-INFO not found at %s/PKG-INFO", top), false)
 	case l.pkgInfo > 1:
-		is.add("pkg-info-multiple", invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", l.root), false)
+		is.add(RulePkgInfoMultiple, invalidDist("Multiple PKG-INFO files found at %s/PKG-INFO", top), false)
 	}
 }
 
@@ -83,7 +111,7 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 	var is issues
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+		is.add(RuleTarNotTar, invalidDist("File is not a tarfile"), false)
 		return nil, is
 	}
 	cr := &countingReader{r: zr, limit: math.MaxInt64}
@@ -104,11 +132,11 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 		if err != nil {
 			switch {
 			case errors.Is(err, errRatio):
-				is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
+				is.add(RuleCompressionRatio, invalidDist("File exceeds compression ratio of %d", ratioMax), false)
 			case len(c.names) == 0:
-				is.add("tar-not-tar", invalidDist("File is not a tarfile"), false)
+				is.add(RuleTarNotTar, invalidDist("File is not a tarfile"), false)
 			default:
-				is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+				is.add(RuleTarCorrupt, invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			}
 			return nil, is
 		}
@@ -116,27 +144,27 @@ func readTarGz(r io.Reader, size int64, whole bool) (*sdistContents, issues) {
 			continue // pax global header: attributes, not a member
 		}
 		if msg := tarNameLimit(h.Name, len(c.names), &nameBytes); msg != "" {
-			is.add("archive-limit", msg, false)
+			is.add(RuleArchiveLimit, msg, false)
 			return nil, is
 		}
 		c.names = append(c.names, h.Name)
 		if !checkTarMember(h, &is) {
 			continue
 		}
-		if !layout.add(h.Name, h.Typeflag == tar.TypeDir) || layout.pkgInfo > 1 {
+		if !layout.add(h.Name) || layout.pkgInfo > 1 {
 			continue
 		}
 		if h.Typeflag != tar.TypeReg {
-			is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+			is.add(RulePkgInfoNotRegular, invalidDist("PKG-INFO is not a regular file"), false)
 			continue
 		}
 		if h.Size > maxMemberRead {
-			is.add("pkg-info-too-large", invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
+			is.add(RulePkgInfoTooLarge, invalidDist("PKG-INFO is larger than %d MiB", maxMemberRead>>20), false)
 			continue
 		}
 		c.pkgInfo = make([]byte, h.Size) // one allocation: one copy
 		if _, err = io.ReadFull(tr, c.pkgInfo); err != nil {
-			is.add("tar-corrupt", invalidDist("Truncated or corrupt tar archive: %v", err), false)
+			is.add(RuleTarCorrupt, invalidDist("Truncated or corrupt tar archive: %v", err), false)
 			return nil, is
 		}
 		if !whole {
@@ -174,11 +202,11 @@ func tarNameLimit(name string, kept int, total *int) string {
 func checkTarMember(h *tar.Header, is *issues) bool {
 	name := pyfmt.Repr(h.Name)
 	if !safeMemberPath(h.Name) {
-		is.add("unsafe-path", invalidDist("Member %s has an unsafe path", name), false)
+		is.add(RuleUnsafePath, invalidDist("Member %s has an unsafe path", name), false)
 		return false
 	}
 	if h.Typeflag == tar.TypeGNUSparse || hasSparseRecords(h) {
-		is.add("tar-sparse", invalidDist("tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information"), false)
+		is.add(RuleTarSparse, invalidDist("tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information"), false)
 		return false
 	}
 	switch h.Typeflag {
@@ -190,21 +218,21 @@ func checkTarMember(h *tar.Header, is *issues) bool {
 			target = path.Join(path.Dir(h.Name), target)
 		}
 		if !withinRoot(h.Name, target) {
-			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			is.add(RuleTarLinkEscapes, invalidDist("Member %s links outside the archive's top-level directory", name), false)
 			return false
 		}
 		return true
 	case tar.TypeLink:
 		if !safeMemberPath(h.Linkname) || !withinRoot(h.Name, h.Linkname) {
-			is.add("tar-link-escapes", invalidDist("Member %s links outside the archive's top-level directory", name), false)
+			is.add(RuleTarLinkEscapes, invalidDist("Member %s links outside the archive's top-level directory", name), false)
 			return false
 		}
 		return true
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
-		is.add("tar-special", invalidDist("Member %s is a device or FIFO", name), false)
+		is.add(RuleTarSpecial, invalidDist("Member %s is a device or FIFO", name), false)
 		return false
 	}
-	is.add("tar-type", invalidDist("Member %s has unsupported type %q", name, h.Typeflag), false)
+	is.add(RuleTarType, invalidDist("Member %s has unsupported type %q", name, h.Typeflag), false)
 	return false
 }
 
@@ -237,7 +265,7 @@ func zipSdistMetadata(z *zipArchive) ([]byte, issues) {
 		info   *zipEntry
 	)
 	for _, e := range z.entries {
-		if layout.add(e.name, e.isDir()) {
+		if layout.add(e.name) {
 			info = e
 		}
 	}
@@ -246,12 +274,12 @@ func zipSdistMetadata(z *zipArchive) ([]byte, issues) {
 		return nil, is
 	}
 	if info.isSymlink() || info.isDir() {
-		is.add("pkg-info-not-regular", invalidDist("PKG-INFO is not a regular file"), false)
+		is.add(RulePkgInfoNotRegular, invalidDist("PKG-INFO is not a regular file"), false)
 		return nil, is
 	}
 	b, err := z.read(info)
 	if err != nil {
-		is.add("metadata-unreadable", invalidDist("%v", err), false)
+		is.add(RuleMetadataUnreadable, invalidDist("%v", err), false)
 		return nil, is
 	}
 	return b, is

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"compress/flate"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -164,19 +165,19 @@ func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
 	z := &zipArchive{ra: ra, size: size, byName: map[string]*zipEntry{}}
 	eocdAt, eocd, err := findEOCD(ra, size)
 	if err != nil {
-		is.add("zip-not-zip", invalidDist("File is not a zipfile"), false)
+		is.add(RuleZipNotZip, invalidDist("File is not a zipfile"), false)
 		return nil, is
 	}
 	commentLen := int64(binary.LittleEndian.Uint16(eocd[20:]))
 	if end := eocdAt + 22 + commentLen; end != size {
-		is.add("zip-trailing-data", zipRejected("Trailing data"), false)
+		is.add(RuleZipTrailingData, zipRejected("Trailing data"), false)
 	}
 	disk, cdDisk := binary.LittleEndian.Uint16(eocd[4:]), binary.LittleEndian.Uint16(eocd[6:])
 	onDisk, records := uint64(binary.LittleEndian.Uint16(eocd[8:])), uint64(binary.LittleEndian.Uint16(eocd[10:]))
 	cdSize, cdOffset := uint64(binary.LittleEndian.Uint32(eocd[12:])), uint64(binary.LittleEndian.Uint32(eocd[16:]))
 	cdEnd := eocdAt // where the central directory must end
 	if disk != 0 || cdDisk != 0 || onDisk != records {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return nil, is
 	}
 	if onDisk == 0xffff || records == 0xffff || cdSize == 0xffffffff || cdOffset == 0xffffffff || hasLocator(ra, eocdAt) {
@@ -190,22 +191,22 @@ func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
 		// Bytes before the first record, or between records, are what
 		// archive/zip and zipfile silently skip and a streaming reader
 		// does not.
-		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		is.add(RuleZipUnknownRecord, zipRejected("Unknown record signature"), false)
 		return nil, is
 	}
 	if cdSize > maxCentralDir {
-		is.add("archive-limit", fmt.Sprintf("the central directory is larger than %d MiB, the limit for checking it", maxCentralDir>>20), false)
+		is.add(RuleArchiveLimit, fmt.Sprintf("the central directory is larger than %d MiB, the limit for checking it", maxCentralDir>>20), false)
 		return nil, is
 	}
 	cd := make([]byte, cdSize)
 	if _, err := ra.ReadAt(cd, int64(cdOffset)); err != nil {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return nil, is
 	}
 	var nameBytes int
 	for len(cd) > 0 {
 		if len(z.entries) == maxMembers {
-			is.add("archive-limit", tooManyMembers(), false)
+			is.add(RuleArchiveLimit, tooManyMembers(), false)
 			return nil, is
 		}
 		e, rest, ok := parseCentral(cd, &is)
@@ -214,18 +215,18 @@ func readZip(ra io.ReaderAt, size int64, walk bool) (*zipArchive, issues) {
 		}
 		cd = rest
 		if _, dup := z.byName[e.name]; dup {
-			is.add("zip-duplicate-name", zipRejected("Duplicate filename in central directory"), false)
+			is.add(RuleZipDuplicateName, zipRejected("Duplicate filename in central directory"), false)
 			return nil, is
 		}
 		if nameBytes += len(e.name); nameBytes > maxNameBytes {
-			is.add("archive-limit", namesTooLong(), false)
+			is.add(RuleArchiveLimit, namesTooLong(), false)
 			return nil, is
 		}
 		z.byName[e.name] = e
 		z.entries = append(z.entries, e)
 	}
 	if uint64(len(z.entries)) != records {
-		is.add("zip-record-count", zipRejected("Mismatched central directory records"), false)
+		is.add(RuleZipRecordCount, zipRejected("Mismatched central directory records"), false)
 		return nil, is
 	}
 	if walk && !z.walkLocal(cdOffset, &is) {
@@ -272,7 +273,7 @@ func hasLocator(ra io.ReaderAt, eocdAt int64) bool {
 // readEOCD64 reads the ZIP64 locator and end record before eocdAt.
 func readEOCD64(ra io.ReaderAt, eocdAt int64, is *issues) (records, cdSize, cdOffset uint64, cdEnd int64, ok bool) {
 	malformed := func() (uint64, uint64, uint64, int64, bool) {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return 0, 0, 0, 0, false
 	}
 	if eocdAt < 20+56 {
@@ -286,7 +287,7 @@ func readEOCD64(ra io.ReaderAt, eocdAt int64, is *issues) (records, cdSize, cdOf
 	if at != uint64(eocdAt-20-56) {
 		// Extensible data or junk between the ZIP64 end record and
 		// its locator.
-		is.add("zip64-extensible", zipRejected("ZIP64 extensible data not allowed"), false)
+		is.add(RuleZip64Extensible, zipRejected("ZIP64 extensible data not allowed"), false)
 		return 0, 0, 0, 0, false
 	}
 	rec := make([]byte, 56)
@@ -294,7 +295,7 @@ func readEOCD64(ra io.ReaderAt, eocdAt int64, is *issues) (records, cdSize, cdOf
 		return malformed()
 	}
 	if binary.LittleEndian.Uint64(rec[4:]) != 44 {
-		is.add("zip64-extensible", zipRejected("ZIP64 extensible data not allowed"), false)
+		is.add(RuleZip64Extensible, zipRejected("ZIP64 extensible data not allowed"), false)
 		return 0, 0, 0, 0, false
 	}
 	onDisk, records := binary.LittleEndian.Uint64(rec[24:]), binary.LittleEndian.Uint64(rec[32:])
@@ -307,7 +308,7 @@ func readEOCD64(ra io.ReaderAt, eocdAt int64, is *issues) (records, cdSize, cdOf
 // parseCentral parses the central-directory record at the start of cd.
 func parseCentral(cd []byte, is *issues) (*zipEntry, []byte, bool) {
 	if len(cd) < 46 || binary.LittleEndian.Uint32(cd) != sigCentral {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return nil, nil, false
 	}
 	le := binary.LittleEndian
@@ -324,12 +325,12 @@ func parseCentral(cd []byte, is *issues) (*zipEntry, []byte, bool) {
 	}
 	n, x, c := int(le.Uint16(cd[28:])), int(le.Uint16(cd[30:])), int(le.Uint16(cd[32:]))
 	if len(cd) < 46+n+x+c || le.Uint16(cd[34:]) != 0 {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return nil, nil, false
 	}
 	name, extra := cd[46:46+n], cd[46+n:46+n+x]
 	if c != 0 {
-		is.add("zip-cd-comment", zipRejected("Comment in central directory"), true)
+		is.add(RuleZipCDComment, zipRejected("Comment in central directory"), true)
 	}
 	if !checkName(name, is) {
 		return nil, nil, false
@@ -345,17 +346,17 @@ func parseCentral(cd []byte, is *issues) (*zipEntry, []byte, bool) {
 // length cap.
 func checkName(name []byte, is *issues) bool {
 	if len(name) > maxMemberName {
-		is.add("archive-limit", nameTooLong(name), false)
+		is.add(RuleArchiveLimit, nameTooLong(name), false)
 		return false
 	}
 	for _, c := range name {
 		if c < 0x20 || c == 0x7f {
-			is.add("zip-name-character", zipRejected("Invalid character in filename"), false)
+			is.add(RuleZipNameCharacter, zipRejected("Invalid character in filename"), false)
 			return false
 		}
 	}
 	if !utf8.Valid(name) {
-		is.add("zip-name-utf8", zipRejected("Filename not unicode"), false)
+		is.add(RuleZipNameUTF8, zipRejected("Filename not unicode"), false)
 		return false
 	}
 	return true
@@ -367,16 +368,16 @@ func applyZip64(extra []byte, e *zipEntry, is *issues) bool {
 	seen := map[uint16]bool{}
 	for len(extra) > 0 {
 		if len(extra) < 4 {
-			is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+			is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 			return false
 		}
 		id, n := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
 		if len(extra) < 4+n {
-			is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+			is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 			return false
 		}
 		if seen[id] && (id == 0x0001 || id == 0x7075) {
-			is.add("zip-duplicate-extra", zipRejected("Invalid duplicate extra in local file"), false)
+			is.add(RuleZipDuplicateExtra, zipRejected("Invalid duplicate extra in local file"), false)
 			return false
 		}
 		seen[id] = true
@@ -387,7 +388,7 @@ func applyZip64(extra []byte, e *zipEntry, is *issues) bool {
 					continue
 				}
 				if len(f) < 8 {
-					is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+					is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 					return false
 				}
 				*p, f = binary.LittleEndian.Uint64(f), f[8:]
@@ -411,7 +412,7 @@ func (z *zipArchive) walkLocal(cdOffset uint64, is *issues) bool {
 			if e.offset < at {
 				msg = "Duplicate filename in local headers" // overlapping records
 			}
-			is.add("zip-unknown-record", zipRejected(msg), false)
+			is.add(RuleZipUnknownRecord, zipRejected(msg), false)
 			return false
 		}
 		next, ok := z.readLocal(e, is)
@@ -421,7 +422,7 @@ func (z *zipArchive) walkLocal(cdOffset uint64, is *issues) bool {
 		at = next
 	}
 	if at != cdOffset {
-		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		is.add(RuleZipUnknownRecord, zipRejected("Unknown record signature"), false)
 		return false
 	}
 	return true
@@ -433,20 +434,20 @@ func (z *zipArchive) readLocal(e *zipEntry, is *issues) (uint64, bool) {
 	le := binary.LittleEndian
 	var h [30]byte
 	if _, err := z.ra.ReadAt(h[:], int64(e.offset)); err != nil || le.Uint32(h[:]) != sigLocal {
-		is.add("zip-unknown-record", zipRejected("Unknown record signature"), false)
+		is.add(RuleZipUnknownRecord, zipRejected("Unknown record signature"), false)
 		return 0, false
 	}
 	n, x := uint64(le.Uint16(h[26:])), uint64(le.Uint16(h[28:]))
 	nx := make([]byte, n+x)
 	if _, err := z.ra.ReadAt(nx, int64(e.offset+30)); err != nil {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return 0, false
 	}
 	if !checkName(nx[:n], is) {
 		return 0, false
 	}
 	if string(nx[:n]) != e.name {
-		is.add("zip-local-name", zipRejected("Filename not in central directory"), false)
+		is.add(RuleZipLocalName, zipRejected("Filename not in central directory"), false)
 		return 0, false
 	}
 	local := &zipEntry{csize: uint64(le.Uint32(h[18:])), usize: uint64(le.Uint32(h[22:]))}
@@ -459,20 +460,20 @@ func (z *zipArchive) readLocal(e *zipEntry, is *issues) (uint64, bool) {
 	// extra were read from it: dataAt <= size.
 	e.dataAt = int64(e.offset + 30 + n + x)
 	if e.csize > uint64(z.size-e.dataAt) {
-		is.add("zip-malformed", zipRejected("Malformed zip file"), false)
+		is.add(RuleZipMalformed, zipRejected("Malformed zip file"), false)
 		return 0, false
 	}
 	end := uint64(e.dataAt) + e.csize
 	if flags&0x8 != 0 || e.flags&0x8 != 0 {
-		is.add("zip-data-descriptor", zipRejected("ZIP contains a data descriptor"), true)
+		is.add(RuleZipDataDescriptor, zipRejected("ZIP contains a data descriptor"), true)
 		return z.skipDescriptor(e, end, is)
 	}
 	switch {
 	case local.csize != e.csize:
-		is.add("zip-size-mismatch", zipRejected("Mis-matched data size"), false)
+		is.add(RuleZipSizeMismatch, zipRejected("Mis-matched data size"), false)
 		return 0, false
 	case local.usize != e.usize:
-		is.add("zip-size-mismatch", zipRejected("Mis-matched file size"), false)
+		is.add(RuleZipSizeMismatch, zipRejected("Mis-matched file size"), false)
 		return 0, false
 	}
 	return end, true
@@ -506,7 +507,7 @@ func (z *zipArchive) skipDescriptor(e *zipEntry, end uint64, is *issues) (uint64
 		d, end = d[4:], end+4
 	}
 	if uint64(len(d)) < size || binary.LittleEndian.Uint32(d) != e.crc {
-		is.add("zip-size-mismatch", zipRejected("Mis-matched data size"), false)
+		is.add(RuleZipSizeMismatch, zipRejected("Mis-matched data size"), false)
 		return 0, false
 	}
 	return end + size, true
@@ -520,24 +521,24 @@ func (z *zipArchive) checkEntries(is *issues) {
 	for _, e := range z.entries {
 		total = satAdd(total, e.usize)
 		if e.flags&0x1 != 0 {
-			is.add("zip-encrypted", invalidDist("Member %s is encrypted", pyfmt.Repr(e.name)), false)
+			is.add(RuleZipEncrypted, invalidDist("Member %s is encrypted", pyfmt.Repr(e.name)), false)
 		}
 		switch e.method {
 		case methodStored, methodDeflate:
 		case methodBzip2, methodLZMA, methodZstd:
 			unsupported = true
 		default:
-			is.add("zip-compression", invalidDist("Member %s uses unknown compression method %d", pyfmt.Repr(e.name), e.method), false)
+			is.add(RuleZipCompression, invalidDist("Member %s uses unknown compression method %d", pyfmt.Repr(e.name), e.method), false)
 		}
 		if !safeMemberPath(e.name) {
-			is.add("unsafe-path", invalidDist("Member %s has an unsafe path", pyfmt.Repr(e.name)), false)
+			is.add(RuleUnsafePath, invalidDist("Member %s has an unsafe path", pyfmt.Repr(e.name)), false)
 		}
 	}
 	if unsupported {
-		is.add("zip-compression", invalidDist("File does not use a supported compression type"), true)
+		is.add(RuleZipCompression, invalidDist("%v", errCompression), true)
 	}
 	if exceedsRatio(total, z.size) {
-		is.add("compression-ratio", invalidDist("File exceeds compression ratio of %d", ratioMax), false)
+		is.add(RuleCompressionRatio, invalidDist("File exceeds compression ratio of %d", ratioMax), false)
 	}
 }
 
@@ -556,6 +557,13 @@ func safeMemberPath(name string) bool {
 	}
 	return true
 }
+
+// errCompression is reading a member compressed other than stored or
+// deflate (bzip2, LZMA, zstd), in Warehouse's words: it refuses such a
+// file whatever the member.
+//
+//lint:ignore ST1005 Warehouse's words, capital included
+var errCompression = errors.New("File does not use a supported compression type")
 
 // read returns the inflated bytes of member e, at most maxMemberRead, and
 // checks their length and CRC against the directory. It allocates the
@@ -598,7 +606,7 @@ func (z *zipArchive) open(e *zipEntry) (io.ReadCloser, error) {
 		fr := flate.NewReader(data)
 		m.r, m.close = fr, fr.Close
 	default:
-		return nil, fmt.Errorf("%s uses compression method %d, which this reader does not support", e.name, e.method)
+		return nil, errCompression
 	}
 	return m, nil
 }
@@ -712,23 +720,23 @@ func findWheelMetadata(z *zipArchive, file string, f *Filename) (string, []byte,
 	}
 	switch len(dirs) {
 	case 0:
-		return prob("dist-info-missing", fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s.dist-info/METADATA", file, rawNameVersion(file)))
+		return prob(RuleDistInfoMissing, fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s.dist-info/METADATA", file, rawNameVersion(file)))
 	case 1:
 	default:
-		return prob("dist-info-multiple", "multiple .dist-info directories found: "+strings.Join(dirs, ", "))
+		return prob(RuleDistInfoMultiple, "multiple .dist-info directories found: "+strings.Join(dirs, ", "))
 	}
 	dir := dirs[0]
 	if !strings.HasPrefix(NormalizeName(strings.TrimSuffix(dir, ".dist-info"))+"-", NormalizeName(f.Name)+"-") {
-		return prob("dist-info-name", fmt.Sprintf(".dist-info directory %s does not start with %s", pyfmt.Repr(dir), pyfmt.Repr(NormalizeName(f.Name))))
+		return prob(RuleDistInfoName, fmt.Sprintf(".dist-info directory %s does not start with %s", pyfmt.Repr(dir), pyfmt.Repr(NormalizeName(f.Name))))
 	}
 	name := path.Join(dir, "METADATA")
 	e, ok := z.member(name)
 	if !ok {
-		return prob("metadata-missing", fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s", file, name))
+		return prob(RuleMetadataMissing, fmt.Sprintf("Wheel '%s' does not contain the required METADATA file: %s", file, name))
 	}
 	b, err := z.read(e)
 	if err != nil {
-		return prob("metadata-unreadable", invalidDist("%v", err))
+		return prob(RuleMetadataUnreadable, invalidDist("%v", err))
 	}
 	return dir, b, nil
 }

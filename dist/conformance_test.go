@@ -403,7 +403,7 @@ func TestConformance(t *testing.T) {
 				t.Errorf("dist and Python disagree (-python +dist):\n%s", diff)
 			}
 			for _, p := range d.Check(Lenient) {
-				if p.Severity == Error {
+				if p.Severity == SeverityError {
 					t.Errorf("Lenient error on a file Python's tools read: %v", p)
 				}
 			}

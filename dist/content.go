@@ -38,12 +38,12 @@ func formKey(field string) string {
 // As PyPI does, it skips a single-use field whose value is "UNKNOWN"
 // (Warehouse deletes those form fields before validating) and a field
 // newer than the declared Metadata-Version (that is reported, by Check,
-// instead). The Metadata-Version, required-field and field-version rules
+// instead). The Metadata-Version, required-field and field-too-new rules
 // themselves are Check's.
 func checkContent(file string, m *Metadata, p Profile) []*Problem {
-	c := &contentChecker{file: file, m: m, sev: Warning, tooNew: map[string]bool{}}
+	c := &contentChecker{file: file, m: m, sev: SeverityWarning, tooNew: map[string]bool{}}
 	if p == PyPI {
-		c.sev = Error
+		c.sev = SeverityError
 	}
 	for _, f := range m.FieldsNewerThan(m.MetadataVersion) {
 		c.tooNew[strings.ToLower(f)] = true
@@ -225,7 +225,7 @@ func (c *contentChecker) description() {
 	if e.Line > 0 {
 		cause = fmt.Sprintf("line %d: %s", e.Line, e.Message)
 	}
-	c.problems = append(c.problems, &Problem{File: c.file, Field: "description", Rule: "description-render",
+	c.problems = append(c.problems, &Problem{File: c.file, Field: "description", Rule: RuleDescriptionRender,
 		Message: e.PyPIMessage() + detailSep + cause, Severity: c.sev})
 }
 
@@ -241,8 +241,8 @@ func (c *contentChecker) importNameOverlap() {
 	for _, v := range c.list("Import-Namespace") {
 		name, _, _ := strings.Cut(v, ";")
 		if name = strings.TrimRightFunc(name, unicode.IsSpace); names[name] {
-			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: "import-name-overlap",
-				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: Warning})
+			c.problems = append(c.problems, &Problem{File: c.file, Field: "import-namespace", Rule: RuleImportNameOverlap,
+				Message: pyfmt.Repr(name) + " is both an Import-Name and an Import-Namespace; the core metadata specification forbids it", Severity: SeverityWarning})
 		}
 	}
 }
@@ -256,10 +256,6 @@ func replyStage(p *Problem) int {
 		description = int(verify.StageWarehouse) + 1 + iota
 		later
 	)
-	switch p.Rule {
-	case "field-version", "required":
-		return int(verify.StagePackaging) // Check's rules, packaging's messages
-	}
 	if s := verify.StageOf(p.Rule); s != 0 {
 		return int(s)
 	}
@@ -282,7 +278,7 @@ func replyStage(p *Problem) int {
 func PyPIReply(problems []*Problem) string {
 	var errs []*Problem
 	for _, p := range problems {
-		if p.Severity == Error {
+		if p.Severity == SeverityError {
 			errs = append(errs, p)
 		}
 	}

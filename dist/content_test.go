@@ -145,7 +145,7 @@ func TestContentLenient(t *testing.T) {
 		t.Fatalf("PyPI problems %v, Lenient problems %v; want 2 of each", pypi, lenient)
 	}
 	for i, p := range lenient {
-		if p.Severity != Warning || pypi[i].Severity != Error || p.Message != pypi[i].Message {
+		if p.Severity != SeverityWarning || pypi[i].Severity != SeverityError || p.Message != pypi[i].Message {
 			t.Errorf("problem %d: PyPI %+v, Lenient %+v", i, pypi[i], p)
 		}
 	}
@@ -158,7 +158,7 @@ func TestContentLenient(t *testing.T) {
 func TestContentImportNameOverlap(t *testing.T) {
 	t.Parallel()
 	reply, problems := contentReply(t, "2.5", "Import-Name: demo.x\nImport-Namespace: demo\nImport-Namespace: demo.x ; private\n")
-	if reply != "" || len(problems) != 1 || problems[0].Severity != Warning || problems[0].Rule != "import-name-overlap" {
+	if reply != "" || len(problems) != 1 || problems[0].Severity != SeverityWarning || problems[0].Rule != "import-name-overlap" {
 		t.Fatalf("reply %q, problems %v", reply, problems)
 	}
 	if want := "'demo.x' is both an Import-Name and an Import-Namespace; the core metadata specification forbids it"; problems[0].Message != want {

@@ -302,7 +302,7 @@ var (
 	pypiAndroidArches   = setOf("armeabi_v7a", "arm64_v8a", "x86", "x86_64")
 )
 
-// ValidPyPIPlatformTag reports whether PyPI accepts wheels for the
+// validPyPIPlatformTag reports whether PyPI accepts wheels for the
 // platform tag, one member of a compressed set such as
 // "manylinux_2_17_x86_64". PyPI refuses a wheel if any of its platform
 // tags fails, with "Binary wheel '{filename}' has an unsupported platform
@@ -316,7 +316,7 @@ var (
 // iphonesimulator}"; "android_{X}_{arch}"; "pyemscripten_{X}_{Y}_wasm32".
 // Like Warehouse's regular expressions, a number is any run of Unicode
 // decimal digits, and the iOS and Emscripten forms may carry a suffix.
-func ValidPyPIPlatformTag(tag string) bool {
+func validPyPIPlatformTag(tag string) bool {
 	tag = strings.ToLower(tag)
 	if pypiFixedPlatforms[tag] {
 		return true

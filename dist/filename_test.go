@@ -186,13 +186,13 @@ func TestValidPyPIPlatformTag(t *testing.T) {
 		"android_21_mips", "pyemscripten_2024_wasm32", "emscripten_3_1_wasm32", "win_x86", "cygwin",
 	}
 	for _, tag := range good {
-		if !ValidPyPIPlatformTag(tag) {
-			t.Errorf("ValidPyPIPlatformTag(%q) = false, want true", tag)
+		if !validPyPIPlatformTag(tag) {
+			t.Errorf("validPyPIPlatformTag(%q) = false, want true", tag)
 		}
 	}
 	for _, tag := range bad {
-		if ValidPyPIPlatformTag(tag) {
-			t.Errorf("ValidPyPIPlatformTag(%q) = true, want false", tag)
+		if validPyPIPlatformTag(tag) {
+			t.Errorf("validPyPIPlatformTag(%q) = true, want false", tag)
 		}
 	}
 }

@@ -40,12 +40,20 @@ import (
 // Metadata is never nil: with the error, it holds the first 100,000
 // fields and no body.
 func ParseMetadata(b []byte) (*Metadata, error) {
-	msg, err := readMessage(b)
+	return parseMetadata(b, func(b []byte) string { return string(b) })
+}
+
+// parseMetadata is ParseMetadata with the strings of the headers and the
+// body made by str: a copy, or (for a member read by Open, which nothing
+// writes to) a string sharing b's memory, so that a large description is
+// held once.
+func parseMetadata(b []byte, str func([]byte) string) (*Metadata, error) {
+	msg, err := readMessage(b, str)
 	m := &Metadata{Headers: msg.headers}
 	for _, g := range groupHeaders(msg.headers) {
 		m.setField(g.name, g.values)
 	}
-	m.setBody(msg.body)
+	m.setBody(msg.body, str)
 	if !m.DescriptionInBody {
 		m.Description = unfoldDescription(m.Description)
 	}
@@ -111,7 +119,7 @@ func (m *Metadata) setField(name string, values []string) {
 
 // setBody takes a non-empty body as the Description, unless the header
 // gave one too (then both go to Unparsed) or it is not UTF-8.
-func (m *Metadata) setBody(body []byte) {
+func (m *Metadata) setBody(body []byte, str func([]byte) string) {
 	if len(body) == 0 {
 		return
 	}
@@ -121,12 +129,12 @@ func (m *Metadata) setBody(body []byte) {
 	}
 	switch {
 	case m.parsed("Description"):
-		m.unparsed("description", m.Description, string(body))
+		m.unparsed("description", m.Description, str(body))
 		m.Description = ""
 	case m.Unparsed["description"] != nil:
-		m.unparsed("description", string(body))
+		m.unparsed("description", str(body))
 	default:
-		m.Description = string(body)
+		m.Description = str(body)
 		m.DescriptionInBody = true
 	}
 }

@@ -35,7 +35,7 @@ var errTooManyFields = fmt.Errorf("more than %d header fields, the limit for che
 // "From " envelope line at the top, "From " lines in the middle and lines
 // with an empty name. A "From " line that ends the header block is the
 // first line of the body.
-func readMessage(b []byte) (message, error) {
+func readMessage(b []byte, str func([]byte) string) (message, error) {
 	var (
 		headers []Header
 		cur     []byte // the header being read: its first line and continuations
@@ -44,7 +44,7 @@ func readMessage(b []byte) (message, error) {
 	)
 	flush := func() {
 		if cur != nil {
-			headers = append(headers, headerFrom(cur))
+			headers = append(headers, headerFrom(cur, str))
 			cur = nil
 		}
 	}
@@ -132,11 +132,11 @@ func isHeaderLine(line []byte) bool {
 // headerFrom builds a header from its lines: the value is the rest of the
 // first line without leading spaces and tabs, then the continuation lines
 // verbatim, without the trailing line breaks.
-func headerFrom(lines []byte) Header {
+func headerFrom(lines []byte, str func([]byte) string) Header {
 	colon := bytes.IndexByte(lines, ':')
 	value := bytes.TrimLeft(lines[colon+1:], " \t") // stops at the first line's break
 	return Header{
-		Name:  string(lines[:colon]),
-		Value: string(bytes.TrimRight(value, "\r\n")),
+		Name:  str(lines[:colon]),
+		Value: str(bytes.TrimRight(value, "\r\n")),
 	}
 }

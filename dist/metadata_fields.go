@@ -1,9 +1,10 @@
 package dist
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trustpub/pypi/dist/verify"
 )
 
 // metadataField describes one core metadata field (PUG core-metadata.rst).
@@ -73,58 +74,37 @@ func FieldIntroduced(field string) string {
 	return ""
 }
 
-// metadataVersions are the legal Metadata-Version values; 2.0 (PEP 426)
-// was withdrawn and is not one of them.
-var metadataVersions = [...]string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"}
+// metadataVersions are the legal Metadata-Version values, each with
+// whether PyPI accepts it (packaging 26.2 and Warehouse: not
+// yet 2.6). 2.0 (PEP 426) was withdrawn and is not one of them.
+var metadataVersions = map[string]bool{
+	"1.0": true, "1.1": true, "1.2": true,
+	"2.1": true, "2.2": true, "2.3": true, "2.4": true, "2.5": true, "2.6": false,
+}
 
-// KnownMetadataVersion reports whether v is a Metadata-Version this package
+// knownMetadataVersion reports whether v is a Metadata-Version this package
 // knows: 1.0, 1.1, 1.2 and 2.1 to 2.6, spelled exactly so, as packaging
 // requires. PyPI accepts a subset of them (not yet 2.6).
-func KnownMetadataVersion(v string) bool {
-	for _, k := range metadataVersions {
-		if v == k {
-			return true
-		}
-	}
-	return false
+func knownMetadataVersion(v string) bool {
+	_, ok := metadataVersions[v]
+	return ok
 }
 
 // FieldsNewerThan returns the fields of m, spelled as the specification
 // spells them and in its order, that hold a parsed value (present and not
 // in Unparsed) but were introduced after metadata version version, such as
-// "License-Expression" in a file declaring 2.1. packaging rejects each with
-// "<field> introduced in metadata version <added>, not <version>" (field
-// name in lowercase). It returns nil when version is not of the form
-// "major.minor".
+// "License-Expression" in a file declaring 2.1: those that
+// [verify.FieldIntroduced] refuses. It returns nil when version is not of
+// the form "major.minor".
 func (m *Metadata) FieldsNewerThan(version string) []string {
-	limit, ok := parseMetadataVersion(version)
-	if !ok {
-		return nil
-	}
 	var newer []string
 	for i := range metadataFields {
 		f := &metadataFields[i]
-		added, _ := parseMetadataVersion(f.added)
-		if added > limit && m.parsed(f.name) {
+		if verify.FieldIntroduced(f.name, f.added, version) != nil && m.parsed(f.name) {
 			newer = append(newer, f.name)
 		}
 	}
 	return newer
-}
-
-// parseMetadataVersion turns "major.minor" into a number that orders like
-// the version.
-func parseMetadataVersion(v string) (int, bool) {
-	major, minor, ok := strings.Cut(v, ".")
-	if !ok {
-		return 0, false
-	}
-	x, err1 := strconv.ParseUint(major, 10, 16)
-	y, err2 := strconv.ParseUint(minor, 10, 16)
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return int(x)<<16 | int(y), true
 }
 
 // Present reports whether the file declares the named field (any case): a

@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,13 @@ func FuzzParseMetadata(f *testing.F) {
 		}
 		if m.DescriptionInBody && m.Description == "" {
 			t.Error("DescriptionInBody with an empty Description")
+		}
+		// Open's parse, whose strings share the bytes, reads the same.
+		shared, _ := parseMetadataBytes("fuzz", bytes.Clone(b))
+		if shared != nil {
+			if d := cmp.Diff(m, shared); d != "" {
+				t.Errorf("the parse sharing the bytes differs (-copied +shared):\n%s", d)
+			}
 		}
 		again, _ := ParseMetadata([]byte(out.String() + "\n"))
 		if d := cmp.Diff(m.Headers, again.Headers); d != "" {

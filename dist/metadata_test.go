@@ -437,8 +437,8 @@ func TestKnownMetadataVersion(t *testing.T) {
 		"2.4": true, "2.5": true, "2.6": true,
 		"2.0": false, "2.7": false, "3.0": false, "abc": false, "": false, "2.1 ": false, "02.1": false,
 	} {
-		if got := KnownMetadataVersion(v); got != want {
-			t.Errorf("KnownMetadataVersion(%q) = %v, want %v", v, got, want)
+		if got := knownMetadataVersion(v); got != want {
+			t.Errorf("knownMetadataVersion(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

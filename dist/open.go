@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"unsafe"
 )
 
 // Open opens the wheel or sdist at path. In one read of the file it
@@ -97,7 +98,8 @@ func OpenReaderAt(name string, r io.ReaderAt, size int64) (*Distribution, error)
 // records, the central directory and the one METADATA member, whatever the
 // size of the file; for an sdist the gzip stream up to PKG-INFO. It
 // computes no digests and checks only what it reads; use [Open] before
-// uploading.
+// uploading. The raw bytes are read-only: the Metadata's strings share
+// their memory.
 func ReadMetadata(path string) (*Metadata, []byte, error) {
 	f, size, err := openRegular(path)
 	if err != nil {
@@ -224,11 +226,12 @@ func zipMetadata(ra io.ReaderAt, size int64, file string, fn *Filename, walk boo
 
 // parseMetadataBytes parses a core metadata member; the error is for bytes
 // that cannot be read as a metadata file at all.
+// The Metadata's strings share raw's memory: raw is never written to.
 func parseMetadataBytes(file string, raw []byte) (*Metadata, error) {
-	m, err := ParseMetadata(raw)
+	m, err := parseMetadata(raw, func(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) })
 	if err != nil {
 		return nil, &ValidationError{File: file, Problems: []*Problem{{
-			File: file, Field: "metadata", Rule: "metadata-unreadable", Message: err.Error(),
+			File: file, Field: "metadata", Rule: RuleMetadataUnreadable, Message: err.Error(),
 		}}}
 	}
 	return m, nil
@@ -239,7 +242,7 @@ func filenameError(file string, err error) error {
 	p := &Problem{File: file, Field: "filename", Rule: "filename", Message: err.Error()}
 	var fe *FilenameError
 	if errors.As(err, &fe) {
-		p.Rule = "filename-" + fe.Rule
+		p.Rule = "filename-" + fe.Rule // RuleFilenameCharacters ... RuleFilenameTags
 		if msg := fe.PyPIMessage(); msg != "" {
 			p.Message = msg
 		}

@@ -29,7 +29,7 @@ func ExampleDistribution_Check() {
 		return
 	}
 	for _, p := range d.Check(dist.PyPI) {
-		if p.Severity == dist.Error {
+		if p.Severity == dist.SeverityError {
 			fmt.Println(p.Field, p.Rule, p.Message)
 		}
 	}

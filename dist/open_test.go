@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -103,7 +104,19 @@ func TestOpenMetadataBytes(t *testing.T) {
 		if !strings.Contains(strings.Join(d.Members, "\n"), tc.member) {
 			t.Errorf("%s: Members %q lack %s", tc.id, d.Members, tc.member)
 		}
+		if !sharesMemory(d.Metadata.Description, d.MetadataBytes) {
+			t.Errorf("%s: the Description (%d bytes) is a copy, not a part of MetadataBytes", tc.id, len(d.Metadata.Description))
+		}
 	}
+}
+
+// sharesMemory reports whether s is a non-empty part of b's memory.
+func sharesMemory(s string, b []byte) bool {
+	if s == "" || len(b) == 0 {
+		return false
+	}
+	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return p >= start && p+uintptr(len(s)) <= start+uintptr(len(b))
 }
 
 func TestOpenReaderAtMatchesOpen(t *testing.T) {

@@ -51,6 +51,7 @@ type Distribution struct {
 	Metadata *Metadata
 	// MetadataBytes are the raw bytes of that member, as PEP 658 serves
 	// them beside the file; MetadataDigests are their digests (MD5 unset).
+	// They are read-only: Metadata's strings share their memory.
 	MetadataBytes   []byte
 	MetadataDigests Digests
 

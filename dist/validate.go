@@ -13,41 +13,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/dist/verify"
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
-// pypiMetadataVersions are the Metadata-Version values PyPI accepts
-// (Warehouse's SUPPORTED_METADATA_VERSIONS: not 2.0, not yet 2.6).
-var pypiMetadataVersions = []string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
-
 // Check returns every problem of d under profile p, errors and warnings,
-// in a stable order: the file name against the metadata, the metadata's
-// version rules, the archive (re-read: its ZIP framing, and a wheel's
-// WHEEL, RECORD and entry_points.txt), License-File members, then the
-// field contents (checkContent). The same problem is never told twice.
-// Archive problems that make a file unusable for anyone are errors of
-// Open instead.
-//
-// Under [PyPI], what PyPI's upload endpoint would refuse is an error:
-// non-canonical file names, .zip sdists, platform tags off PyPI's list, a
-// .dist-info directory not named as the file, a missing WHEEL, RECORD or
-// METADATA, a missing License-File, unsupported metadata versions, fields
-// newer than the declared metadata version, local versions, a name or
-// version differing from the metadata's, bad entry points, ZIP data
-// descriptors, directory comments and compression methods other than
-// stored and deflate. Under [Lenient] these are warnings, except what
-// breaks installers too: a name or version differing from the metadata's,
-// a missing WHEEL or RECORD, a Wheel-Version other than 1.x, a
-// Metadata-Version that is not 1.x or 2.x, a missing Name or Version.
-// License-File under a metadata version older than 2.4 is a warning in
-// both: uploaders leave it out, so PyPI never sees it.
-//
-// Messages are PyPI's where PyPI has words: archive problems read as
-// PyPI's reply ("Invalid distribution file. ..."); metadata field
-// problems as packaging's message, without the " See https://..." that
-// PyPI appends (see PyPIReply). A Problem's Field is the lowercase field
-// name for metadata, else "filename", "archive", "WHEEL", "RECORD" or
-// "entry_points.txt".
+// in a stable order, never the same problem twice; the package
+// documentation lists what each profile refuses.
 func (d *Distribution) Check(p Profile) []*Problem {
 	c := &checker{d: d, p: p, file: filepath.Base(d.Path), m: d.Metadata, seen: map[string]bool{}}
 	if d.Kind() == Wheel {
@@ -71,7 +43,7 @@ func (d *Distribution) Check(p Profile) []*Problem {
 func (d *Distribution) Validate(p Profile) error {
 	var errs []*Problem
 	for _, pr := range d.Check(p) {
-		if pr.Severity == Error {
+		if pr.Severity == SeverityError {
 			errs = append(errs, pr)
 		}
 	}
@@ -107,9 +79,9 @@ func (c *checker) add(sev Severity, field, rule, format string, args ...any) {
 // pypiError is Error under PyPI and Warning otherwise.
 func (c *checker) pypiError() Severity {
 	if c.p == PyPI {
-		return Error
+		return SeverityError
 	}
-	return Warning
+	return SeverityWarning
 }
 
 // versions parses the metadata and filename versions; ok is false when
@@ -120,15 +92,15 @@ func (c *checker) versions() (meta, file pep440.Version, ok bool) {
 	return mv, fv, err1 == nil && err2 == nil
 }
 
-// nameMatches checks the project name of the file name against the
-// metadata's, as Warehouse does first; it reports whether they match.
-func (c *checker) nameMatches() bool {
+// nameMatches checks the project name of the file name, as written in
+// it, against the metadata's, as Warehouse does first; it reports whether
+// they match.
+func (c *checker) nameMatches(written string) bool {
 	if c.m.Name == "" {
 		return false
 	}
-	canon := NormalizeName(c.m.Name)
-	if NormalizeName(c.d.Filename.Name) != canon {
-		c.add(Error, "filename", "filename-project", "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
+	if NormalizeName(written) != NormalizeName(c.m.Name) {
+		c.add(SeverityError, "filename", RuleFilenameProject, "Start filename for %s with %s.", pyfmt.Repr(c.m.Name), pyfmt.Repr(EscapeName(c.m.Name)))
 		return false
 	}
 	return true
@@ -138,38 +110,71 @@ func (c *checker) wheelFilename() {
 	f := c.d.Filename
 	if c.p == PyPI {
 		for _, plat := range f.PlatformTags {
-			if plat = strings.ToLower(plat); !ValidPyPIPlatformTag(plat) {
-				c.add(Error, "filename", "platform-tag", "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
+			if plat = strings.ToLower(plat); !validPyPIPlatformTag(plat) {
+				c.add(SeverityError, "filename", RulePlatformTag, "Binary wheel '%s' has an unsupported platform tag '%s'.", c.file, plat)
 			}
 		}
 	}
-	if !c.nameMatches() {
+	if !c.nameMatches(f.Name) {
 		return
 	}
 	if want := EscapeName(c.m.Name); f.Name != want {
-		c.add(c.pypiError(), "filename", "filename-normalized-name", "Filename %s should contain the normalized project name %s, not %s.", pyfmt.Repr(c.file), pyfmt.Repr(want), pyfmt.Repr(f.Name))
+		c.add(c.pypiError(), "filename", RuleFilenameNormalizedName, "Filename %s should contain the normalized project name %s, not %s.", pyfmt.Repr(c.file), pyfmt.Repr(want), pyfmt.Repr(f.Name))
 	}
 	mv, fv, ok := c.versions()
 	if !ok {
 		return
 	}
 	if !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
+		c.add(SeverityError, "filename", RuleFilenameVersion, "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
 	} else if fv.String() != f.Version {
-		c.add(Warning, "filename", "filename-canonical", "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
+		c.add(SeverityWarning, "filename", RuleFilenameCanonical, "Filename %s is not canonical, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(CanonicalWheelFilename(f)))
 	}
 }
 
+// sdistFilename checks an sdist's name as Warehouse does: the project
+// name first, then the whole name against the normalized one. A version
+// that differs is an error under every profile, a spelling that differs
+// only under PyPI.
 func (c *checker) sdistFilename() {
-	if !c.nameMatches() {
+	name, version := c.d.Filename.Name, c.d.Filename.Version
+	if mv, err := pep440.Parse(c.m.Version); err == nil && mv.IsPostrelease() && NormalizeName(name) != NormalizeName(c.m.Name) {
+		name, version = splitPostRelease(c.file, name, version)
+	}
+	if !c.nameMatches(name) {
 		return
 	}
-	if mv, fv, ok := c.versions(); ok && !mv.Equal(fv) {
-		c.add(Error, "filename", "filename-version", "Version in filename should be %s not %s.", pyfmt.Repr(mv.String()), pyfmt.Repr(fv.String()))
+	want := CanonicalSdistFilename(c.m.Name, c.m.Version)
+	if c.file == want {
+		return
 	}
-	if want := CanonicalSdistFilename(c.m.Name, c.m.Version); c.file != want {
-		c.add(c.pypiError(), "filename", "filename-pep625", "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
+	sev, rule := c.pypiError(), RuleFilenamePEP625
+	if mv, err1 := pep440.Parse(c.m.Version); err1 == nil {
+		if fv, err2 := pep440.Parse(version); err2 != nil || !mv.Equal(fv) {
+			sev, rule = SeverityError, RuleFilenameVersion
+		}
 	}
+	c.add(sev, "filename", rule, "Filename %s is invalid, should be %s.", pyfmt.Repr(c.file), pyfmt.Repr(want))
+}
+
+// splitPostRelease re-splits the sdist file name as Warehouse does when
+// the metadata's version is a post-release and the name does not match:
+// "sample-1.0-1.tar.gz" is project "sample", version "1.0-1", when that
+// version parses. Otherwise name and version stay as parsed.
+func splitPostRelease(file, name, version string) (string, string) {
+	stem := strings.TrimSuffix(file, ".tar.gz")
+	cut := strings.LastIndexByte(stem, '-')
+	if cut < 0 {
+		return name, version
+	}
+	cut = strings.LastIndexByte(stem[:cut], '-')
+	if cut < 0 {
+		return name, version
+	}
+	if _, err := pep440.Parse(stem[cut+1:]); err != nil {
+		return name, version
+	}
+	return stem[:cut], stem[cut+1:]
 }
 
 // metadataVersion applies the Metadata-Version rules: PyPI's supported
@@ -182,13 +187,13 @@ func (c *checker) metadataVersion() {
 		shown = "None"
 	}
 	switch {
-	case c.p == PyPI && !slices.Contains(pypiMetadataVersions, v):
-		c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
-	case c.p == Lenient && !KnownMetadataVersion(v):
+	case c.p == PyPI && !metadataVersions[v]:
+		c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
+	case c.p == Lenient && !knownMetadataVersion(v):
 		if major, minor, ok := strings.Cut(v, "."); ok && major == "2" && len(minor) > 0 && allDigits(minor) && (len(minor) > 1 || minor > "6") {
-			c.add(Warning, "metadata-version", "metadata-version-newer", "Metadata-Version %s is newer than 2.6, the newest known here", v)
+			c.add(SeverityWarning, "metadata-version", RuleMetadataVersionNewer, "Metadata-Version %s is newer than 2.6, the newest known here", v)
 		} else {
-			c.add(Error, "metadata-version", "metadata-version", "%s is not a valid metadata version", shown)
+			c.add(SeverityError, "metadata-version", verify.RuleMetadataVersion, "%s is not a valid metadata version", shown)
 		}
 	}
 	for _, f := range c.m.FieldsNewerThan(v) {
@@ -196,9 +201,12 @@ func (c *checker) metadataVersion() {
 		if f == "License-File" {
 			// setuptools wrote License-File under 2.1 for years; twine and
 			// uv leave it out of the upload below 2.4, so PyPI never sees it.
-			sev = Warning
+			sev = SeverityWarning
 		}
-		c.add(sev, strings.ToLower(f), "field-version", "%s introduced in metadata version %s, not %s", strings.ToLower(f), FieldIntroduced(f), v)
+		var e *verify.Error
+		if errors.As(verify.FieldIntroduced(f, FieldIntroduced(f), v), &e) {
+			c.add(sev, e.Field, e.Rule, "%s", e.Message)
+		}
 	}
 }
 
@@ -206,12 +214,12 @@ func (c *checker) metadataVersion() {
 // the content checks already judged the field (PyPI's upload form answers
 // a missing name before packaging sees it).
 func (c *checker) required(content []*Problem) {
-	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == Error })
+	nameJudged := slices.ContainsFunc(content, func(p *Problem) bool { return p.Field == "name" && p.Severity == SeverityError })
 	if strings.TrimSpace(c.m.Name) == "" && !nameJudged {
-		c.add(Error, "name", "required", "'name' is a required field")
+		c.add(SeverityError, "name", verify.RuleRequired, "'name' is a required field")
 	}
 	if strings.TrimSpace(c.m.Version) == "" {
-		c.add(Error, "version", "required", "'version' is a required field")
+		c.add(SeverityError, "version", verify.RuleRequired, "'version' is a required field")
 	}
 }
 
@@ -220,7 +228,7 @@ func (c *checker) localVersion() {
 		return
 	}
 	if v, err := pep440.Parse(c.m.Version); err == nil && v.Local() != "" {
-		c.add(Error, "version", "local-version", "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
+		c.add(SeverityError, "version", verify.RuleLocalVersion, "The use of local versions in %s is not allowed.", pyfmt.Repr(v.String()))
 	}
 }
 
@@ -232,13 +240,13 @@ func (c *checker) archive() {
 	if isZip {
 		ra, closeFn, err := c.d.content()
 		if err != nil {
-			c.add(Error, "archive", "unreadable", "%v", err)
+			c.add(SeverityError, "archive", RuleUnreadable, "%v", err)
 			return
 		}
 		defer closeFn()
 		z, is := readZip(ra, c.d.Size, true)
 		for _, i := range is {
-			sev := Error
+			sev := SeverityError
 			if i.pypiOnly {
 				sev = c.pypiError()
 			}
@@ -254,7 +262,7 @@ func (c *checker) archive() {
 	}
 	root := sdistRoot(c.d.Members)
 	if want := strings.TrimSuffix(c.file, c.d.Filename.Ext); root != want {
-		c.add(Warning, "archive", "sdist-root", "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", RuleSdistRoot, "the top-level directory is %s, not %s as the file name says", pyfmt.Repr(root), pyfmt.Repr(want))
 	}
 	c.licenseFiles(root)
 }
@@ -271,14 +279,14 @@ func (c *checker) wheelMembers(z *zipArchive) {
 	switch {
 	case dir == want:
 	case c.p == PyPI: // Warehouse reads the members at the file name's prefix
-		c.add(Error, "archive", "dist-info-name", "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
-		c.add(Error, "archive", "metadata-missing", "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
+		c.add(SeverityError, "archive", RuleDistInfoName, "Invalid distribution file. WHEEL not found at %s/WHEEL", want)
+		c.add(SeverityError, "archive", RuleMetadataMissing, "Wheel '%s' does not contain the required METADATA file: %s/METADATA", c.file, want)
 	default:
-		c.add(Warning, "archive", "dist-info-name", "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
+		c.add(SeverityWarning, "archive", RuleDistInfoName, "the .dist-info directory is %s, not %s as the file name says (PyPI refuses that)", pyfmt.Repr(dir), pyfmt.Repr(want))
 	}
 	c.wheelFile(z, dir)
 	if _, ok := z.member(dir + "/RECORD"); !ok {
-		c.add(Error, "archive", "record-missing", "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
+		c.add(SeverityError, "archive", RuleRecordMissing, "Wheel '%s' does not contain the required RECORD file: %s/RECORD", c.file, dir)
 	} else {
 		c.record(z, dir)
 	}
@@ -304,21 +312,21 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	name := dir + "/WHEEL"
 	e, ok := z.member(name)
 	if !ok {
-		c.add(Error, "archive", "wheel-missing", "Invalid distribution file. WHEEL not found at %s", name)
+		c.add(SeverityError, "archive", RuleWheelMissing, "Invalid distribution file. WHEEL not found at %s", name)
 		return
 	}
 	if e.usize > maxWheelFile {
-		c.add(Error, "WHEEL", "wheel-limit", "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
+		c.add(SeverityError, "WHEEL", RuleWheelLimit, "%s is larger than %d KiB, the limit for checking it", name, maxWheelFile>>10)
 		return
 	}
 	b, err := z.read(e)
 	if err != nil {
-		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", RuleWheelUnreadable, "%s: %v", name, err)
 		return
 	}
 	w, err := ParseMetadata(b)
 	if err != nil {
-		c.add(Error, "WHEEL", "wheel-unreadable", "%s: %v", name, err)
+		c.add(SeverityError, "WHEEL", RuleWheelUnreadable, "%s: %v", name, err)
 		return
 	}
 	var version string
@@ -333,16 +341,22 @@ func (c *checker) wheelFile(z *zipArchive, dir string) {
 	}
 	slices.Sort(tags)
 	if tags = slices.Compact(tags); len(tags) > 0 && !slices.Equal(tags, c.d.Filename.Tags()) {
-		c.add(Warning, "WHEEL", "wheel-tags", "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
+		c.add(SeverityWarning, "WHEEL", RuleWheelTags, "%s: the Tag lines %v differ from the file name's tags %v", name, tags, c.d.Filename.Tags())
+	}
+	// Installers refuse a wheel without a Wheel-Version 1.x; PyPI never
+	// reads WHEEL, so under PyPI it is only a warning.
+	refused := SeverityError
+	if c.p == PyPI {
+		refused = SeverityWarning
 	}
 	major, minor, _ := strings.Cut(version, ".")
 	switch {
 	case version == "":
-		c.add(Error, "WHEEL", "wheel-version", "%s has no Wheel-Version", name)
+		c.add(refused, "WHEEL", RuleWheelVersion, "%s has no Wheel-Version: pip and uv refuse to install the wheel", name)
 	case major != "1" || !allDigits(minor):
-		c.add(Error, "WHEEL", "wheel-version", "%s: Wheel-Version %s is not supported (only 1.x is)", name, version)
+		c.add(refused, "WHEEL", RuleWheelVersion, "%s: Wheel-Version %s is not supported (only 1.x is): pip and uv refuse to install the wheel", name, version)
 	case minor != "0":
-		c.add(Warning, "WHEEL", "wheel-version", "%s: Wheel-Version %s is newer than 1.0", name, version)
+		c.add(SeverityWarning, "WHEEL", RuleWheelVersion, "%s: Wheel-Version %s is newer than 1.0", name, version)
 	}
 }
 
@@ -363,7 +377,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	e, _ := z.member(name)
 	r, err := z.open(e)
 	if err != nil {
-		c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+		c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s: %v", name, err)
 		return
 	}
 	defer r.Close()
@@ -385,14 +399,14 @@ func (c *checker) record(z *zipArchive, dir string) {
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe):
-			c.add(Warning, "RECORD", "record-invalid", "%s is not valid CSV: %v", name, err)
+			c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s is not valid CSV: %v", name, err)
 			return
 		case err != nil:
-			c.add(Warning, "RECORD", "record-invalid", "%s: %v", name, err)
+			c.add(SeverityWarning, "RECORD", RuleRecordInvalid, "%s: %v", name, err)
 			return
 		}
 		if rows == maxRecordRows {
-			c.add(Error, "RECORD", "record-limit", "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
+			c.add(SeverityError, "RECORD", RuleRecordLimit, "%s has more than %d rows, the limit for checking it", name, maxRecordRows)
 			return
 		}
 		for _, f := range row {
@@ -423,9 +437,9 @@ func (c *checker) record(z *zipArchive, dir string) {
 	for i, algo := range []string{"md5", "sha1"} {
 		switch w := weak[i]; {
 		case w.n == 1:
-			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
+			c.add(SeverityWarning, "RECORD", RuleRecordWeakHash, "%s: %s has a %s hash; use sha256 or better", name, w.first, algo)
 		case w.n > 1:
-			c.add(Warning, "RECORD", "record-weak-hash", "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
+			c.add(SeverityWarning, "RECORD", RuleRecordWeakHash, "%s: %s and %d other file(s) have a %s hash; use sha256 or better", name, w.first, w.n-1, algo)
 		}
 	}
 	var missing, absent []string
@@ -439,7 +453,7 @@ func (c *checker) record(z *zipArchive, dir string) {
 	}
 	slices.Sort(absent)
 	if len(missing)+len(absent) > 0 {
-		c.add(Warning, "RECORD", "record-mismatch", "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
+		c.add(SeverityWarning, "RECORD", RuleRecordMismatch, "%s does not match the archive: %d file(s) not listed %s, %d listed but absent %s",
 			name, len(missing), firstFew(missing), len(absent), firstFew(absent))
 	}
 }
@@ -452,7 +466,7 @@ const csvFieldLimit = 131072
 // UTF-8, or Python's csv module refuses it): Warehouse then answers as if
 // RECORD were missing (warehouse/utils/wheel.py, _validate_record).
 func (c *checker) recordUnreadable(name, cause string) {
-	c.add(c.pypiError(), "RECORD", "record-invalid", "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
+	c.add(c.pypiError(), "RECORD", RuleRecordInvalid, "Wheel '%s' does not contain the required RECORD file: %s%s%s %s", c.file, name, detailSep, name, cause)
 }
 
 // weakHash counts the RECORD rows with one weak hash algorithm.
@@ -481,10 +495,10 @@ func (c *checker) entryPoints(z *zipArchive, e *zipEntry) {
 		return
 	}
 	if epe, ok := err.(*entryPointsError); ok && epe.limit {
-		c.add(Error, "entry_points.txt", "entry-points-limit", "%s: %v", e.name, err)
+		c.add(SeverityError, "entry_points.txt", RuleEntryPointsLimit, "%s: %v", e.name, err)
 		return
 	}
-	c.add(c.pypiError(), "entry_points.txt", "entry-points", "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
+	c.add(c.pypiError(), "entry_points.txt", RuleEntryPoints, "Wheel '%s' has invalid entry points defined in the entry_points.txt file%s%v", c.file, detailSep, err)
 }
 
 // firstFew lists up to three names, for messages about long lists.
@@ -508,7 +522,7 @@ func (c *checker) licenseFiles(under string) {
 	for _, lf := range c.m.LicenseFiles {
 		target := path.Join(under, lf)
 		if !members[target] {
-			c.add(c.pypiError(), "license-file", "license-file-missing", "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
+			c.add(c.pypiError(), "license-file", RuleLicenseFileMissing, "License-File %s does not exist in distribution file %s at %s", lf, c.file, target)
 		}
 	}
 }

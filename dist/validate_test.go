@@ -20,13 +20,13 @@ type want struct {
 	Severity Severity
 }
 
-func pypiError(field, rule, msg string) want   { return want{PyPI, field, rule, msg, Error} }
-func pypiWarning(field, rule, msg string) want { return want{PyPI, field, rule, msg, Warning} }
+func pypiError(field, rule, msg string) want   { return want{PyPI, field, rule, msg, SeverityError} }
+func pypiWarning(field, rule, msg string) want { return want{PyPI, field, rule, msg, SeverityWarning} }
 func lenientError(field, rule, msg string) want {
-	return want{Lenient, field, rule, msg, Error}
+	return want{Lenient, field, rule, msg, SeverityError}
 }
 func lenientWarning(field, rule, msg string) want {
-	return want{Lenient, field, rule, msg, Warning}
+	return want{Lenient, field, rule, msg, SeverityWarning}
 }
 
 //go:generate go run ./internal/gen -out testdata
@@ -54,20 +54,20 @@ var badCases = map[string]badCase{
 		lenientError("version", "required", "'version' is a required field"),
 	}},
 	"meta-dynamic-2.1": {check: []want{
-		pypiError("dynamic", "field-version", "dynamic introduced in metadata version 2.2, not 2.1"),
-		lenientWarning("dynamic", "field-version", "dynamic introduced in metadata version 2.2, not 2.1"),
+		pypiError("dynamic", "field-too-new", "dynamic introduced in metadata version 2.2, not 2.1"),
+		lenientWarning("dynamic", "field-too-new", "dynamic introduced in metadata version 2.2, not 2.1"),
 	}},
 	"meta-import-name-2.4": {check: []want{
-		pypiError("import-name", "field-version", "import-name introduced in metadata version 2.5, not 2.4"),
-		lenientWarning("import-name", "field-version", "import-name introduced in metadata version 2.5, not 2.4"),
+		pypiError("import-name", "field-too-new", "import-name introduced in metadata version 2.5, not 2.4"),
+		lenientWarning("import-name", "field-too-new", "import-name introduced in metadata version 2.5, not 2.4"),
 	}},
 	"meta-license-expression-2.1": {check: []want{
-		pypiError("license-expression", "field-version", "license-expression introduced in metadata version 2.4, not 2.1"),
-		lenientWarning("license-expression", "field-version", "license-expression introduced in metadata version 2.4, not 2.1"),
+		pypiError("license-expression", "field-too-new", "license-expression introduced in metadata version 2.4, not 2.1"),
+		lenientWarning("license-expression", "field-too-new", "license-expression introduced in metadata version 2.4, not 2.1"),
 	}},
 	"meta-license-file-2.1": {check: []want{
-		pypiWarning("license-file", "field-version", "license-file introduced in metadata version 2.4, not 2.1"),
-		lenientWarning("license-file", "field-version", "license-file introduced in metadata version 2.4, not 2.1"),
+		pypiWarning("license-file", "field-too-new", "license-file introduced in metadata version 2.4, not 2.1"),
+		lenientWarning("license-file", "field-too-new", "license-file introduced in metadata version 2.4, not 2.1"),
 	}},
 	"meta-local-version": {check: []want{
 		pypiError("version", "local-version", "The use of local versions in '1.0+local' is not allowed."),
@@ -154,8 +154,10 @@ var badCases = map[string]badCase{
 	"sdist-pkg-info-hardlink": {open: []string{
 		"Invalid distribution file. PKG-INFO is not a regular file",
 	}},
+	// One member: Warehouse's top-level directory (the common path) is
+	// the member itself.
 	"sdist-pkg-info-in-egg-info": {open: []string{
-		"Invalid distribution file. PKG-INFO not found at demo-1.0/PKG-INFO",
+		"Invalid distribution file. PKG-INFO not found at demo-1.0/demo.egg-info/PKG-INFO/PKG-INFO",
 	}},
 	"sdist-pkg-info-no-metadata-version": {check: []want{
 		pypiError("metadata-version", "metadata-version", "None is not a valid metadata version"),
@@ -188,7 +190,7 @@ var badCases = map[string]badCase{
 		"Invalid distribution file. Member 'demo-1.0/evil' links outside the archive's top-level directory",
 	}},
 	"sdist-top-level-file": {open: []string{
-		"Invalid distribution file. Incorrect number of top-level directories in sdist",
+		"Invalid distribution file. PKG-INFO not found at PKG-INFO/PKG-INFO",
 	}},
 	"sdist-truncated": {open: []string{
 		"Invalid distribution file. Truncated or corrupt tar archive: unexpected EOF",
@@ -199,11 +201,11 @@ var badCases = map[string]badCase{
 	"sdist-two-top-dirs": {open: []string{
 		"Invalid distribution file. Incorrect number of top-level directories in sdist",
 	}},
+	// Warehouse checks an sdist's whole name: one problem, an error under
+	// every profile as the versions differ.
 	"sdist-version-mismatch": {check: []want{
-		pypiError("filename", "filename-version", "Version in filename should be '2.0' not '1.0'."),
-		pypiError("filename", "filename-pep625", "Filename 'demo-1.0.tar.gz' is invalid, should be 'demo-2.0.tar.gz'."),
-		lenientError("filename", "filename-version", "Version in filename should be '2.0' not '1.0'."),
-		lenientWarning("filename", "filename-pep625", "Filename 'demo-1.0.tar.gz' is invalid, should be 'demo-2.0.tar.gz'."),
+		pypiError("filename", "filename-version", "Filename 'demo-1.0.tar.gz' is invalid, should be 'demo-2.0.tar.gz'."),
+		lenientError("filename", "filename-version", "Filename 'demo-1.0.tar.gz' is invalid, should be 'demo-2.0.tar.gz'."),
 	}},
 	"sdist-version-noncanonical": {check: []want{
 		pypiError("filename", "filename-pep625", "Filename 'demo-1.02.tar.gz' is invalid, should be 'demo-1.2.tar.gz'."),
@@ -266,8 +268,8 @@ var badCases = map[string]badCase{
 		"Wheel 'demo-1.0-py3-none-any.whl' does not contain the required METADATA file: demo-1.0.dist-info/METADATA",
 	}},
 	"wheel-no-wheel-version": {check: []want{
-		pypiError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version"),
-		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version"),
+		pypiWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version: pip and uv refuse to install the wheel"),
+		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL has no Wheel-Version: pip and uv refuse to install the wheel"),
 	}},
 	"wheel-other-project-dist-info": {open: []string{
 		".dist-info directory 'other-1.0.dist-info' does not start with 'demo'",
@@ -326,8 +328,8 @@ var badCases = map[string]badCase{
 		lenientWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 1.9 is newer than 1.0"),
 	}},
 	"wheel-wheel-version-2": {check: []want{
-		pypiError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is)"),
-		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is)"),
+		pypiWarning("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is): pip and uv refuse to install the wheel"),
+		lenientError("WHEEL", "wheel-version", "demo-1.0.dist-info/WHEEL: Wheel-Version 2.0 is not supported (only 1.x is): pip and uv refuse to install the wheel"),
 	}},
 	"zip-absolute-path": {open: []string{
 		"Invalid distribution file. Member '/etc/evil' has an unsafe path",
@@ -496,8 +498,8 @@ func checkOpenError(t *testing.T, path string, err error, msgs []string) {
 	var got []string
 	for _, p := range ve.Problems {
 		got = append(got, p.Message)
-		if p.File != filepath.Base(path) || p.Severity != Error || p.Rule == "" {
-			t.Errorf("problem %+v: want File %q, an Error and a Rule", p, filepath.Base(path))
+		if p.File != filepath.Base(path) || p.Severity != SeverityError || p.Rule == "" {
+			t.Errorf("problem %+v: want File %q, an SeverityError and a Rule", p, filepath.Base(path))
 		}
 	}
 	if diff := cmp.Diff(msgs, got); diff != "" {
@@ -522,7 +524,7 @@ func checkProblems(t *testing.T, d *Distribution, wants []want) {
 			w := want{p, pr.Field, pr.Rule, pr.Message, pr.Severity}
 			got = append(got, w)
 			switch {
-			case pr.Severity != Error:
+			case pr.Severity != SeverityError:
 			case content[pr.Field+"\x00"+pr.Message] && !slices.Contains(wants, w):
 				contentErrors++
 			default:
@@ -540,7 +542,7 @@ func checkProblems(t *testing.T, d *Distribution, wants []want) {
 			if !slices.Contains(got, w) {
 				t.Errorf("%s: missing problem %+v; got %+v", p, w, got)
 			}
-			if w.Severity == Error {
+			if w.Severity == SeverityError {
 				wantErrors = append(wantErrors, w)
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/dist/pep440"
+	"github.com/trustpub/pypi/dist/verify"
 	"github.com/trustpub/pypi/internal/pyfmt"
 	"golang.org/x/crypto/blake2b"
 )
@@ -247,12 +248,12 @@ func judgeMetadata(form *uploadForm, filename string, d *dist.Distribution) (met
 		default:
 			meta = append(meta, p)
 		}
-		if p.Rule == "field-version" && p.Severity == dist.Warning {
+		if p.Rule == verify.RuleFieldTooNew && p.Severity == dist.SeverityWarning {
 			// dist only warns of License-File below metadata version 2.4,
 			// as uploaders leave it out of such uploads; this form
 			// carries it, and packaging refuses it.
 			refused := *p
-			refused.Severity = dist.Error
+			refused.Severity = dist.SeverityError
 			meta = append(meta, &refused)
 		}
 	}

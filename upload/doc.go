@@ -19,7 +19,29 @@
 // characters other than letters, digits and "." by "-", which renames a
 // project such as "my_pkg" on PyPI), Import-Name and Import-Namespace
 // (metadata 2.5) are sent as import_name and import_namespace (twine
-// drops them), and the fields come in a fixed order.
+// drops them), and the fields come in a fixed order:
+//
+//	Fields                                                Sent
+//	:action, protocol_version, metadata_version,          always
+//	name, version, filetype, pyversion
+//	summary, description, description_content_type,       when the field has a value, once
+//	keywords (joined by ", "), home_page, download_url,   per value for a multi-use field
+//	author, author_email, maintainer, maintainer_email,
+//	license, license_expression, license_file,
+//	classifiers, platform, supported_platform,
+//	requires_python, requires_dist, provides_dist,
+//	obsoletes_dist, requires_external, project_urls
+//	("label, url"), provides_extra, dynamic, requires,
+//	provides, obsoletes, import_name, import_namespace
+//	comment                                               when given
+//	sha256_digest, blake2_256_digest, md5_digest          md5 on request
+//	attestations                                          when attesting
+//
+// As twine does, [Form] leaves License-File out under a Metadata-Version
+// older than 2.4 (setuptools writes it into 2.1 files), and refuses, in
+// packaging's and twine's words, any other field newer than the declared
+// Metadata-Version and any field the metadata parser could not read
+// (dist.Metadata.Unparsed: unknown, repeated or not UTF-8).
 //
 // # Answers
 //

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/dist/verify"
 )
 
 // Field is one text part of the upload form, in the order it is sent.
@@ -70,29 +70,9 @@ func projectURLs(m *dist.Metadata) []string {
 }
 
 // Form returns the text fields of d's upload form, in the order Upload
-// sends them; the file itself follows them as the "content" part. The
-// order is fixed:
-//
-//	:action, protocol_version, metadata_version, name, version, filetype,
-//	pyversion, the optional metadata fields (see below), comment,
-//	sha256_digest, blake2_256_digest, md5_digest, attestations
-//
-// The optional metadata fields, each sent only when it has a value and
-// once per value for multi-use fields, are summary, description,
-// description_content_type, keywords (one part, joined by ", "),
-// home_page, download_url, author, author_email, maintainer,
-// maintainer_email, license, license_expression, license_file,
-// classifiers, platform, supported_platform, requires_python,
-// requires_dist, provides_dist, obsoletes_dist, requires_external,
-// project_urls ("label, url"), provides_extra, dynamic, requires,
-// provides, obsoletes, import_name and import_namespace.
-//
-// As twine does, License-File is left out when the Metadata-Version is
-// older than 2.4 (setuptools writes it into 2.1 files), while any other
-// field newer than the declared Metadata-Version, and any field the
-// metadata parser could not read (Metadata.Unparsed: unknown, repeated or
-// not UTF-8), is an error, in packaging's and twine's words. Form reads the attestation files beside d unless
-// opts.Attestations is AttestationsOff.
+// sends them (the package documentation lists them); the file itself
+// follows them as the "content" part. It reads the attestation files
+// beside d unless opts.Attestations is AttestationsOff.
 func Form(d *dist.Distribution, opts Options) ([]Field, error) {
 	if d.Metadata == nil || d.Filename == nil {
 		return nil, fmt.Errorf("upload: %s: no parsed metadata or file name (open it with dist.Open)", d.Path)
@@ -145,7 +125,7 @@ func metadataFields(m *dist.Metadata, alwaysRequiresPython bool) ([]Field, error
 		}
 		return nil, errors.New(strings.Join(bad, "; ")) // as twine refuses them
 	}
-	mv, mvOK := parseMetadataVersion(m.MetadataVersion)
+	newer := m.FieldsNewerThan(m.MetadataVersion)
 	var out []Field
 	for _, f := range metaFields {
 		values := nonEmpty(f.values(m))
@@ -155,14 +135,13 @@ func metadataFields(m *dist.Metadata, alwaysRequiresPython bool) ([]Field, error
 			}
 			continue
 		}
-		if intro := dist.FieldIntroduced(f.header); mvOK && intro != "" {
-			if v, ok := parseMetadataVersion(intro); ok && v > mv {
-				if f.form == "license_file" {
-					continue // twine drops it, as setuptools writes it into 2.1 metadata
-				}
-				return nil, fmt.Errorf("%s introduced in metadata version %s, not %s",
-					strings.ToLower(f.header), intro, m.MetadataVersion)
+		if slices.Contains(newer, f.header) {
+			if f.form == "license_file" {
+				continue // twine drops it, as setuptools writes it into 2.1 metadata
 			}
+			var e *verify.Error
+			errors.As(verify.FieldIntroduced(f.header, dist.FieldIntroduced(f.header), m.MetadataVersion), &e)
+			return nil, errors.New(e.Message)
 		}
 		for _, v := range values {
 			out = append(out, Field{f.form, v})
@@ -179,20 +158,6 @@ func nonEmpty(values []string) []string {
 		}
 	}
 	return out
-}
-
-// parseMetadataVersion turns "2.4" into 2004, so versions compare as ints.
-func parseMetadataVersion(s string) (int, bool) {
-	major, minor, ok := strings.Cut(strings.TrimSpace(s), ".")
-	if !ok {
-		return 0, false
-	}
-	a, err1 := strconv.Atoi(major)
-	b, err2 := strconv.Atoi(minor)
-	if err1 != nil || err2 != nil || a < 0 || b < 0 || b > 999 {
-		return 0, false
-	}
-	return a*1000 + b, true
 }
 
 // pyversion is the form's pyversion: "source" for an sdist, the wheel's

@@ -275,7 +275,7 @@ func (p *publisher) checked(r *pypi.Result) {
 	for _, pr := range r.Problems {
 		a := gha.Annotation{Title: pr.Field, File: r.Path}
 		switch {
-		case p.r.Enabled() && pr.Severity == dist.Error:
+		case p.r.Enabled() && pr.Severity == dist.SeverityError:
 			p.r.Error(a, pr.Message)
 		case p.r.Enabled():
 			p.r.Warning(a, pr.Message)

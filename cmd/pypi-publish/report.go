@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
@@ -58,10 +59,38 @@ func printHash(w io.Writer, r *pypi.Result) {
 // as a Go string so that line breaks and spaces show.
 func printForm(w io.Writer, r *pypi.Result, repository string) {
 	fmt.Fprintf(w, "Would upload %s (%s) to %s with the form fields:\n", r.File, size(r.Size), repository)
+	buf := make([]byte, 0, 4*quoteChunk+2)
 	for _, f := range r.Form {
-		fmt.Fprintf(w, "  %s = %s\n", f.Name, strconv.Quote(f.Value))
+		io.WriteString(w, "  "+f.Name+" = \"")
+		buf = writeQuoted(w, buf, f.Value)
+		io.WriteString(w, "\"\n")
 	}
 	fmt.Fprintf(w, "  content = file %q (%d bytes, application/octet-stream)\n", r.File, r.Size)
+}
+
+// quoteChunk is how many bytes of a value writeQuoted quotes at a time.
+const quoteChunk = 32 << 10
+
+// writeQuoted writes s as strconv.Quote does, without its quotes, a chunk
+// at a time so that a value of many megabytes (a description) is never
+// copied whole; buf is the scratch space, returned for reuse. Chunks end
+// at the start of a UTF-8 sequence, so each rune is quoted as in the
+// whole string: no UTF-8 sequence holds a start byte past its first, and
+// a byte with no start in the UTFMax-1 before it belongs to none.
+func writeQuoted(w io.Writer, buf []byte, s string) []byte {
+	for len(s) > 0 {
+		n := min(len(s), quoteChunk)
+		for i := n; i < len(s) && i > n-utf8.UTFMax; i-- {
+			if utf8.RuneStart(s[i]) {
+				n = i
+				break
+			}
+		}
+		buf = strconv.AppendQuote(buf[:0], s[:n])
+		w.Write(buf[1 : len(buf)-1])
+		s = s[n:]
+	}
+	return buf
 }
 
 // summary is the job summary: a Markdown table of the files.
@@ -157,7 +186,7 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 		}
 		for _, p := range r.Problems {
 			sev := "error"
-			if p.Severity == dist.Warning {
+			if p.Severity == dist.SeverityWarning {
 				sev = "warning"
 			}
 			f.Problems = append(f.Problems, jsonProblem{p.Field, p.Rule, sev, p.Message})

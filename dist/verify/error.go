@@ -96,6 +96,7 @@ func (e *Error) addDetail(d string) {
 const (
 	RuleMetadataVersion     = "metadata-version"
 	RuleFieldTooNew         = "field-too-new"
+	RuleRequired            = "required"
 	RuleUnparsed            = "unparsed"
 	RuleName                = "name"
 	RuleVersion             = "version"
@@ -127,6 +128,7 @@ var stages = map[string]Stage{
 	RuleUnparsed:            StageUnparsed,
 	RuleMetadataVersion:     StagePackaging,
 	RuleFieldTooNew:         StagePackaging,
+	RuleRequired:            StagePackaging,
 	RuleVersion:             StagePackaging,
 	RuleSummaryLine:         StagePackaging,
 	RuleContentType:         StagePackaging,

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -11,39 +12,34 @@ import (
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
-// metadataVersions are the Metadata-Version values PyPI accepts, oldest
-// first (packaging 26.2 and Warehouse; 2.0 and 2.6 are refused).
-var metadataVersions = [...]string{"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
-
-func metadataAge(v string) int {
-	for i, mv := range metadataVersions {
-		if mv == v {
-			return i
-		}
-	}
-	return -1
-}
-
-// MetadataVersion checks Metadata-Version v: PyPI accepts 1.0, 1.1, 1.2
-// and 2.1 to 2.5, spelled exactly so.
-func MetadataVersion(v string) error {
-	if metadataAge(v) < 0 {
-		return newError("metadata-version", RuleMetadataVersion, pyfmt.Repr(v)+" is not a valid metadata version")
-	}
-	return nil
-}
-
 // FieldIntroduced checks that field (a core metadata field name in any
 // case), which appeared in metadata version added, may be used under the
-// declared Metadata-Version. It reports nothing when declared is itself
-// invalid (MetadataVersion reports that) or added is "".
+// declared Metadata-Version, in packaging's words. It reports nothing when
+// either version is not "major.minor" (the Metadata-Version rule reports
+// a bad declared one).
 func FieldIntroduced(field, added, declared string) error {
-	d, a := metadataAge(declared), metadataAge(added)
-	if d < 0 || a <= d {
+	d, ok1 := parseMetadataVersion(declared)
+	a, ok2 := parseMetadataVersion(added)
+	if !ok1 || !ok2 || a <= d {
 		return nil
 	}
 	key := strings.ToLower(field)
 	return newError(key, RuleFieldTooNew, fmt.Sprintf("%s introduced in metadata version %s, not %s", key, added, declared))
+}
+
+// parseMetadataVersion turns "major.minor" into a number that orders like
+// the version.
+func parseMetadataVersion(v string) (int, bool) {
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok {
+		return 0, false
+	}
+	x, err1 := strconv.ParseUint(major, 10, 16)
+	y, err2 := strconv.ParseUint(minor, 10, 16)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return int(x)<<16 | int(y), true
 }
 
 // nameRE is packaging's name rule, ASCII only: Go's (?i) would also

@@ -61,10 +61,10 @@ func TestSpecTable(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"MV 2.6", MetadataVersion("2.6"), "'2.6' is not a valid metadata version"},
-		{"MV 2.0", MetadataVersion("2.0"), "'2.0' is not a valid metadata version"},
-		{"MV 2.5 ok", MetadataVersion("2.5"), ""},
 		{"License-Expression under 2.1", FieldIntroduced("License-Expression", "2.4", "2.1"), "license-expression introduced in metadata version 2.4, not 2.1"},
+		{"License-Expression under 2.10", FieldIntroduced("License-Expression", "2.4", "2.10"), ""},
+		{"Import-Name under 2.6", FieldIntroduced("Import-Name", "2.5", "2.6"), ""},
+		{"under a bad version", FieldIntroduced("Import-Name", "2.5", "two"), ""},
 		{"Dynamic under 2.1", FieldIntroduced("Dynamic", "2.2", "2.1"), "dynamic introduced in metadata version 2.2, not 2.1"},
 		{"Import-Name under 2.4", FieldIntroduced("Import-Name", "2.5", "2.4"), "import-name introduced in metadata version 2.5, not 2.4"},
 		{"Version missing", Version(""), "'version' is a required field"},

@@ -90,31 +90,7 @@ func table(t *testing.T) *Table {
 // than PyPI today, each with what differs; key "dist:<case>" or
 // "pypitest:<case>". A listed case that agrees fails the test, so that
 // the list is emptied as the code is fixed.
-var knownDisagreements = map[string]string{
-	"dist:wheel-bzip2": "Warehouse answers a member compressed other than stored or deflate with " +
-		"\"File does not use a supported compression type\" (legacy.py:360); dist has its own words",
-	"pypitest:wheel-bzip2": "pypitest words it with dist (see dist:wheel-bzip2)",
-	"dist:sdist-version-mismatch": "for an sdist Warehouse checks the whole file name against the normalized " +
-		"name and version (\"Filename ... is invalid, should be ...\", legacy.py:1391); dist gives the wheel's " +
-		"\"Version in filename should be\" message",
-	"pypitest:sdist-version-mismatch": "pypitest words it with dist (see dist:sdist-version-mismatch)",
-	"dist:license-file-2.3": "PyPI refuses a License-File sent with Metadata-Version 2.3 (packaging: " +
-		"introduced in 2.4); dist only warns, assuming the uploader leaves the field out",
-	"dist:ok-wheel-version-2": "Warehouse requires a WHEEL file but never reads it (no Wheel-Version check in " +
-		"warehouse/); dist refuses Wheel-Version 2.0 because installers do",
-	"pypitest:ok-wheel-version-2":  "pypitest judges the file with dist (see dist:ok-wheel-version-2)",
-	"dist:ok-wheel-file-empty":     "Warehouse never reads WHEEL's content; dist refuses a WHEEL without Wheel-Version",
-	"pypitest:ok-wheel-file-empty": "pypitest judges the file with dist (see dist:ok-wheel-file-empty)",
-	"dist:sdist-post-release-hyphen": "for a post-release sdist named with a hyphen in the version, Warehouse re-splits " +
-		"the name (legacy.py:1339) and then wants the normalized file name; dist answers \"Start filename\"",
-	"pypitest:sdist-post-release-hyphen": "pypitest words it with dist (see dist:sdist-post-release-hyphen)",
-	"dist:sdist-no-pkg-info-one-member": "Warehouse takes an sdist's top directory as the common path of its " +
-		"members (legacy.py:556), which for one member is the member itself; dist names the first directory",
-	"pypitest:sdist-no-pkg-info-one-member": "pypitest judges the file with dist (see dist:sdist-no-pkg-info-one-member)",
-	"dist:sdist-only-pkg-info": "an sdist holding only PKG-INFO has that file as its common path, so Warehouse looks " +
-		"for .../PKG-INFO/PKG-INFO and refuses it (legacy.py:454-458); dist accepts it",
-	"pypitest:sdist-only-pkg-info": "pypitest judges the file with dist (see dist:sdist-only-pkg-info)",
-}
+var knownDisagreements = map[string]string{}
 
 // outcome tallies one side's agreement with the table.
 type outcome struct {
