@@ -1,11 +1,8 @@
 package readme
 
 import (
-	"context"
 	"errors"
 	"testing"
-
-	"github.com/trustpub/pypi/internal/testenv"
 )
 
 func TestCheck(t *testing.T) {
@@ -87,21 +84,5 @@ func TestErrorMessages(t *testing.T) {
 	n := asError(Check(".. comment\n", ""))
 	if got, want := n.TwineMessage(), "`long_description` has syntax errors in markup and would not be rendered on PyPI.\nNo content rendered from RST source."; got != want {
 		t.Errorf("TwineMessage() = %q, want %q", got, want)
-	}
-}
-
-func TestCheckWithPython(t *testing.T) {
-	t.Parallel()
-	python := testenv.NeedPython(t, "readme_renderer")
-	ctx := context.Background()
-	if err := CheckWithPython(ctx, python, "Fine *text*.\n", ""); err != nil {
-		t.Fatalf("CheckWithPython(fine) = %v", err)
-	}
-	e := asError(CheckWithPython(ctx, python, ".. toctree::\n", "text/x-rst"))
-	if e == nil || e.Line != 1 || e.Level != Err || e.Message != `Unknown directive type "toctree".` || e.ContentType != "text/x-rst" {
-		t.Fatalf("CheckWithPython(toctree) = %+v", e)
-	}
-	if err := CheckWithPython(ctx, "/nonexistent/python3", "x", ""); err == nil || asError(err) != nil {
-		t.Fatalf("CheckWithPython(missing python) = %v, want a plain error", err)
 	}
 }

@@ -19,8 +19,6 @@
 // 44.0 on Debian's Python (TestAgreement, which lists where 44.0 and 45.0
 // differ), and PyPI's verdict on every testdata document is recorded in
 // testdata/*.verdicts (TestGolden, TestGoldenOracle).
-// Where exactness matters more than speed, [CheckWithPython] asks a real
-// readme_renderer instead.
 //
 // Descriptions are untrusted, so checking one takes time and memory
 // linear in its size whatever its shape: nested blocks are stripped in
