@@ -94,7 +94,7 @@ func (p *parser) addTarget(t *target) (info bool) {
 	case old != nil && (t.refname != "" && t.refname == old.refname || t.refuri != "" && t.refuri == old.refuri):
 		return true // the same external target again: the old one stays
 	case t.explicit && oldExplicit:
-		p.report(Warning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
+		p.report(LevelWarning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
 	case t.explicit:
 		// An explicit target overrides implicit ones.
 		r.targets[t.name] = t
@@ -146,7 +146,7 @@ func (p *parser) reference(name string, line int) {
 // noteSubstitution records a substitution definition.
 func (p *parser) noteSubstitution(name string, def *substDef) {
 	if p.refs.substs[name] != nil {
-		p.report(Err, def.line, `Duplicate substitution definition name: "`+name+`".`)
+		p.report(LevelError, def.line, `Duplicate substitution definition name: "`+name+`".`)
 	}
 	p.refs.substs[name] = def
 	p.refs.substLower[strings.ToLower(name)] = name
@@ -173,10 +173,10 @@ func (p *parser) substitutions() {
 	for _, ref := range r.substRefs {
 		key, ok := r.substKey(ref.name)
 		if !ok {
-			p.report(Err, ref.line, `Undefined substitution referenced: "`+ref.name+`".`)
+			p.report(LevelError, ref.line, `Undefined substitution referenced: "`+ref.name+`".`)
 		}
 		if ref.inDef != nil && r.substs[key] == ref.inDef {
-			p.report(Err, ref.inDef.line, "Circular substitution definition detected:")
+			p.report(LevelError, ref.inDef.line, "Circular substitution definition detected:")
 		}
 	}
 	state := map[string]loopState{}
@@ -191,7 +191,7 @@ func (p *parser) substitutions() {
 		// Name the first nested reference on the way to the loop.
 		for _, n := range r.substs[key].refs {
 			if next, ok := r.substKey(n); ok && state[next] == loops {
-				p.report(Err, ref.line, `Circular substitution definition referenced: "`+n+`".`)
+				p.report(LevelError, ref.line, `Circular substitution definition referenced: "`+n+`".`)
 			}
 		}
 	}
@@ -259,7 +259,7 @@ func (p *parser) resolve() {
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
-		p.report(Err, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
+		p.report(LevelError, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {
@@ -294,13 +294,13 @@ func (p *parser) resolve() {
 			if unlabelled > 1 {
 				plural = "s"
 			}
-			p.report(Err, ref.line, "Too many autonumbered footnote references: only "+
+			p.report(LevelError, ref.line, "Too many autonumbered footnote references: only "+
 				itoa(unlabelled)+" corresponding footnote"+plural+" available.")
 		}
 		used++
 	}
 	if len(r.symbolRefs) > r.symbolFootnotes {
-		p.report(Err, r.symbolRefs[r.symbolFootnotes].line, "Too many symbol footnote references: only "+
+		p.report(LevelError, r.symbolRefs[r.symbolFootnotes].line, "Too many symbol footnote references: only "+
 			itoa(r.symbolFootnotes)+" corresponding footnotes available.")
 	}
 }
@@ -382,7 +382,7 @@ func (p *parser) dangling() {
 			msg = p.expandedDangling(u.name, memo)
 		}
 		if msg != "" {
-			p.report(Err, u.line, msg)
+			p.report(LevelError, u.line, msg)
 		}
 	}
 }
@@ -474,7 +474,7 @@ func (p *parser) indirectError(t *target, why string) {
 		}
 		naming = `"` + t.name + `" (id="user-content-` + id + `")`
 	}
-	p.report(Err, t.line, "Indirect hyperlink target "+naming+` refers to target "`+t.refname+`", `+why+".")
+	p.report(LevelError, t.line, "Indirect hyperlink target "+naming+` refers to target "`+t.refname+`", `+why+".")
 }
 
 // makeID is docutils' make_id for ASCII names: lowercase, runs of other
