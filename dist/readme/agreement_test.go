@@ -26,8 +26,9 @@ type doc struct {
 // contentTypes maps testdata extensions to Description-Content-Types.
 var contentTypes = map[string]string{".rst": "", ".xrst": "text/x-rst", ".md": "text/markdown", ".txt": "text/plain"}
 
-// specDocs reads the cases of spec §2.2 and §4.2 (testdata/spec), or with
-// dir "cases" our own regression cases.
+// specDocs reads the documents of testdata/<dir>: with dir "spec" the
+// reStructuredText constructs whose PyPI verdicts testdata/spec.verdicts
+// records, with dir "cases" our own regression cases.
 func specDocs(t *testing.T, dir string) []doc {
 	t.Helper()
 	paths, err := filepath.Glob("testdata/" + dir + "/*")

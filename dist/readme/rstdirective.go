@@ -242,7 +242,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	case "parsed-literal":
 		p.inline(strings.Join(content, "\n"), contentOffset)
 	case "line-block":
-		// docutils 0.23 parses line i at the directive's line plus the
+		// docutils parses line i at the directive's line plus the
 		// content's 0-based offset plus i, and gives the line node (which
 		// references report) the directive's line plus i.
 		for i, l := range content {
@@ -276,7 +276,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 			p.report(LevelError, ln, `Error parsing content block for the "`+typeName+`" directive: exactly one table expected.`)
 		}
 	case "figure":
-		// docutils 0.23 passes over targets and pending (or no) nodes
+		// docutils passes over targets and pending (or no) nodes
 		// before the caption.
 		for _, c := range parsed.children {
 			if c.tag == "target" || c.kind == nodeInvisible && directives[c.tag].body == bodyInvisible {
@@ -290,7 +290,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	}
 }
 
-// pseudoSectionPlace is docutils 0.23's check of where a sidebar, topic
+// pseudoSectionPlace is docutils' check of where a sidebar, topic
 // or contents directive stands, by the node its body is parsed into: the
 // document, a section, a sidebar (not for a sidebar) or the plain element
 // of a class directive's content; anything else is a body element, a

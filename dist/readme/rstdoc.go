@@ -94,7 +94,7 @@ func (p *parser) docinfo() {
 	}
 }
 
-// authorsShape is docutils 0.23's extract_authors check: one paragraph,
+// authorsShape is docutils' extract_authors check: one paragraph,
 // one bullet list of one-paragraph items, or several paragraphs; comments
 // are skipped among several paragraphs.
 func authorsShape(body []*node) bool {
@@ -144,9 +144,9 @@ func hasSection(nodes []*node) bool {
 	return false
 }
 
-// transitions is docutils 0.23's misc.Transitions check, run after
+// transitions is docutils' misc.Transitions check, run after
 // strip_comments has removed comments. A transition may neither begin nor
-// end a section or the document, ignoring the siblings docutils 0.23
+// end a section or the document, ignoring the siblings docutils
 // ignores there (titles, targets, substitution definitions, decoration,
 // meta and pending nodes: all our invisible nodes except system messages),
 // and may not directly follow another transition. One that ends a section

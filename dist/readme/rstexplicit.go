@@ -126,7 +126,7 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	return i + n, bf
 }
 
-// noteContent is docutils 0.23's warning for a footnote or citation with
+// noteContent is docutils' warning for a footnote or citation with
 // no content, at the last line the construct took.
 func (p *parser) noteContent(block []string, what string, last int) {
 	if len(trimBlankEnd(block)) == 0 {

@@ -456,7 +456,7 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		case isName && anonymous:
 			p.reference(aliasName, line)
 		case isName:
-			// docutils 0.23 notes embedded targets as implicit ones.
+			// docutils notes embedded targets as implicit ones.
 			t := &target{name: refname, refname: aliasName, line: line}
 			p.refs.indirect = append(p.refs.indirect, t)
 			p.addTarget(t)

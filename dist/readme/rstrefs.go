@@ -50,12 +50,12 @@ type substDef struct {
 	// content lists the named and substitution references inside the
 	// definition in document order.
 	content []refUse
-	// illegal names the first content docutils 0.23 does not support in
+	// illegal names the first content docutils does not support in
 	// a substitution definition ("Anonymous references", ...), if any.
 	illegal string
 }
 
-// Content docutils 0.23 rejects in a substitution definition.
+// Content docutils rejects in a substitution definition.
 const (
 	illegalAnonymous = "Anonymous references"
 	illegalAutoRef   = "References to auto-numbered and auto-symbol footnotes"
@@ -78,7 +78,7 @@ func (r *refState) init() {
 	r.labelledFootnotes = map[string]bool{}
 }
 
-// addTarget is docutils 0.23's note_names and set_duplicate_name for one
+// addTarget is docutils' note_names and set_duplicate_name for one
 // name. Explicit duplicates are reported at once, as docutils does while
 // parsing. It reports whether docutils adds an INFO message (a node that
 // counts for the transition checks) where the target is noted.
@@ -289,7 +289,7 @@ func (p *parser) resolve() {
 			continue
 		}
 		if used == unlabelled {
-			// docutils 0.23 says "footnotes" only for more than one.
+			// docutils says "footnotes" only for more than one.
 			plural := ""
 			if unlabelled > 1 {
 				plural = "s"
@@ -305,7 +305,7 @@ func (p *parser) resolve() {
 	}
 }
 
-// endLine is the line docutils 0.23 gives messages that have none of
+// endLine is the line docutils gives messages that have none of
 // their own once parsing is over: the line after the last, unless the
 // document ends in a construct docutils parses with a nested list state
 // machine (a list or explicit markup; a hyperlink target only when no
@@ -465,7 +465,7 @@ func (p *parser) indirectError(t *target, why string) {
 	naming := ""
 	switch {
 	case t.name != "":
-		// With an id_prefix, docutils 0.23 lets ids start with digits
+		// With an id_prefix, docutils lets ids start with digits
 		// (make_id of "x" + name, less the "x"), and numbers those it
 		// cannot derive from the name by the node's type.
 		id := makeID("x" + t.name)[1:]

@@ -199,7 +199,7 @@ func (p *parser) section(title, style string, titleLine int) {
 	p.sections = p.sections[:level-1]
 	sec := add(p.container(), nodeSection, titleLine)
 	p.sections = append(p.sections, sec)
-	// docutils 0.23 gives the title node, whose references have no line
+	// docutils gives the title node, whose references have no line
 	// of their own, the line its state machine is at: the underline.
 	p.nodeLineDelta = 1
 	text := p.inlineText(title, titleLine)
