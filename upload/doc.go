@@ -19,7 +19,27 @@
 // characters other than letters, digits and "." by "-", which renames a
 // project such as "my_pkg" on PyPI), Import-Name and Import-Namespace
 // (metadata 2.5) are sent as import_name and import_namespace (twine
-// drops them), and the fields come in a fixed order.
+// drops them), and the fields come in a fixed order:
+//
+//	:action, protocol_version, metadata_version, name, version, filetype,
+//	pyversion, the optional metadata fields (below), comment,
+//	sha256_digest, blake2_256_digest, md5_digest, attestations
+//
+// The optional metadata fields, each sent only when it has a value and
+// once per value for multi-use fields, are summary, description,
+// description_content_type, keywords (one part, joined by ", "),
+// home_page, download_url, author, author_email, maintainer,
+// maintainer_email, license, license_expression, license_file,
+// classifiers, platform, supported_platform, requires_python,
+// requires_dist, provides_dist, obsoletes_dist, requires_external,
+// project_urls ("label, url"), provides_extra, dynamic, requires,
+// provides, obsoletes, import_name and import_namespace.
+//
+// As twine does, License-File is left out when the Metadata-Version is
+// older than 2.4 (setuptools writes it into 2.1 files), while any other
+// field newer than the declared Metadata-Version, and any field the
+// metadata parser could not read (Metadata.Unparsed: unknown, repeated or
+// not UTF-8), is an error.
 //
 // # Answers
 //

@@ -70,29 +70,12 @@ func projectURLs(m *dist.Metadata) []string {
 }
 
 // Form returns the text fields of d's upload form, in the order Upload
-// sends them; the file itself follows them as the "content" part. The
-// order is fixed:
-//
-//	:action, protocol_version, metadata_version, name, version, filetype,
-//	pyversion, the optional metadata fields (see below), comment,
-//	sha256_digest, blake2_256_digest, md5_digest, attestations
-//
-// The optional metadata fields, each sent only when it has a value and
-// once per value for multi-use fields, are summary, description,
-// description_content_type, keywords (one part, joined by ", "),
-// home_page, download_url, author, author_email, maintainer,
-// maintainer_email, license, license_expression, license_file,
-// classifiers, platform, supported_platform, requires_python,
-// requires_dist, provides_dist, obsoletes_dist, requires_external,
-// project_urls ("label, url"), provides_extra, dynamic, requires,
-// provides, obsoletes, import_name and import_namespace.
-//
-// As twine does, License-File is left out when the Metadata-Version is
-// older than 2.4 (setuptools writes it into 2.1 files), while any other
-// field newer than the declared Metadata-Version, and any field the
-// metadata parser could not read (Metadata.Unparsed: unknown, repeated or
-// not UTF-8), is an error, in packaging's and twine's words. Form reads the attestation files beside d unless
-// opts.Attestations is AttestationsOff.
+// sends them (the package doc lists them); the file itself follows them
+// as the "content" part. A field newer than the declared
+// Metadata-Version (but License-File, which is left out), or one the
+// metadata parser could not read, is an error in packaging's and twine's
+// words. Form reads the attestation files beside
+// d unless opts.Attestations is AttestationsOff.
 func Form(d *dist.Distribution, opts Options) ([]Field, error) {
 	if d.Metadata == nil || d.Filename == nil {
 		return nil, fmt.Errorf("upload: %s: no parsed metadata or file name (open it with dist.Open)", d.Path)
