@@ -3,6 +3,8 @@ package readme
 import (
 	"errors"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCheck(t *testing.T) {
@@ -54,8 +56,10 @@ func TestCheck(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("Check() = %v, want *Error", err)
 			}
-			if e.Line != tt.want.Line || e.Level != tt.want.Level || e.Message != tt.want.Message || e.ContentType != tt.ct {
-				t.Errorf("Check() = %+v, want %+v", *e, *tt.want)
+			want := *tt.want
+			want.ContentType = tt.ct
+			if diff := cmp.Diff(want, *e); diff != "" {
+				t.Errorf("Check() (-want +got):\n%s", diff)
 			}
 		})
 	}
