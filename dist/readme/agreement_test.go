@@ -187,8 +187,8 @@ func crlf(docs []doc) []doc {
 	return out
 }
 
-// TestAgreement measures agreement with docutils 0.23 (through
-// readme_renderer 44.0) on every corpus, printing per corpus and in total
+// TestAgreement measures agreement with PyPI's docutils (through Debian
+// sid's readme_renderer) on every corpus, printing per corpus and in total
 // how often the verdicts agree and, where both fail, how often the first
 // message agrees in level, line and words.
 func TestAgreement(t *testing.T) {
