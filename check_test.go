@@ -33,7 +33,7 @@ func TestPublishCheckPhaseObservesContext(t *testing.T) {
 
 // A file whose upload form cannot be made (here a METADATA field that
 // twine and packaging do not know) fails its check, and that is the
-// verdict reported with EventChecked, acted on and returned, whatever the
+// verdict reported with EventKindChecked, acted on and returned, whatever the
 // checks asked for and whether or not it is a dry run.
 func TestPublishOneVerdictPerFile(t *testing.T) {
 	t.Parallel()
@@ -54,7 +54,7 @@ func TestPublishOneVerdictPerFile(t *testing.T) {
 		opts.Checks, opts.DryRun = tc.checks, tc.dryRun
 		reported := map[string]pypi.Verdict{}
 		opts.Events = func(e pypi.Event) {
-			if e.Kind == pypi.EventChecked {
+			if e.Kind == pypi.EventKindChecked {
 				reported[e.File] = e.Result.Verdict
 			}
 		}
@@ -78,7 +78,7 @@ func TestPublishOneVerdictPerFile(t *testing.T) {
 }
 
 // The verdicts: a clean file passes, warnings pass with warnings, and
-// both are what EventChecked reported.
+// both are what EventKindChecked reported.
 func TestPublishVerdicts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, pypitest.GitHubRun{})

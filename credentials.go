@@ -19,7 +19,7 @@ type credentials struct {
 	token              oauth2.TokenSource // API token or minted tokens
 	username, password string             // HTTP Basic, when token is nil
 	trusted            bool               // tokens come from Trusted Publishing
-	how                string             // for EventAuthenticated
+	how                string             // for EventKindAuthenticated
 }
 
 // explicitCredentials sorts out the credentials given in opts: an API
@@ -86,7 +86,7 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *r
 	mc := &mint.Config{UploadURL: t.upload.String(), HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
 	ts, claims, err := mc.TrustedPublishing(ctx, oc)
 	if called, caller, ok := claims.ReusableWorkflow(); ok {
-		opts.emit(Event{Kind: EventWarning, Warning: WarningReusableWorkflow, Claims: claims,
+		opts.emit(Event{Kind: EventKindWarning, Warning: WarningReusableWorkflow, Claims: claims,
 			Title: "Potential workflow misconfiguration",
 			Message: "the job runs the reusable workflow " + called + ", called by " + caller +
 				": PyPI's Trusted Publishing does not officially support reusable workflows"})

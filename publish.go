@@ -41,7 +41,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 			c.result.Outcome, c.result.Err = upload.OutcomeFailed, c.err
 			bad = append(bad, c.err)
 		}
-		opts.emit(Event{Kind: EventChecked, File: c.result.File, Result: c.result})
+		opts.emit(Event{Kind: EventKindChecked, File: c.result.File, Result: c.result})
 	}
 	if len(bad) > 0 {
 		return results(files), &FilesError{Errs: bad, sentinel: ErrChecksFailed}
@@ -54,7 +54,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	if err != nil {
 		return results(files), err
 	}
-	opts.emit(Event{Kind: EventAuthenticated, Message: creds.how})
+	opts.emit(Event{Kind: EventKindAuthenticated, Message: creds.how})
 	return send(ctx, &opts, t, creds, files, secrets)
 }
 
@@ -76,7 +76,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		Attestations: attestationMode(opts, t, creds.trusted, true),
 		Concurrency:  opts.Concurrency,
 		Progress: func(p upload.Progress) {
-			opts.emit(Event{Kind: EventSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
+			opts.emit(Event{Kind: EventKindSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
 		},
 		Retrying: func(file string, attempt int, wait time.Duration, err error) {
 			opts.logger().Info("pypi: retrying", "file", file, "attempt", attempt, "wait", wait, "err", err)
@@ -98,7 +98,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
 		}
-		opts.emit(Event{Kind: EventDone, File: r.File, Result: r})
+		opts.emit(Event{Kind: EventKindDone, File: r.File, Result: r})
 	}
 	var failed []error
 	for _, u := range client.UploadAll(ctx, ds, uo) {
@@ -152,7 +152,7 @@ func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attest
 		if !t.public {
 			why = "the repository is not PyPI or TestPyPI, which alone support PEP 740 attestations"
 		}
-		opts.emit(Event{Kind: EventWarning, Warning: WarningAttestationsIgnored, Title: "attestations ignored",
+		opts.emit(Event{Kind: EventKindWarning, Warning: WarningAttestationsIgnored, Title: "attestations ignored",
 			Message: "Attestations were requested, but " + why + ". They are not sent."})
 	}
 	return upload.AttestationsOff

@@ -72,11 +72,11 @@ func TestPublishTrustedPublishing(t *testing.T) {
 	if !slices.Contains(masked, minted[0].Token) {
 		t.Error("the minted token was not given to the Masker")
 	}
-	if kinds[pypi.EventSending] == 0 {
-		t.Error("no EventSending")
+	if kinds[pypi.EventKindSending] == 0 {
+		t.Error("no EventKindSending")
 	}
-	delete(kinds, pypi.EventSending) // as many as the transport reads
-	want := map[pypi.EventKind]int{pypi.EventChecked: 2, pypi.EventAuthenticated: 1, pypi.EventDone: 2}
+	delete(kinds, pypi.EventKindSending) // as many as the transport reads
+	want := map[pypi.EventKind]int{pypi.EventKindChecked: 2, pypi.EventKindAuthenticated: 1, pypi.EventKindDone: 2}
 	if diff := cmp.Diff(want, kinds); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)
 	}
@@ -102,7 +102,7 @@ func TestPublishReportsEachFileAsItEnds(t *testing.T) {
 	)
 	opts := f.options()
 	opts.Events = func(e pypi.Event) {
-		if e.Kind == pypi.EventDone {
+		if e.Kind == pypi.EventKindDone {
 			n := len(f.srv.Uploads())
 			mu.Lock()
 			dones = append(dones, done{e.File, e.Result.Outcome, e.Result.URL, n})
@@ -325,7 +325,7 @@ func TestPublishReusableWorkflowWarning(t *testing.T) {
 	var mu sync.Mutex
 	opts := f.options()
 	opts.Events = func(e pypi.Event) {
-		if e.Kind == pypi.EventWarning {
+		if e.Kind == pypi.EventKindWarning {
 			mu.Lock()
 			warnings = append(warnings, e)
 			mu.Unlock()
@@ -450,7 +450,7 @@ func TestPublishAttestationsNeedTrustedPublishing(t *testing.T) {
 	opts.Token = token
 	opts.Attestations = upload.AttestationsRequire
 	opts.Events = func(e pypi.Event) {
-		if e.Kind == pypi.EventWarning {
+		if e.Kind == pypi.EventKindWarning {
 			mu.Lock()
 			warnings = append(warnings, e.Message)
 			mu.Unlock()

@@ -59,7 +59,7 @@ type Result struct {
 	URL string
 	// Problems are what the checks found, warnings included.
 	Problems []*dist.Problem
-	// Verdict is the checks' judgement, final when EventChecked reports
+	// Verdict is the checks' judgement, final when EventKindChecked reports
 	// the file.
 	Verdict Verdict
 	// Form is the upload form the file is sent with, or in a dry run

@@ -13,8 +13,12 @@
 // mints a new one, from a new identity token, when less than five minutes
 // of its fifteen remain.
 //
-// Failures are [*Error] values: one line, with the index's reasons and
-// the identity token's claims as fields for a caller to render. No token
+// Failures at the index are [*Error] values: one line, with the index's
+// reasons and the identity token's claims as fields for a caller to
+// render; one from an index without Trusted Publishing matches
+// [ErrAudienceNotFound]. [Config.TrustedPublishing] also fails outside any
+// known CI, with [oidc.ErrNoAmbientCredential] before any request, and
+// with an [*oidc.AmbientError] when the CI does not hand out tokens. No token
 // ever appears in an error or a log line; a [Config.Masker] sees every
 // token before it is returned.
 package mint

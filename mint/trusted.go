@@ -9,21 +9,14 @@ import (
 	"github.com/trustpub/pypi/oidc"
 )
 
-// TrustedPublishing runs the whole Trusted Publishing sequence of
-// gh-action-pypi-publish against the index: it finds the CI system
-// through ci (nil means the zero [oidc.Config]: the process environment),
-// asks the index for its audience, and returns a
-// [Config.TokenSource] fed by ci's identity tokens for that audience,
-// with the unverified claims of the first identity token (for
-// diagnostics such as [oidc.Claims.ReusableWorkflow]). The first upload
-// token is minted before it returns, so that a refused publisher shows
-// before any upload; the claims are returned with that error too, since
-// they may show why.
-//
-// Outside any known CI the error is [oidc.ErrNoAmbientCredential], before
-// any request; an index without Trusted Publishing gives
-// [ErrAudienceNotFound]; a CI that does not hand out tokens gives an
-// [*oidc.AmbientError]; other failures are [*Error] values.
+// TrustedPublishing runs gh-action-pypi-publish's whole Trusted
+// Publishing sequence against the index: it finds the CI system through ci
+// (nil means the zero [oidc.Config]: the process environment), asks the
+// index for its audience, mints the first upload token, so that a refused
+// publisher shows before any upload, and returns a [Config.TokenSource]
+// fed by ci's identity tokens, with the unverified claims of the first
+// identity token (also with an error, since they may show why). The
+// package doc lists its errors.
 func (c *Config) TrustedPublishing(ctx context.Context, ci *oidc.Config) (oauth2.TokenSource, oidc.Claims, error) {
 	if ci == nil {
 		ci = new(oidc.Config)

@@ -239,26 +239,26 @@ func (p *publisher) setGroup(title string) {
 
 // event reports one step of pypi.Publish.
 func (p *publisher) event(e pypi.Event) {
-	if e.Kind == pypi.EventSending {
+	if e.Kind == pypi.EventKindSending {
 		p.prog.sending(e.File, e.Attempt, e.Sent, e.Total)
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch e.Kind {
-	case pypi.EventChecked:
+	case pypi.EventKindChecked:
 		p.setGroup("Checking distributions")
 		p.checked(e.Result)
-	case pypi.EventWarning:
+	case pypi.EventKindWarning:
 		if p.r.Enabled() {
 			p.act.warning(e)
 		} else {
 			fmt.Fprintf(p.out, "warning: %s: %s\n", e.Title, warningText(e))
 		}
-	case pypi.EventAuthenticated:
+	case pypi.EventKindAuthenticated:
 		p.setGroup("Uploading distributions to " + p.c.displayURL())
 		fmt.Fprintf(p.out, "Credentials: %s\nUploading distributions to %s\n", e.Message, p.c.displayURL())
-	case pypi.EventDone:
+	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
 		if !p.prog.terminal {

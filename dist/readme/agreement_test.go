@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustpub/pypi/dist/readme/internal/oracle"
 	"github.com/trustpub/pypi/internal/testenv"
 )
 
@@ -25,8 +26,9 @@ type doc struct {
 // contentTypes maps testdata extensions to Description-Content-Types.
 var contentTypes = map[string]string{".rst": "", ".xrst": "text/x-rst", ".md": "text/markdown", ".txt": "text/plain"}
 
-// specDocs reads the cases of spec §2.2 and §4.2 (testdata/spec), or with
-// dir "cases" our own regression cases.
+// specDocs reads the documents of testdata/<dir>: with dir "spec" the
+// reStructuredText constructs whose PyPI verdicts testdata/spec.verdicts
+// records, with dir "cases" our own regression cases.
 func specDocs(t *testing.T, dir string) []doc {
 	t.Helper()
 	paths, err := filepath.Glob("testdata/" + dir + "/*")
@@ -134,7 +136,7 @@ print(docutils.__version__, md.version("readme_renderer"))
 // VERIFY_PYTHONPATH first on its path, which must provide docutils 0.23
 // and readme_renderer 44 or 45 (.ci/sid-python unpacks Debian sid's); it
 // skips (fails under CI=true) when they are missing.
-func pypiOracle(t *testing.T) *Oracle {
+func pypiOracle(t *testing.T) *oracle.Oracle {
 	t.Helper()
 	python := testenv.NeedPython(t)
 	dir := os.Getenv("VERIFY_PYTHONPATH")
@@ -150,7 +152,7 @@ func pypiOracle(t *testing.T) *Oracle {
 		!strings.HasPrefix(v[1], "44.") && !strings.HasPrefix(v[1], "45.") {
 		testenv.Missing(t, "docutils 0.23 and readme_renderer 44 or 45 on VERIFY_PYTHONPATH="+dir+" (found: "+strings.TrimSpace(string(out))+")")
 	}
-	o, err := startOracle(context.Background(), python, env)
+	o, err := oracle.Start(context.Background(), python, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,13 +187,13 @@ func crlf(docs []doc) []doc {
 	return out
 }
 
-// TestAgreement measures agreement with docutils 0.23 (through
-// readme_renderer 44.0) on every corpus, printing per corpus and in total
+// TestAgreement measures agreement with PyPI's docutils (through Debian
+// sid's readme_renderer) on every corpus, printing per corpus and in total
 // how often the verdicts agree and, where both fail, how often the first
 // message agrees in level, line and words.
 func TestAgreement(t *testing.T) {
 	t.Parallel()
-	oracle := pypiOracle(t)
+	o := pypiOracle(t)
 	spec, cases, files, installed := specDocs(t, "spec"), specDocs(t, "cases"), fileDocs(t), installedDocs(t, testenv.Python)
 	corpora := [][]doc{spec, cases, crlf(append(append([]doc{}, spec...), cases...)), files, installed, peeled(files),
 		mutations(append(append(spec, installed...), files...), 4, 1)}
@@ -207,11 +209,7 @@ func TestAgreement(t *testing.T) {
 			}
 			seen[key] = true
 			ours := asError(Check(d.text, d.contentType))
-			oerr := oracle.Check(d.text, d.contentType)
-			theirs := asError(oerr)
-			if oerr != nil && theirs == nil {
-				t.Fatalf("%s: oracle: %v", d.id, oerr)
-			}
+			theirs := askOracle(t, o, d)
 			known := knownDisagreements[strings.Split(d.id, "#")[0]].why
 			switch {
 			case ours == nil && theirs == nil:
@@ -278,6 +276,20 @@ func report(t *testing.T, known, format string, args ...any) {
 		return
 	}
 	t.Logf(format, args...)
+}
+
+// askOracle returns the oracle's verdict on d as the *Error Check would
+// return (nil: it renders).
+func askOracle(t *testing.T, o *oracle.Oracle, d doc) *Error {
+	t.Helper()
+	v, err := o.Check(d.text, d.contentType)
+	if err != nil {
+		t.Fatalf("%s/%s: %v", d.corpus, d.id, err)
+	}
+	if !v.Failed {
+		return nil
+	}
+	return &Error{ContentType: d.contentType, Line: v.Line, Level: Level(v.Level), Message: v.Message}
 }
 
 func asError(err error) *Error {

@@ -14,13 +14,13 @@
 // (rstinline.go, rstpunct.go) and the document pass (rstrefs.go,
 // rstdoc.go).
 //
-// The target is PyPI's readme_renderer 45.0 with docutils 0.23. Agreement
-// is measured against docutils 0.23 through Debian sid's readme_renderer
-// 44.0 on Debian's Python (TestAgreement, which lists where 44.0 and 45.0
-// differ), and PyPI's verdict on every testdata document is recorded in
+// The target is the readme_renderer and docutils that PyPI pins, at the
+// versions UPSTREAM.md lists; "docutils" in this package's comments means
+// that version. Agreement is measured against the same docutils through
+// Debian sid's readme_renderer, a release older than PyPI's, on Debian's
+// Python (TestAgreement, which lists where the two releases differ), and
+// PyPI's verdict on every testdata document is recorded in
 // testdata/*.verdicts (TestGolden, TestGoldenOracle).
-// Where exactness matters more than speed, [CheckWithPython] asks a real
-// readme_renderer instead.
 //
 // Descriptions are untrusted, so checking one takes time and memory
 // linear in its size whatever its shape: nested blocks are stripped in

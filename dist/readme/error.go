@@ -8,24 +8,24 @@ import (
 // Level is a docutils message level.
 type Level int
 
-// The docutils message levels. Rendering halts at Warning or above.
+// The docutils message levels. Rendering halts at LevelWarning or above.
 const (
-	Info    Level = 1
-	Warning Level = 2
-	Err     Level = 3
-	Severe  Level = 4
+	LevelInfo    Level = 1
+	LevelWarning Level = 2
+	LevelError   Level = 3
+	LevelSevere  Level = 4
 )
 
 // String returns the level as docutils spells it in its reports.
 func (l Level) String() string {
 	switch l {
-	case Info:
+	case LevelInfo:
 		return "INFO"
-	case Warning:
+	case LevelWarning:
 		return "WARNING"
-	case Err:
+	case LevelError:
 		return "ERROR"
-	case Severe:
+	case LevelSevere:
 		return "SEVERE"
 	}
 	return ""

@@ -278,7 +278,7 @@ var hostileSamples = []struct {
 }{
 	{"2000 nested bullets on one line", file("bullets-2000.rst"), &Error{Line: 1, Message: tooDeep}},
 	{"4999 nested bullets on one line", build("bullets-one-line", 4999), &Error{Line: 1, Message: tooDeep}},
-	{"1,000,000 nested bullets on one line", build("bullets-one-line", 1_000_000), &Error{Level: Err, Message: "Line 1 exceeds the line-length-limit."}},
+	{"1,000,000 nested bullets on one line", build("bullets-one-line", 1_000_000), &Error{Level: LevelError, Message: "Line 1 exceeds the line-length-limit."}},
 	{"8000 nested block quotes", build("block-quotes", 8000), &Error{Line: 269, Message: tooDeep}},
 	{"3000 nested bullets", build("bullets", 3000), &Error{Line: 267, Message: tooDeep}},
 	{"800 chained indirect targets", build("indirect-targets", 800), nil},
@@ -293,8 +293,8 @@ var hostileSamples = []struct {
 	{"100 nested bullets, then 1 MB", build("bullets-deep-body", 1<<20/40), nil},
 	{"100 nested block quotes, then 256 KiB of blank lines", build("blank-lines-deep", 1<<18), nil},
 	{"10,000 references and targets", build("references", 10_000), nil},
-	{"target name of 200,000 lines", build("target-name-unended", 1_000_000), &Error{Line: 200_001, Level: Warning, Message: "malformed hyperlink target."}},
-	{"substitution name of 200,000 lines", build("substitution-name-unended", 1_000_000), &Error{Line: 200_001, Level: Warning, Message: "malformed substitution definition."}},
+	{"target name of 200,000 lines", build("target-name-unended", 1_000_000), &Error{Line: 200_001, Level: LevelWarning, Message: "malformed hyperlink target."}},
+	{"substitution name of 200,000 lines", build("substitution-name-unended", 1_000_000), &Error{Line: 200_001, Level: LevelWarning, Message: "malformed substitution definition."}},
 }
 
 func file(name string) func(testing.TB) string {

@@ -79,7 +79,7 @@ func checkRST(src string) (e *Error) {
 	for k, l := range p.lines {
 		if utf8.RuneCountInString(l) > lineLengthLimit {
 			// docutils checks this before it parses, and gives no line.
-			p.report(Err, 0, "Line "+itoa(k+1)+" exceeds the line-length-limit.")
+			p.report(LevelError, 0, "Line "+itoa(k+1)+" exceeds the line-length-limit.")
 		}
 	}
 	// Parsing strips indentation from the lines in place; the document's
@@ -139,7 +139,7 @@ func (p *parser) nested(frames int, lines []string, first int, parent *node) {
 
 // report records a docutils system message; level 2 and above halt.
 func (p *parser) report(level Level, line int, msg string) {
-	if level >= Warning {
+	if level >= LevelWarning {
 		panic(halt{&Error{Line: line, Level: level, Message: msg}})
 	}
 }
@@ -309,7 +309,7 @@ func (p *parser) bodyElement(lines []string, i, first int, parent *node, titles 
 		addTag(parent, nodeBody, "block_quote", ln)
 		p.nested(framesIndented, block, ln, &node{})
 		if !blankFinish {
-			p.report(Warning, ln+n, "Block quote ends without a blank line; unexpected unindent.")
+			p.report(LevelWarning, ln+n, "Block quote ends without a blank line; unexpected unindent.")
 		}
 		return i + n
 	case isBullet(line):
@@ -366,5 +366,5 @@ func textBlockEnd(lines []string, i int) int {
 
 // unindent reports docutils' "X ends without a blank line" warning.
 func (p *parser) unindent(what string, line int) {
-	p.report(Warning, line, what+" ends without a blank line; unexpected unindent.")
+	p.report(LevelWarning, line, what+" ends without a blank line; unexpected unindent.")
 }

@@ -15,12 +15,12 @@ func (p *parser) directive(lines []string, i, first int, parent *node, typeName 
 	spec, known := directives[strings.ToLower(typeName)]
 	if !known {
 		n, _, bf := indentedSpan(lines, i, false, -1, 0)
-		p.report(Err, ln, `Unknown directive type "`+typeName+`".`)
+		p.report(LevelError, ln, `Unknown directive type "`+typeName+`".`)
 		return i + n, bf
 	}
 	block, n, bf := getFirstKnownIndented(lines, i, end, false)
 	fail := func(msg string) {
-		p.report(Err, ln, `Error in "`+typeName+`" directive:`+"\n"+msg+".")
+		p.report(LevelError, ln, `Error in "`+typeName+`" directive:`+"\n"+msg+".")
 	}
 	// parse_directive_block
 	indentedBlock := block
@@ -159,7 +159,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	options map[string]*string, content []string, contentOffset int, parent *node, subst string) {
 	needContent := func() {
 		if len(content) == 0 {
-			p.report(Err, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
+			p.report(LevelError, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
 		}
 	}
 	switch name {
@@ -168,16 +168,16 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 	case "class", "rst-class":
 		for _, c := range strings.Fields(argText) {
 			if makeID(c) == "" {
-				p.report(Err, ln, `Invalid class attribute value for "`+typeName+`" directive: "`+argText+`".`)
+				p.report(LevelError, ln, `Invalid class attribute value for "`+typeName+`" directive: "`+argText+`".`)
 			}
 		}
 	}
 	switch spec.body {
 	case bodyDisabled:
-		p.report(Warning, ln, `"`+typeName+`" directive disabled.`)
+		p.report(LevelWarning, ln, `"`+typeName+`" directive disabled.`)
 	case bodySubstitutionOnly:
 		if subst == "" {
-			p.report(Err, ln, `Invalid context: the "`+typeName+`" directive can only be used within a substitution definition.`)
+			p.report(LevelError, ln, `Invalid context: the "`+typeName+`" directive can only be used within a substitution definition.`)
 		}
 		if name == "replace" {
 			needContent()
@@ -190,7 +190,7 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 					paragraphs++
 				}
 				if c.tag != "paragraph" && c.tag != "info" || paragraphs > 1 {
-					p.report(Err, ln, `Error in "`+typeName+`" directive: may contain a single paragraph only.`)
+					p.report(LevelError, ln, `Error in "`+typeName+`" directive: may contain a single paragraph only.`)
 				}
 			}
 		}
@@ -202,9 +202,9 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		switch {
 		case len(content) > 0:
 		case name == "table":
-			p.report(Warning, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
+			p.report(LevelWarning, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
 		case name == "list-table":
-			p.report(Err, ln, `The "`+typeName+`" directive is empty; content required.`)
+			p.report(LevelError, ln, `The "`+typeName+`" directive is empty; content required.`)
 		}
 		needContent()
 	}
@@ -231,18 +231,18 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		_, file := options["file"]
 		_, url := options["url"]
 		if file || url {
-			p.report(Warning, ln, `File and URL access deactivated; ignoring "`+typeName+`" directive.`)
+			p.report(LevelWarning, ln, `File and URL access deactivated; ignoring "`+typeName+`" directive.`)
 		}
 		if argText != "" {
 			p.inline(strings.Join(strings.Fields(argText), " "), ln)
 		}
 		if len(content) == 0 {
-			p.report(Warning, ln, `The "`+typeName+`" directive requires content; none supplied.`)
+			p.report(LevelWarning, ln, `The "`+typeName+`" directive requires content; none supplied.`)
 		}
 	case "parsed-literal":
 		p.inline(strings.Join(content, "\n"), contentOffset)
 	case "line-block":
-		// docutils 0.23 parses line i at the directive's line plus the
+		// docutils parses line i at the directive's line plus the
 		// content's 0-based offset plus i, and gives the line node (which
 		// references report) the directive's line plus i.
 		for i, l := range content {
@@ -273,34 +273,34 @@ func (p *parser) runDirective(name, typeName string, spec directiveSpec, ln, las
 		p.checkListTable(typeName, ln, parsed)
 	case "table":
 		if len(parsed.children) != 1 || parsed.children[0].tag != "table" {
-			p.report(Err, ln, `Error parsing content block for the "`+typeName+`" directive: exactly one table expected.`)
+			p.report(LevelError, ln, `Error parsing content block for the "`+typeName+`" directive: exactly one table expected.`)
 		}
 	case "figure":
-		// docutils 0.23 passes over targets and pending (or no) nodes
+		// docutils passes over targets and pending (or no) nodes
 		// before the caption.
 		for _, c := range parsed.children {
 			if c.tag == "target" || c.kind == nodeInvisible && directives[c.tag].body == bodyInvisible {
 				continue
 			}
 			if c.tag != "paragraph" && c.tag != "empty_comment" {
-				p.report(Err, ln, "Figure caption must be a paragraph or empty comment.")
+				p.report(LevelError, ln, "Figure caption must be a paragraph or empty comment.")
 			}
 			break
 		}
 	}
 }
 
-// pseudoSectionPlace is docutils 0.23's check of where a sidebar, topic
+// pseudoSectionPlace is docutils' check of where a sidebar, topic
 // or contents directive stands, by the node its body is parsed into: the
 // document, a section, a sidebar (not for a sidebar) or the plain element
 // of a class directive's content; anything else is a body element, a
 // topic or a part of one.
 func (p *parser) pseudoSectionPlace(name, typeName string, ln int, parent *node) {
 	if name == "sidebar" && parent.tag == "sidebar" {
-		p.report(Err, ln, `The "`+typeName+`" directive may not be used within a sidebar element.`)
+		p.report(LevelError, ln, `The "`+typeName+`" directive may not be used within a sidebar element.`)
 	}
 	if parent != p.doc && parent.kind != nodeSection && parent.tag != "sidebar" && parent.tag != "class" {
-		p.report(Err, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
+		p.report(LevelError, ln, `The "`+typeName+`" directive may not be used within topics or body elements.`)
 	}
 }
 
@@ -308,18 +308,18 @@ func (p *parser) pseudoSectionPlace(name, typeName string, ln int, parent *node)
 func (p *parser) checkListTable(typeName string, ln int, parsed *node) {
 	prefix := `Error parsing content block for the "` + typeName + `" directive: `
 	if len(parsed.children) != 1 || parsed.children[0].tag != "bullet_list" {
-		p.report(Err, ln, prefix+"exactly one bullet list expected.")
+		p.report(LevelError, ln, prefix+"exactly one bullet list expected.")
 	}
 	cols := 0
 	for k, item := range parsed.children[0].children {
 		if len(item.children) != 1 || item.children[0].tag != "bullet_list" {
-			p.report(Err, ln, prefix+"two-level bullet list expected, but row "+itoa(k+1)+" does not contain a second-level bullet list.")
+			p.report(LevelError, ln, prefix+"two-level bullet list expected, but row "+itoa(k+1)+" does not contain a second-level bullet list.")
 		}
 		n := len(item.children[0].children)
 		if k == 0 {
 			cols = n
 		} else if n != cols {
-			p.report(Err, ln, prefix+"uniform two-level bullet list expected, but row "+itoa(k+1)+
+			p.report(LevelError, ln, prefix+"uniform two-level bullet list expected, but row "+itoa(k+1)+
 				" does not contain the same number of items as row 1 ("+itoa(n)+" vs "+itoa(cols)+").")
 		}
 	}
@@ -332,7 +332,7 @@ func (p *parser) metaAttributes(marker string, line int) {
 	tokens := strings.Fields(unescape(escape2null(marker[:len(marker)-1])))
 	for _, tok := range tokens[min(1, len(tokens)):] {
 		if msg := nameValueError(tok); msg != "" {
-			p.report(Err, line, `Error parsing meta tag attribute "`+tok+`": `+msg+".")
+			p.report(LevelError, line, `Error parsing meta tag attribute "`+tok+`": `+msg+".")
 		}
 	}
 }
@@ -376,7 +376,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 	switch name {
 	case "meta":
 		if len(content) == 0 {
-			p.report(Err, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
+			p.report(LevelError, ln, `Content block expected for the "`+typeName+`" directive; none found.`)
 		}
 		for k := 0; k < len(content); {
 			if isBlank(content[k]) {
@@ -385,7 +385,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 			}
 			end := fieldMarkerEnd(content[k])
 			if end == 0 {
-				p.report(Err, ln, "Invalid meta directive.")
+				p.report(LevelError, ln, "Invalid meta directive.")
 			}
 			name := strings.TrimRight(content[k][1:max(end, 1)], " ")
 			body, n, _ := getFirstKnownIndented(content, k, end, false) // strips content in place
@@ -413,14 +413,14 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 		}
 	case "role":
 		if len(content) == 0 || contentOffset > ln {
-			p.report(Err, ln, `"`+typeName+`" directive requires arguments on the first line.`)
+			p.report(LevelError, ln, `"`+typeName+`" directive requires arguments on the first line.`)
 		}
 		m := reRoleDef.FindStringSubmatch(content[0])
 		if m == nil {
-			p.report(Err, ln, `"`+typeName+`" directive arguments not valid role names: "`+content[0]+`".`)
+			p.report(LevelError, ln, `"`+typeName+`" directive arguments not valid role names: "`+content[0]+`".`)
 		}
 		if m[3] != "" && !p.knownRole(m[3]) {
-			p.report(Err, ln, `Unknown interpreted text role "`+m[3]+`".`)
+			p.report(LevelError, ln, `Unknown interpreted text role "`+m[3]+`".`)
 		}
 		p.roleOptions(typeName, ln, strings.ToLower(m[3]), content[1:], contentOffset+1)
 		p.roles[strings.ToLower(m[1])] = strings.ToLower(m[3])
@@ -430,7 +430,7 @@ func (p *parser) invisibleDirective(name, typeName string, ln, last int, args, c
 			break
 		}
 		if !p.knownRole(args[0]) {
-			p.report(Err, ln, `Unknown interpreted text role "`+args[0]+`".`)
+			p.report(LevelError, ln, `Unknown interpreted text role "`+args[0]+`".`)
 		}
 		p.defaultRole = strings.ToLower(args[0])
 	case "title":
@@ -456,19 +456,19 @@ func (p *parser) roleOptions(typeName string, ln int, base string, rest []string
 	for k, l := range rest {
 		if isBlank(l) {
 			if k+1 < len(rest) {
-				p.report(Err, ln, `Error in "`+typeName+`" directive:`+"\nno content permitted.")
+				p.report(LevelError, ln, `Error in "`+typeName+`" directive:`+"\nno content permitted.")
 			}
 			break
 		}
 		if fieldMarkerEnd(l) == 0 {
 			if k == 0 {
-				p.report(Err, ln, `Error in "`+typeName+`" directive:`+"\nno content permitted.")
+				p.report(LevelError, ln, `Error in "`+typeName+`" directive:`+"\nno content permitted.")
 			}
 			continue
 		}
 		if k == 0 {
 			if msg := p.parseOptions(opts, rest, first, map[string]*string{}); msg != "" {
-				p.report(Err, ln, `Error in "`+typeName+`" directive:`+"\n"+msg+".")
+				p.report(LevelError, ln, `Error in "`+typeName+`" directive:`+"\n"+msg+".")
 			}
 		}
 	}
@@ -480,9 +480,9 @@ func (p *parser) image(typeName string, ln int, options map[string]*string, subs
 		v := strings.ToLower(strings.TrimSpace(*a))
 		switch {
 		case subst != "" && v != "top" && v != "middle" && v != "bottom":
-			p.report(Err, ln, `Error in "`+typeName+`" directive: "`+v+`" is not a valid value for the "align" option within a substitution definition.  Valid values for "align" are: "top", "middle", "bottom".`)
+			p.report(LevelError, ln, `Error in "`+typeName+`" directive: "`+v+`" is not a valid value for the "align" option within a substitution definition.  Valid values for "align" are: "top", "middle", "bottom".`)
 		case subst == "" && v != "left" && v != "center" && v != "right":
-			p.report(Err, ln, `Error in "`+typeName+`" directive: "`+v+`" is not a valid value for the "align" option.  Valid values for "align" are: "left", "center", "right".`)
+			p.report(LevelError, ln, `Error in "`+typeName+`" directive: "`+v+`" is not a valid value for the "align" option.  Valid values for "align" are: "left", "center", "right".`)
 		}
 	}
 	if t := options["target"]; t != nil {

@@ -131,14 +131,14 @@ var directives = map[string]directiveSpec{
 		options: map[string]optionKind{"option": optRequired}},
 }
 
-// reMeasure is docutils 0.23's nodes.parse_measure pattern.
+// reMeasure is docutils' nodes.parse_measure pattern.
 var reMeasure = regexp.MustCompile(`^(-?[0-9.]+) *([a-zA-Zµ]*|%?)$`)
 
-// lengthUnits are docutils 0.23's CSS3_LENGTH_UNITS, as its messages list
+// lengthUnits are docutils' CSS3_LENGTH_UNITS, as its messages list
 // them.
 const lengthUnits = "em, ex, ch, rem, vw, vh, vmin, vmax, cm, mm, Q, in, pt, pc, px"
 
-// measure is docutils 0.23's length_or_unitless (percent false) and
+// measure is docutils' length_or_unitless (percent false) and
 // length_or_percentage_or_unitless (percent true): a number, optionally
 // followed by a CSS3 length unit (or "%"), not negative.
 func measure(v string, percent bool) string {

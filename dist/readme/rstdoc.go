@@ -56,7 +56,7 @@ func (p *parser) docinfo() {
 		}
 		body := f.children
 		if len(body) == 0 {
-			p.report(Warning, f.line, `Cannot extract empty bibliographic field "`+f.name+`".`)
+			p.report(LevelWarning, f.line, `Cannot extract empty bibliographic field "`+f.name+`".`)
 		}
 		switch kind {
 		case "":
@@ -76,15 +76,15 @@ func (p *parser) docinfo() {
 				}
 				content = "[" + strings.Join(tags, ", ") + "]"
 			}
-			p.report(Warning, f.line, `Bibliographic field "`+f.name+`"`+"\nmust contain a single <paragraph>, not "+content+".")
+			p.report(LevelWarning, f.line, `Bibliographic field "`+f.name+`"`+"\nmust contain a single <paragraph>, not "+content+".")
 		case "topic":
 			if topics[normalizeName(f.name)] {
-				p.report(Warning, f.line, `There can only be one "`+f.name+`" field.`)
+				p.report(LevelWarning, f.line, `There can only be one "`+f.name+`" field.`)
 			}
 			topics[normalizeName(f.name)] = true
 		case "authors":
 			if !authorsShape(body) {
-				p.report(Warning, f.line, `Cannot extract "`+f.name+`" from bibliographic field:`+"\n"+
+				p.report(LevelWarning, f.line, `Cannot extract "`+f.name+`" from bibliographic field:`+"\n"+
 					`Bibliographic field "`+f.name+`" must contain either`+"\n"+
 					` a single paragraph (with author names separated by a character from the set ";,"),`+"\n"+
 					" multiple paragraphs (one per author),\n or a bullet list with one author name per item.\n"+
@@ -94,7 +94,7 @@ func (p *parser) docinfo() {
 	}
 }
 
-// authorsShape is docutils 0.23's extract_authors check: one paragraph,
+// authorsShape is docutils' extract_authors check: one paragraph,
 // one bullet list of one-paragraph items, or several paragraphs; comments
 // are skipped among several paragraphs.
 func authorsShape(body []*node) bool {
@@ -144,9 +144,9 @@ func hasSection(nodes []*node) bool {
 	return false
 }
 
-// transitions is docutils 0.23's misc.Transitions check, run after
+// transitions is docutils' misc.Transitions check, run after
 // strip_comments has removed comments. A transition may neither begin nor
-// end a section or the document, ignoring the siblings docutils 0.23
+// end a section or the document, ignoring the siblings docutils
 // ignores there (titles, targets, substitution definitions, decoration,
 // meta and pending nodes: all our invisible nodes except system messages),
 // and may not directly follow another transition. One that ends a section
@@ -186,7 +186,7 @@ func (p *parser) transitions(doc *node) {
 					up--
 				}
 				if up < 0 {
-					p.report(Warning, c.line, "Transition at the end of the document.")
+					p.report(LevelWarning, c.line, "Transition at the end of the document.")
 				}
 				if up == 0 {
 					parent = "document"
@@ -194,9 +194,9 @@ func (p *parser) transitions(doc *node) {
 			}
 			switch {
 			case !slices.ContainsFunc(children[:k], transitionSibling):
-				p.report(Warning, c.line, "Transition at the start of the "+parent+".")
+				p.report(LevelWarning, c.line, "Transition at the start of the "+parent+".")
 			case children[k-1].kind == nodeTransition:
-				p.report(Warning, c.line, "At least one body element should separate transitions.")
+				p.report(LevelWarning, c.line, "At least one body element should separate transitions.")
 			}
 		}
 	}
@@ -232,6 +232,6 @@ func (p *parser) classPending() {
 	}
 	walk(p.doc)
 	if pending != nil {
-		p.report(Err, pending.line, `No suitable element following "`+pending.tag+`" directive`)
+		p.report(LevelError, pending.line, `No suitable element following "`+pending.tag+`" directive`)
 	}
 }

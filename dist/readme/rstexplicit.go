@@ -126,11 +126,11 @@ func (p *parser) footnote(lines []string, i, first int, parent *node, label stri
 	return i + n, bf
 }
 
-// noteContent is docutils 0.23's warning for a footnote or citation with
+// noteContent is docutils' warning for a footnote or citation with
 // no content, at the last line the construct took.
 func (p *parser) noteContent(block []string, what string, last int) {
 	if len(trimBlankEnd(block)) == 0 {
-		p.report(Warning, last, what+" content expected.")
+		p.report(LevelWarning, last, what+" content expected.")
 	}
 }
 
@@ -141,7 +141,7 @@ func (p *parser) hyperlinkTarget(lines []string, i, first int, parent *node) (in
 	block, n, bf := firstStripped(lines, i, true, start)
 	name, end, k, escaped := matchJoined(block, "", escape2null, matchTargetName)
 	if k < 0 {
-		p.report(Warning, ln+n-1, "malformed hyperlink target.")
+		p.report(LevelWarning, ln+n-1, "malformed hyperlink target.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -290,7 +290,7 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	block, n, bf := firstStripped(lines, i, false, start)
 	name, end, k, escaped := matchJoined(block, " ", func(l string) string { return escape2null(strings.TrimSpace(l)) }, matchSubstName)
 	if k < 0 {
-		p.report(Warning, ln+n-1, "malformed substitution definition.")
+		p.report(LevelWarning, ln+n-1, "malformed substitution definition.")
 	}
 	rest := append([]string{}, block[k:]...)
 	rest[0] = strings.TrimSpace(suffix(escaped, end))
@@ -302,12 +302,12 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	rest = trimBlankEnd(rest)
 	wsName := strings.Join(strings.Fields(unescape(name)), " ")
 	if len(rest) == 0 {
-		p.report(Warning, ln, `Substitution definition "`+name+`" missing contents.`)
+		p.report(LevelWarning, ln, `Substitution definition "`+name+`" missing contents.`)
 	}
 	rest[0] = strings.TrimSpace(rest[0])
 	dirName, dirEnd, ok := directiveName(rest[0])
 	if !ok {
-		p.report(Warning, ln, `Substitution definition "`+name+`" empty or invalid.`)
+		p.report(LevelWarning, ln, `Substitution definition "`+name+`" empty or invalid.`)
 	}
 	// Run the directive on the remaining block, as if it started a line.
 	sub := append([]string{rest[0]}, rest[1:]...)
@@ -317,7 +317,7 @@ func (p *parser) substitutionDef(lines []string, i, first int, parent *node) (in
 	p.directive(sub, 0, ln+skip, &node{}, dirName, dirEnd, wsName)
 	p.refs.inSubst = outer
 	if def.illegal != "" {
-		p.report(Err, ln, def.illegal+" are not supported in a substitution definition.")
+		p.report(LevelError, ln, def.illegal+" are not supported in a substitution definition.")
 	}
 	p.noteSubstitution(wsName, def)
 	addTag(parent, nodeInvisible, "substitution_definition", ln)

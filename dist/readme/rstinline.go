@@ -296,7 +296,7 @@ func (p *parser) parseInline(text string, line int, out *strings.Builder) {
 			es, ee, found = findEnd(rem, m.end, m.kind, false, []string{""})
 		}
 		if !found {
-			p.report(Warning, line, "Inline "+inlineNames[m.kind]+" start-string without end-string.")
+			p.report(LevelWarning, line, "Inline "+inlineNames[m.kind]+" start-string without end-string.")
 		}
 		inner := rem[m.end:es]
 		switch m.kind {
@@ -406,12 +406,12 @@ func (p *parser) interpreted(s string, m inlineStart, line int, out *strings.Bui
 	}
 	es, ee, endRole, endHasRole, refEnd, ok := interpEnd(s, m.end)
 	if !ok {
-		p.report(Warning, line, "Inline interpreted text or phrase reference start-string without end-string.")
+		p.report(LevelWarning, line, "Inline interpreted text or phrase reference start-string without end-string.")
 	}
 	role, position := m.role, "prefix"
 	if endHasRole {
 		if m.hasRole {
-			p.report(Warning, line, "Multiple roles in interpreted text (both prefix and suffix present; only one allowed).")
+			p.report(LevelWarning, line, "Multiple roles in interpreted text (both prefix and suffix present; only one allowed).")
 		}
 		role, position = endRole, "suffix"
 	}
@@ -420,7 +420,7 @@ func (p *parser) interpreted(s string, m inlineStart, line int, out *strings.Bui
 	write(out, s[:m.start])
 	if refEnd != "" {
 		if hasRole {
-			p.report(Warning, line, "Mismatch: both interpreted text role "+position+" and reference suffix.")
+			p.report(LevelWarning, line, "Mismatch: both interpreted text role "+position+" and reference suffix.")
 		}
 		write(out, p.phraseRef(escaped, refEnd == "__", line))
 		return s[ee:]
@@ -456,7 +456,7 @@ func (p *parser) phraseRef(escaped string, anonymous bool, line int) string {
 		case isName && anonymous:
 			p.reference(aliasName, line)
 		case isName:
-			// docutils 0.23 notes embedded targets as implicit ones.
+			// docutils notes embedded targets as implicit ones.
 			t := &target{name: refname, refname: aliasName, line: line}
 			p.refs.indirect = append(p.refs.indirect, t)
 			p.addTarget(t)
@@ -507,27 +507,27 @@ func (p *parser) role(name string, explicit bool, text string, line int) {
 	n := strings.ToLower(name)
 	if base, ok := p.roles[n]; ok {
 		if base == "raw" {
-			p.report(Warning, p.curLine, "raw (and derived) roles disabled")
+			p.report(LevelWarning, p.curLine, "raw (and derived) roles disabled")
 		}
 		return
 	}
 	switch {
 	case n == "raw":
-		p.report(Warning, p.curLine, "raw (and derived) roles disabled")
+		p.report(LevelWarning, p.curLine, "raw (and derived) roles disabled")
 	case rolesUnimplemented[n]:
-		p.report(Err, line, `Interpreted text role "`+name+`" not implemented.`)
+		p.report(LevelError, line, `Interpreted text role "`+name+`" not implemented.`)
 	case !rolesOK[n]:
-		p.report(Err, line, `Unknown interpreted text role "`+name+`".`)
+		p.report(LevelError, line, `Unknown interpreted text role "`+name+`".`)
 	case n == "pep" || n == "pep-reference":
 		v := unescape(text)
 		if k, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || k < 0 || k > 9999 {
-			p.report(Err, line, `PEP number must be a number from 0 to 9999; "`+v+`" is invalid.`)
+			p.report(LevelError, line, `PEP number must be a number from 0 to 9999; "`+v+`" is invalid.`)
 		}
 	case n == "rfc" || n == "rfc-reference":
 		v := unescape(text)
 		num, _, _ := strings.Cut(v, "#")
 		if k, err := strconv.Atoi(strings.TrimSpace(num)); err != nil || k < 1 {
-			p.report(Err, line, `RFC number must be a number greater than or equal to 1; "`+num+`" is invalid.`)
+			p.report(LevelError, line, `RFC number must be a number greater than or equal to 1; "`+num+`" is invalid.`)
 		}
 	}
 }

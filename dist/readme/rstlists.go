@@ -384,7 +384,7 @@ func (p *parser) lineBlock(lines []string, i, first int, parent *node) int {
 		i += n
 	}
 	if !blankFinish {
-		p.report(Warning, first+start+1, "Line block ends without a blank line.")
+		p.report(LevelWarning, first+start+1, "Line block ends without a blank line.")
 	}
 	return i
 }

@@ -50,12 +50,12 @@ type substDef struct {
 	// content lists the named and substitution references inside the
 	// definition in document order.
 	content []refUse
-	// illegal names the first content docutils 0.23 does not support in
+	// illegal names the first content docutils does not support in
 	// a substitution definition ("Anonymous references", ...), if any.
 	illegal string
 }
 
-// Content docutils 0.23 rejects in a substitution definition.
+// Content docutils rejects in a substitution definition.
 const (
 	illegalAnonymous = "Anonymous references"
 	illegalAutoRef   = "References to auto-numbered and auto-symbol footnotes"
@@ -78,7 +78,7 @@ func (r *refState) init() {
 	r.labelledFootnotes = map[string]bool{}
 }
 
-// addTarget is docutils 0.23's note_names and set_duplicate_name for one
+// addTarget is docutils' note_names and set_duplicate_name for one
 // name. Explicit duplicates are reported at once, as docutils does while
 // parsing. It reports whether docutils adds an INFO message (a node that
 // counts for the transition checks) where the target is noted.
@@ -94,7 +94,7 @@ func (p *parser) addTarget(t *target) (info bool) {
 	case old != nil && (t.refname != "" && t.refname == old.refname || t.refuri != "" && t.refuri == old.refuri):
 		return true // the same external target again: the old one stays
 	case t.explicit && oldExplicit:
-		p.report(Warning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
+		p.report(LevelWarning, t.line, `Duplicate explicit target name: "`+t.name+`".`)
 	case t.explicit:
 		// An explicit target overrides implicit ones.
 		r.targets[t.name] = t
@@ -146,7 +146,7 @@ func (p *parser) reference(name string, line int) {
 // noteSubstitution records a substitution definition.
 func (p *parser) noteSubstitution(name string, def *substDef) {
 	if p.refs.substs[name] != nil {
-		p.report(Err, def.line, `Duplicate substitution definition name: "`+name+`".`)
+		p.report(LevelError, def.line, `Duplicate substitution definition name: "`+name+`".`)
 	}
 	p.refs.substs[name] = def
 	p.refs.substLower[strings.ToLower(name)] = name
@@ -173,10 +173,10 @@ func (p *parser) substitutions() {
 	for _, ref := range r.substRefs {
 		key, ok := r.substKey(ref.name)
 		if !ok {
-			p.report(Err, ref.line, `Undefined substitution referenced: "`+ref.name+`".`)
+			p.report(LevelError, ref.line, `Undefined substitution referenced: "`+ref.name+`".`)
 		}
 		if ref.inDef != nil && r.substs[key] == ref.inDef {
-			p.report(Err, ref.inDef.line, "Circular substitution definition detected:")
+			p.report(LevelError, ref.inDef.line, "Circular substitution definition detected:")
 		}
 	}
 	state := map[string]loopState{}
@@ -191,7 +191,7 @@ func (p *parser) substitutions() {
 		// Name the first nested reference on the way to the loop.
 		for _, n := range r.substs[key].refs {
 			if next, ok := r.substKey(n); ok && state[next] == loops {
-				p.report(Err, ref.line, `Circular substitution definition referenced: "`+n+`".`)
+				p.report(LevelError, ref.line, `Circular substitution definition referenced: "`+n+`".`)
 			}
 		}
 	}
@@ -259,7 +259,7 @@ func (p *parser) resolve() {
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
-		p.report(Err, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
+		p.report(LevelError, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {
@@ -289,23 +289,23 @@ func (p *parser) resolve() {
 			continue
 		}
 		if used == unlabelled {
-			// docutils 0.23 says "footnotes" only for more than one.
+			// docutils says "footnotes" only for more than one.
 			plural := ""
 			if unlabelled > 1 {
 				plural = "s"
 			}
-			p.report(Err, ref.line, "Too many autonumbered footnote references: only "+
+			p.report(LevelError, ref.line, "Too many autonumbered footnote references: only "+
 				itoa(unlabelled)+" corresponding footnote"+plural+" available.")
 		}
 		used++
 	}
 	if len(r.symbolRefs) > r.symbolFootnotes {
-		p.report(Err, r.symbolRefs[r.symbolFootnotes].line, "Too many symbol footnote references: only "+
+		p.report(LevelError, r.symbolRefs[r.symbolFootnotes].line, "Too many symbol footnote references: only "+
 			itoa(r.symbolFootnotes)+" corresponding footnotes available.")
 	}
 }
 
-// endLine is the line docutils 0.23 gives messages that have none of
+// endLine is the line docutils gives messages that have none of
 // their own once parsing is over: the line after the last, unless the
 // document ends in a construct docutils parses with a nested list state
 // machine (a list or explicit markup; a hyperlink target only when no
@@ -382,7 +382,7 @@ func (p *parser) dangling() {
 			msg = p.expandedDangling(u.name, memo)
 		}
 		if msg != "" {
-			p.report(Err, u.line, msg)
+			p.report(LevelError, u.line, msg)
 		}
 	}
 }
@@ -465,7 +465,7 @@ func (p *parser) indirectError(t *target, why string) {
 	naming := ""
 	switch {
 	case t.name != "":
-		// With an id_prefix, docutils 0.23 lets ids start with digits
+		// With an id_prefix, docutils lets ids start with digits
 		// (make_id of "x" + name, less the "x"), and numbers those it
 		// cannot derive from the name by the node's type.
 		id := makeID("x" + t.name)[1:]
@@ -474,7 +474,7 @@ func (p *parser) indirectError(t *target, why string) {
 		}
 		naming = `"` + t.name + `" (id="user-content-` + id + `")`
 	}
-	p.report(Err, t.line, "Indirect hyperlink target "+naming+` refers to target "`+t.refname+`", `+why+".")
+	p.report(LevelError, t.line, "Indirect hyperlink target "+naming+` refers to target "`+t.refname+`", `+why+".")
 }
 
 // makeID is docutils' make_id for ASCII names: lowercase, runs of other

@@ -24,7 +24,7 @@ func (p *parser) malformed(line int, detail string) {
 	if detail != "" {
 		msg += "\n" + detail
 	}
-	p.report(Err, line, msg)
+	p.report(LevelError, line, msg)
 }
 
 // gridTable parses a grid table (docutils' isolate_grid_table and
@@ -34,7 +34,7 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 	end := i
 	for end < len(lines) && !isBlank(lines[end]) {
 		if lines[end][0] == ' ' {
-			p.report(Err, first+end, "Unexpected indentation.")
+			p.report(LevelError, first+end, "Unexpected indentation.")
 		}
 		end++
 	}
@@ -87,7 +87,7 @@ func (p *parser) gridTable(lines []string, i, first int, parent *node) int {
 	addTag(parent, nodeBody, "table", ln)
 	p.parseGrid(block, ln, errLine)
 	if !blankFinish {
-		p.report(Warning, first+end+blankLine, "Blank line required after table.")
+		p.report(LevelWarning, first+end+blankLine, "Blank line required after table.")
 	}
 	return end
 }
@@ -269,7 +269,7 @@ func (p *parser) simpleTable(lines []string, i, first int, parent *node) int {
 	}
 	p.parseSimple(block, ln)
 	if end+1 < len(lines) && !isBlank(lines[end+1]) {
-		p.report(Warning, first+end+1, "Blank line required after table.")
+		p.report(LevelWarning, first+end+1, "Blank line required after table.")
 	}
 	return end + 1
 }

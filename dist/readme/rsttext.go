@@ -20,10 +20,10 @@ func (p *parser) text(lines []string, i, first int, parent *node, titles bool) i
 			if len(underline) < 4 {
 				return p.textParagraph(lines, i, first, parent) // INFO only: ordinary text
 			}
-			p.report(Warning, ln+1, "Title underline too short.")
+			p.report(LevelWarning, ln+1, "Title underline too short.")
 		}
 		if !titles {
-			p.report(Err, ln+1, "Unexpected section title.")
+			p.report(LevelError, ln+1, "Unexpected section title.")
 		}
 		p.section(title, underline[:1], ln)
 		return i + 2
@@ -36,7 +36,7 @@ func (p *parser) textParagraph(lines []string, i, first int, parent *node) int {
 	end := i + 1
 	for end < len(lines) && !isBlank(lines[end]) {
 		if lines[end][0] == ' ' {
-			p.report(Err, first+end, "Unexpected indentation.")
+			p.report(LevelError, first+end, "Unexpected indentation.")
 		}
 		end++
 	}
@@ -92,16 +92,16 @@ func (p *parser) literalBlock(lines []string, i, first int, parent *node) int {
 		j++
 	}
 	if j == len(lines) || !isPunct7(lines[j][0]) {
-		p.report(Warning, first+j, "Literal block expected; none found.")
+		p.report(LevelWarning, first+j, "Literal block expected; none found.")
 	}
 	q := lines[j][0]
 	k := j + 1
 	for ; k < len(lines) && !isBlank(lines[k]); k++ {
 		switch {
 		case lines[k][0] == ' ':
-			p.report(Err, first+k, "Unexpected indentation.")
+			p.report(LevelError, first+k, "Unexpected indentation.")
 		case lines[k][0] != q:
-			p.report(Err, first+k, "Inconsistent literal block quoting.")
+			p.report(LevelError, first+k, "Inconsistent literal block quoting.")
 		}
 	}
 	addTag(parent, nodeBody, "literal_block", first+j)
@@ -120,7 +120,7 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		case len(marker) < 4:
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Err, ln, "Unexpected section title or transition.")
+		p.report(LevelError, ln, "Unexpected section title or transition.")
 	}
 	if i+1 >= len(lines) || isBlank(lines[i+1]) {
 		if len(marker) < 4 {
@@ -134,7 +134,7 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		if len(marker) < 4 {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Err, ln, "Invalid section title or transition marker.")
+		p.report(LevelError, ln, "Invalid section title or transition marker.")
 	}
 	// Overline, title, underline.
 	short := len(marker) < 4
@@ -142,7 +142,7 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Err, ln, "Incomplete section title.")
+		p.report(LevelError, ln, "Incomplete section title.")
 	}
 	underline := strings.TrimRight(lines[i+2], " ")
 	switch {
@@ -150,19 +150,19 @@ func (p *parser) adornmentLine(lines []string, i, first int, parent *node, title
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Err, ln, "Missing matching underline for section title overline.")
+		p.report(LevelError, ln, "Missing matching underline for section title overline.")
 	case marker != underline:
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Err, ln, "Title overline & underline mismatch.")
+		p.report(LevelError, ln, "Title overline & underline mismatch.")
 	}
 	title := strings.TrimRight(next, " ")
 	if columnWidth(title) > len(marker) {
 		if short {
 			return p.text(lines, i, first, parent, titles)
 		}
-		p.report(Warning, ln, "Title overline too short.")
+		p.report(LevelWarning, ln, "Title overline too short.")
 	}
 	p.section(strings.TrimLeft(title, " "), marker[:1]+underline[:1], ln+1)
 	return i + 3
@@ -190,16 +190,16 @@ func (p *parser) section(title, style string, titleLine int) {
 	if level == 0 {
 		level = len(p.titleStyles) + 1
 		if level > cur+1 {
-			p.report(Err, titleLine, titleInconsistent(cur, level))
+			p.report(LevelError, titleLine, titleInconsistent(cur, level))
 		}
 		p.titleStyles = append(p.titleStyles, style)
 	} else if level > cur+1 {
-		p.report(Err, titleLine, titleInconsistent(cur, level))
+		p.report(LevelError, titleLine, titleInconsistent(cur, level))
 	}
 	p.sections = p.sections[:level-1]
 	sec := add(p.container(), nodeSection, titleLine)
 	p.sections = append(p.sections, sec)
-	// docutils 0.23 gives the title node, whose references have no line
+	// docutils gives the title node, whose references have no line
 	// of their own, the line its state machine is at: the underline.
 	p.nodeLineDelta = 1
 	text := p.inlineText(title, titleLine)

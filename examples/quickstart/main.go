@@ -104,17 +104,17 @@ func run(ctx context.Context, w io.Writer) error {
 // describe prints one step of pypi.Publish.
 func describe(w io.Writer, e pypi.Event) {
 	switch e.Kind {
-	case pypi.EventChecked:
+	case pypi.EventKindChecked:
 		verdict := "passes PyPI's checks"
 		if e.Result.Err != nil {
 			verdict = "fails: " + e.Result.Err.Error()
 		}
 		fmt.Fprintf(w, "   checked %s: %s (sha256 %.12s…)\n", e.File, verdict, e.Result.Digests.SHA256)
-	case pypi.EventWarning:
+	case pypi.EventKindWarning:
 		fmt.Fprintf(w, "   warning: %s\n", e.Title)
-	case pypi.EventAuthenticated:
+	case pypi.EventKindAuthenticated:
 		fmt.Fprintf(w, "   authenticated by %s: identity token from the CI, exchanged at PyPI\n", e.Message)
-	case pypi.EventDone:
+	case pypi.EventKindDone:
 		fmt.Fprintf(w, "   %s: %s\n", e.File, e.Result.Outcome)
 	}
 }

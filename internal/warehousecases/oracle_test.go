@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"reflect"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/trustpub/pypi/internal/testenv"
 )
@@ -39,22 +41,18 @@ func TestTableMatchesLibraries(t *testing.T) {
 	}
 	rec := table(t)
 	fc, rc := fresh.Cases, rec.Cases
-	fresh.Cases, rec.Cases = nil, nil
-	defer func() { rec.Cases = rc }()
-	if !reflect.DeepEqual(&fresh, rec) {
-		t.Errorf("library versions differ: generated %+v, recorded %+v", fresh, *rec)
+	if diff := cmp.Diff(rec, &fresh, cmpopts.IgnoreFields(Table{}, "Cases")); diff != "" {
+		t.Errorf("library versions differ (-recorded +generated):\n%s", diff)
 	}
 	byName := map[string]*Case{}
 	for _, c := range rc {
 		byName[c.Name] = c
 	}
 	for _, c := range fc {
-		r, ok := byName[c.Name]
-		switch {
-		case !ok:
+		if r, ok := byName[c.Name]; !ok {
 			t.Errorf("case %s: generated, not recorded", c.Name)
-		case !reflect.DeepEqual(c, r):
-			t.Errorf("case %s: generated %s %d %q, recorded %s %d %q", c.Name, c.Source, c.Status, c.Reason, r.Source, r.Status, r.Reason)
+		} else if diff := cmp.Diff(r, c); diff != "" {
+			t.Errorf("case %s (-recorded +generated):\n%s", c.Name, diff)
 		}
 		delete(byName, c.Name)
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // goTestOutput is go test -bench output in the shape the limits read,
@@ -27,21 +29,22 @@ func TestLimitsFromGoBench(t *testing.T) {
 	values := benchValues{}
 	parseGoBench(goTestOutput, values)
 	got := limits(values)
-	want := []struct {
-		measured string
-		met      bool
-	}{
-		{"0.89x (710 vs 800 MB/s)", false}, // median of 700 and 720 over md5, the slowest
-		{"0.25x (1000 vs 4000 MB/s)", false},
-		{"0.194 ms", true},
+	type figure struct {
+		Found    bool
+		Measured string
+		Met      bool
 	}
-	if len(got) != len(want) {
-		t.Fatalf("%d limits, want %d", len(got), len(want))
+	want := []figure{
+		{true, "0.89x (710 vs 800 MB/s)", false}, // median of 700 and 720 over md5, the slowest
+		{true, "0.25x (1000 vs 4000 MB/s)", false},
+		{true, "0.194 ms", true},
 	}
-	for i, w := range want {
-		if !got[i].Found || got[i].Measured != w.measured || got[i].Met != w.met {
-			t.Errorf("limit %d = %+v, want %q met=%t", got[i].ID, got[i], w.measured, w.met)
-		}
+	var figures []figure
+	for _, l := range got {
+		figures = append(figures, figure{l.Found, l.Measured, l.Met})
+	}
+	if diff := cmp.Diff(want, figures); diff != "" {
+		t.Errorf("limits (-want +got):\n%s", diff)
 	}
 }
 
