@@ -29,8 +29,8 @@ func contentReply(t *testing.T, mv, extra string) (string, []*Problem) {
 	return PyPIReply(problems), problems
 }
 
-// TestContentSpecTable runs the rows of spec/verify.md §4.1 that concern
-// field contents through ParseMetadata, checkContent and PyPIReply, and
+// TestContentSpecTable runs metadata whose field contents PyPI refuses
+// (each with Warehouse's reply, as its upload endpoint words it) through ParseMetadata, checkContent and PyPIReply, and
 // asserts PyPI's whole reply.
 func TestContentSpecTable(t *testing.T) {
 	t.Parallel()
@@ -220,7 +220,7 @@ func wheelWith(t *testing.T, metadata string) *Distribution {
 	return d
 }
 
-// TestCheckReply runs the metadata-version rows of spec/verify.md §4.1,
+// TestCheckReply runs the Metadata-Version cases of PyPI's replies,
 // which Check applies beside checkContent, through a whole wheel.
 func TestCheckReply(t *testing.T) {
 	t.Parallel()

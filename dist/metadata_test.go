@@ -17,7 +17,8 @@ func hs(nv ...string) []Header {
 }
 
 // metadataCases are the grammar edge cases of the core metadata format
-// (spec/dist.md §4.1-4.2), each with every field it must produce. The
+// (RFC 822 headers as Python's email compat32 parser reads them, and a
+// body or Description field), each with every field it must produce. The
 // interop test runs Python on the same inputs.
 var metadataCases = []struct {
 	name string

@@ -38,8 +38,8 @@ func sameListMessage(got, want string) bool {
 	return gp == wp && gs == ws && strings.Join(gi, "|") == strings.Join(wi, "|")
 }
 
-// TestSpecTable is every row of spec/verify.md §4.1 at the level of the
-// rule functions, each with PyPI's exact message ("" = accepted).
+// TestSpecTable holds each field-content rule PyPI applies at the level
+// of the rule functions, each with PyPI's exact message ("" = accepted).
 func TestSpecTable(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", 513)
@@ -182,8 +182,8 @@ func TestSpecTable(t *testing.T) {
 	}
 }
 
-// TestAccepted lists values PyPI accepts (spec/verify.md §1) that a
-// stricter reading would refuse.
+// TestAccepted lists values PyPI accepts (Warehouse and packaging
+// validate them so) that a stricter reading would refuse.
 func TestAccepted(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{" text/markdown", "TEXT/X-RST", "text/markdown;", "text/markdown; Variant=GFM", `text/markdown; charset="UTF-8"`, "text/markdown; charset*=utf-8''UTF-8", "text/markdown; charset=UTF-8; charset=UTF-8", "text/plain; variant=Foo", "text/markdown; foo"} {
