@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 )
 
@@ -54,13 +55,36 @@ type Envelope struct {
 // TransparencyLogEntry is a Rekor v1 entry in the JSON form of Sigstore's
 // TransparencyLogEntry protobuf: 64-bit integers are JSON strings.
 type TransparencyLogEntry struct {
-	LogIndex          int64             `json:"logIndex,string"`
+	LogIndex          Int64             `json:"logIndex"`
 	LogID             LogID             `json:"logId"`
 	KindVersion       KindVersion       `json:"kindVersion"`
-	IntegratedTime    int64             `json:"integratedTime,string"`
+	IntegratedTime    Int64             `json:"integratedTime"`
 	InclusionPromise  *InclusionPromise `json:"inclusionPromise,omitempty"`
 	InclusionProof    *InclusionProof   `json:"inclusionProof,omitempty"`
 	CanonicalizedBody []byte            `json:"canonicalizedBody"`
+}
+
+// Int64 is a protobuf int64 in JSON: written as a string ("42"), read
+// from a string or a number, as protojson does.
+type Int64 int64
+
+// MarshalJSON writes the number as a JSON string.
+func (n Int64) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + strconv.FormatInt(int64(n), 10) + `"`), nil
+}
+
+// UnmarshalJSON reads a JSON string or number holding an int64.
+func (n *Int64) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[int64]()}
+	}
+	*n = Int64(v)
+	return nil
 }
 
 // LogID names a log by the SHA-256 of its public key (DER SPKI).
@@ -82,9 +106,9 @@ type InclusionPromise struct {
 // InclusionProof is an RFC 6962 Merkle audit path of the entry and the
 // log's signed checkpoint for that tree.
 type InclusionProof struct {
-	LogIndex   int64      `json:"logIndex,string"`
+	LogIndex   Int64      `json:"logIndex"`
 	RootHash   []byte     `json:"rootHash"`
-	TreeSize   int64      `json:"treeSize,string"`
+	TreeSize   Int64      `json:"treeSize"`
 	Hashes     [][]byte   `json:"hashes"`
 	Checkpoint Checkpoint `json:"checkpoint"`
 }

@@ -68,7 +68,7 @@ func verifySET(e *TransparencyLogEntry, log *Log) error {
 		IntegratedTime int64  `json:"integratedTime"`
 		LogID          string `json:"logID"`
 		LogIndex       int64  `json:"logIndex"`
-	}{base64.StdEncoding.EncodeToString(e.CanonicalizedBody), e.IntegratedTime, hex.EncodeToString(e.LogID.KeyID), e.LogIndex})
+	}{base64.StdEncoding.EncodeToString(e.CanonicalizedBody), int64(e.IntegratedTime), hex.EncodeToString(e.LogID.KeyID), int64(e.LogIndex)})
 	if err != nil {
 		return verrWrap(CheckSET, "invalid signed entry timestamp", err)
 	}
@@ -153,7 +153,7 @@ func verifyCheckpoint(p *InclusionProof, log *Log) error {
 	if len(lines) < 4 {
 		return verr(CheckCheckpoint, "checkpoint is not a signed note")
 	}
-	if lines[1] != strconv.FormatInt(p.TreeSize, 10) || lines[2] != base64.StdEncoding.EncodeToString(p.RootHash) {
+	if lines[1] != strconv.FormatInt(int64(p.TreeSize), 10) || lines[2] != base64.StdEncoding.EncodeToString(p.RootHash) {
 		return verr(CheckCheckpoint, "checkpoint does not match the inclusion proof's tree size and root hash")
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(sigs, "\n"), "\n") {

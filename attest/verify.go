@@ -48,7 +48,7 @@ func (a *Attestation) Verify(root *TrustedRoot, policy Policy, s Subject) (strin
 	if err := verifyEntry(entry, root); err != nil {
 		return "", err
 	}
-	t := time.Unix(entry.IntegratedTime, 0)
+	t := time.Unix(int64(entry.IntegratedTime), 0)
 	chain, err := verifyChain(leaf, root, t)
 	if err != nil {
 		return "", err
@@ -85,7 +85,7 @@ func verifyEntry(e *TransparencyLogEntry, root *TrustedRoot) error {
 	if log == nil {
 		return verr(CheckTlogEntry, fmt.Sprintf("no transparency log with key ID %x in the trusted root", e.LogID.KeyID))
 	}
-	if !log.Contains(time.Unix(e.IntegratedTime, 0)) {
+	if !log.Contains(time.Unix(int64(e.IntegratedTime), 0)) {
 		return verr(CheckTlogEntry, "transparency log key was not valid at the integrated time")
 	}
 	if err := verifySET(e, log); err != nil {

@@ -187,7 +187,7 @@ func TestStagingAttestation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = verifyChain(leaf, root, time.Unix(a.VerificationMaterial.TransparencyEntries[0].IntegratedTime, 0))
+	_, err = verifyChain(leaf, root, time.Unix(int64(a.VerificationMaterial.TransparencyEntries[0].IntegratedTime), 0))
 	wantCheck(t, err, CheckChain, "failed to build chain")
 	wantCheck(t, tobPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
 }
