@@ -118,10 +118,10 @@ type Checkpoint struct {
 	Envelope string `json:"envelope"`
 }
 
-// ParseError reports JSON that is not a well-formed attestation, bundle
-// or trusted root.
+// ParseError reports JSON that is not a well-formed attestation, bundle,
+// statement or trusted root.
 type ParseError struct {
-	What   string // "attestation", "bundle" or "trusted root"
+	What   string // "attestation", "bundle", "statement" or "trusted root"
 	Reason string
 	Err    error // the underlying decoding error, if any
 }
@@ -233,4 +233,13 @@ func PAE(payloadType string, payload []byte) []byte {
 	fmt.Fprintf(&b, "DSSEv1 %d %s %d ", len(payloadType), payloadType, len(payload))
 	b.Write(payload)
 	return b.Bytes()
+}
+
+// Statement decodes the attestation's in-toto statement.
+func (a *Attestation) Statement() (*Statement, error) {
+	var st Statement
+	if err := json.Unmarshal(a.Envelope.Statement, &st); err != nil {
+		return nil, &ParseError{What: "statement", Reason: err.Error(), Err: err}
+	}
+	return &st, nil
 }

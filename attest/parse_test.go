@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"os"
@@ -200,6 +201,14 @@ func addSeeds(f *testing.F, name string, fixtures ...string) {
 
 func FuzzParse(f *testing.F) {
 	addSeeds(f, "attestation.json", attestationFixtures...)
+	rootJSON, err := os.ReadFile("testdata/trusted_root.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	root, err := ParseTrustedRoot(rootJSON)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := Parse(b)
 		if err != nil {
@@ -213,9 +222,16 @@ func FuzzParse(f *testing.F) {
 		if err != nil || !reflect.DeepEqual(again, a) {
 			t.Fatalf("Parse(Marshal(a)) = %v, %v; want a", again, err)
 		}
-		// Verification of hostile input must fail cleanly, never panic.
-		_, _ = a.Verify(&TrustedRoot{}, tobPolicy, Subject{Filename: "demo-1.0.tar.gz"})
-		_ = verifyBody(a.VerificationMaterial.TransparencyEntries[0], a)
+		// Every step of verification must fail cleanly on hostile input.
+		_, _ = a.Verify(root, tobPolicy, Subject{Filename: "demo-1.0.tar.gz"})
+		e := a.VerificationMaterial.TransparencyEntries[0]
+		_ = verifyBody(e, a)
+		_ = verifyInclusion(e, root.TransparencyLogs[0])
+		if c, err := x509.ParseCertificate(a.VerificationMaterial.Certificate); err == nil {
+			_ = verifySCT(c, c, root)
+			_ = tobPolicy.VerifyCertificate(c)
+			_ = gitlabPolicy.VerifyCertificate(c)
+		}
 	})
 }
 
@@ -248,6 +264,43 @@ func FuzzParseTrustedRoot(f *testing.F) {
 			if len(ca.Chain) == 0 || len(ca.Chain) > maxChainLength {
 				t.Fatalf("chain of %d certificates accepted", len(ca.Chain))
 			}
+		}
+	})
+}
+
+// FuzzSCTParsers feeds the SCT list and TBSCertificate parsers; seeds are
+// the certificates of testdata and, when present, of the real fixtures.
+func FuzzSCTParsers(f *testing.F) {
+	for _, name := range []string{"testdata/attestation.json", filepath.Join(fixtureDir, Filename(sdist0019))} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		a, err := Parse(b)
+		if err != nil {
+			f.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(a.VerificationMaterial.Certificate)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(c.RawTBSCertificate)
+		for _, e := range c.Extensions {
+			f.Add(e.Value)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if scts, err := parseSCTs(b); err == nil && len(scts) > maxSCTs {
+			t.Fatalf("%d SCTs accepted", len(scts))
+		}
+		tbs, err := precertTBS(b)
+		if err != nil {
+			return
+		}
+		// Removing the SCT extension is idempotent.
+		again, err := precertTBS(tbs)
+		if err != nil || string(again) != string(tbs) {
+			t.Fatalf("precertTBS not idempotent: %v", err)
 		}
 	})
 }

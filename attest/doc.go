@@ -1,0 +1,31 @@
+// Package attest reads, converts and verifies PEP 740 attestations
+// offline, as PyPI does when a file is uploaded with them.
+//
+// PyPI (Warehouse) verifies each attestation with pypi-attestations'
+// Attestation.verify and sigstore-python's verifier against Sigstore's
+// production instance; Verify re-implements those checks with the
+// standard library, against a trusted_root.json given by the caller, and
+// names the check that failed in pypi-attestations' words. UPSTREAM.md
+// lists the versions followed.
+//
+//	What                          API
+//	----------------------------  -----------------------------------------------
+//	attestation JSON (PEP 740)    Parse, Attestation (json.Marshal writes it back)
+//	Sigstore bundle v0.3          Attestation.Bundle, FromBundle
+//	in-toto statement, DSSE       NewStatement, PAE, Statement
+//	file naming                   Filename ("{dist}.publish.attestation")
+//	trust material                ParseTrustedRoot, TrustedRoot
+//	identity policies             GitHubPublisher, GitLabPublisher, GooglePublisher
+//	verification                  Attestation.Verify (one), VerifySet (per file)
+//	errors                        *ParseError (ErrMalformed),
+//	                              *VerificationError with a Check (ErrVerification),
+//	                              *SetError (ErrAttestationSet)
+//
+// Verify checks, in order: the certificate; the Rekor entry (a dsse 0.0.1
+// entry of a log of the root, its signed entry timestamp, its RFC 6962
+// inclusion proof and signed checkpoint); the certificate chain to a
+// Fulcio CA at the entry's integrated time; the embedded SCT against the
+// root's CT logs; the publisher policy; the DSSE signature; that the
+// entry records this envelope; and the statement (one subject, the
+// distribution's name and sha256, a known predicate type).
+package attest
