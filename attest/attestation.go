@@ -134,16 +134,14 @@ func (e *ParseError) Error() string {
 // Unwrap returns ErrMalformed and the decoding error.
 func (e *ParseError) Unwrap() []error { return []error{ErrMalformed, e.Err} }
 
-// decodeJSON decodes b into v, refusing oversized input, trailing data
-// and, when strict, unknown fields.
-func decodeJSON(what string, b []byte, v any, strict bool) error {
+// decodeJSON decodes b into v, refusing oversized input and trailing
+// data. Unknown fields are ignored, as pydantic's models (pypi-attestations)
+// and protojson readers with DiscardUnknown do.
+func decodeJSON(what string, b []byte, v any) error {
 	if len(b) > MaxAttestationSize {
 		return &ParseError{What: what, Reason: "larger than " + strconv.Itoa(MaxAttestationSize) + " bytes"}
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
-	if strict {
-		d.DisallowUnknownFields()
-	}
 	if err := d.Decode(v); err != nil {
 		return &ParseError{What: what, Reason: err.Error(), Err: err}
 	}
@@ -158,7 +156,7 @@ func decodeJSON(what string, b []byte, v any, strict bool) error {
 // statement and a signature.
 func Parse(b []byte) (*Attestation, error) {
 	var a Attestation
-	if err := decodeJSON("attestation", b, &a, true); err != nil {
+	if err := decodeJSON("attestation", b, &a); err != nil {
 		return nil, err
 	}
 	if err := a.checkShape(); err != nil {

@@ -62,7 +62,7 @@ func (a *Attestation) Bundle() ([]byte, error) {
 // "expected exactly one signature, got N").
 func FromBundle(bundle []byte) (*Attestation, error) {
 	var b bundleJSON
-	if err := decodeJSON("bundle", bundle, &b, false); err != nil {
+	if err := decodeJSON("bundle", bundle, &b); err != nil {
 		return nil, err
 	}
 	bad := func(reason string) error { return &ParseError{What: "bundle", Reason: reason} }

@@ -121,6 +121,10 @@ func TestParseErrors(t *testing.T) {
 		t.Fatalf("testdata/attestation.json: %v", err)
 	}
 	edit := func(from, to string) string { return strings.Replace(string(good), from, to, 1) }
+	// pydantic ignores unknown fields.
+	if _, err := Parse([]byte(edit(`"version": 1`, `"version": 1, "extra": 1`))); err != nil {
+		t.Errorf("unknown field: %v", err)
+	}
 	// protojson reads int64 fields from numbers too.
 	if a, err := Parse([]byte(edit(`"integratedTime": "1717699145"`, `"integratedTime": 1717699145`))); err != nil ||
 		a.VerificationMaterial.TransparencyEntries[0].IntegratedTime != 1717699145 {
@@ -128,7 +132,6 @@ func TestParseErrors(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		edit(`"version": 1`, `"version": 2`):                              "version: must be 1, not 2",
-		edit(`"version": 1`, `"version": 1, "extra": 1`):                  `unknown field "extra"`,
 		edit(`"signature": "MEUCIQ=="`, `"signature": ""`):                "envelope.signature: missing",
 		edit(`"signature": "MEUCIQ=="`, `"signature": "MEU*"`):            "illegal base64",
 		edit(`"integratedTime": "1717699145"`, `"integratedTime": "17x"`): "integratedTime",

@@ -94,7 +94,7 @@ type trustedRootJSON struct {
 // use them. At most 64 CAs and 64 logs of each kind, chains of at most 8.
 func ParseTrustedRoot(b []byte) (*TrustedRoot, error) {
 	var j trustedRootJSON
-	if err := decodeJSON("trusted root", b, &j, false); err != nil {
+	if err := decodeJSON("trusted root", b, &j); err != nil {
 		return nil, err
 	}
 	bad := func(format string, args ...any) error {

@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,11 @@ func TestVerifyFailures(t *testing.T) {
 			}
 			*cp = string(sig)
 		}, CheckCheckpoint, "checkpoint has no valid signature"},
+		{"checkpoint of another tree", func(a *Attestation, _ *Subject, _ *Policy) {
+			cp := &a.VerificationMaterial.TransparencyEntries[0].InclusionProof.Checkpoint.Envelope
+			size := strconv.FormatInt(int64(a.VerificationMaterial.TransparencyEntries[0].InclusionProof.TreeSize), 10)
+			*cp = strings.Replace(*cp, "\n"+size+"\n", "\n1"+size+"\n", 1)
+		}, CheckCheckpoint, "checkpoint does not match the inclusion proof's tree size and root hash"},
 		{"tampered SET", func(a *Attestation, _ *Subject, _ *Policy) {
 			flip(a.VerificationMaterial.TransparencyEntries[0].InclusionPromise.SignedEntryTimestamp, 30)
 		}, CheckSET, "invalid signed entry timestamp"},
@@ -162,6 +168,48 @@ func TestVerifyRootWithoutCTLogs(t *testing.T) {
 	root.CTLogs = nil
 	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
 	wantCheck(t, err, CheckSCT, "failed to verify SCT on signing certificate")
+}
+
+// TestVerifySCTWrongKey: an SCT whose log ID is known but whose signature
+// does not verify with that log's key is refused.
+func TestVerifySCTWrongKey(t *testing.T) {
+	t.Parallel()
+	root := publicGood(t)
+	for i, l := range root.CTLogs {
+		root.CTLogs[i] = &Log{KeyID: l.KeyID, PublicKey: root.TransparencyLogs[0].PublicKey, ValidityPeriod: l.ValidityPeriod}
+	}
+	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
+	wantCheck(t, err, CheckSCT, "failed to verify SCT on signing certificate: no SCT signed by a known CT log")
+}
+
+// TestVerifyValidityWindows: a CA or a log is only trusted inside its
+// validity window in the root.
+func TestVerifyValidityWindows(t *testing.T) {
+	t.Parallel()
+	early := ValidityPeriod{Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	a := fixtureAttestation(t, Filename(sdist0019))
+	s := fixtureSubject(t, sdist0019)
+
+	root := publicGood(t)
+	for _, ca := range root.CertificateAuthorities {
+		ca.ValidityPeriod = early
+	}
+	_, err := a.Verify(root, tobPolicy, s)
+	wantCheck(t, err, CheckChain, "failed to build chain: no certificate authority valid at the integrated time")
+
+	root = publicGood(t)
+	for _, l := range root.TransparencyLogs {
+		l.ValidityPeriod = early
+	}
+	_, err = a.Verify(root, tobPolicy, s)
+	wantCheck(t, err, CheckTlogEntry, "transparency log key was not valid at the integrated time")
+
+	root = publicGood(t)
+	for _, l := range root.CTLogs {
+		l.ValidityPeriod = early
+	}
+	_, err = a.Verify(root, tobPolicy, s)
+	wantCheck(t, err, CheckSCT, "no SCT signed by a known CT log")
 }
 
 func TestVerifyRootWithoutCAs(t *testing.T) {
