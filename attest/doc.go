@@ -5,8 +5,10 @@
 // Attestation.verify and sigstore-python's verifier against Sigstore's
 // production instance; Verify re-implements those checks with the
 // standard library, against a trusted_root.json given by the caller, and
-// names the check that failed in pypi-attestations' words. UPSTREAM.md
-// lists the versions followed.
+// names the check that failed in pypi-attestations' words. The behaviour
+// follows pypi-attestations 0.0.29 (src/pypi_attestations/_impl.py) and
+// sigstore-python 4.5.0 (sigstore/verify), the versions Warehouse pins;
+// UPSTREAM.md lists the project's upstream versions.
 //
 //	What                          API
 //	----------------------------  -----------------------------------------------

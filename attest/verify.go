@@ -62,6 +62,9 @@ func (a *Attestation) Verify(root *TrustedRoot, policy Policy, s Subject) (strin
 	if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 		return "", verr(CheckCertificate, "Key usage is not of type `digital signature`")
 	}
+	if policy == nil {
+		return "", verr(CheckPolicy, "no publisher policy given")
+	}
 	if err := policy.VerifyCertificate(leaf); err != nil {
 		return "", err
 	}

@@ -55,6 +55,7 @@ func TestVerifyFailures(t *testing.T) {
 		}, CheckPolicy, "Certificate's Build Config URI (https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does not match expected Trusted Publisher (publish.yml @ trailofbits/pypi-attestations)"},
 		{"GitLab policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = gitlabPolicy }, CheckPolicy,
 			"2 of 2 policies failed: Certificate's OIDCIssuerV2 does not match (got https://token.actions.githubusercontent.com, expected https://gitlab.com)"},
+		{"no policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = nil }, CheckPolicy, "no publisher policy given"},
 		{"flipped signature byte", func(a *Attestation, _ *Subject, _ *Policy) { flip(a.Envelope.Signature, 20) },
 			CheckSignature, "DSSE signature is invalid"},
 		{"changed subject digest in the statement", func(a *Attestation, _ *Subject, _ *Policy) {
@@ -238,6 +239,9 @@ func TestStagingAttestation(t *testing.T) {
 	_, err = verifyChain(leaf, root, time.Unix(int64(a.VerificationMaterial.TransparencyEntries[0].IntegratedTime), 0))
 	wantCheck(t, err, CheckChain, "failed to build chain")
 	wantCheck(t, tobPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
+	wantCheck(t, gitlabPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
+	wantCheck(t, GooglePublisher{Email: "william@yossarian.net"}.VerifyCertificate(leaf), CheckPolicy,
+		"Certificate's OIDCIssuer does not match (got https://github.com/login/oauth, expected https://accounts.google.com)")
 }
 
 func TestVerifySet(t *testing.T) {
@@ -380,6 +384,20 @@ func TestStatementAndPAE(t *testing.T) {
 		_, err := checkStatement([]byte(stmt), Subject{Filename: "a-1.tar.gz"})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", stmt, err, want)
+		}
+	}
+}
+
+// BenchmarkVerify measures one full offline verification of a real
+// attestation (chain, SCT, SET, inclusion proof, checkpoint, signature).
+func BenchmarkVerify(b *testing.B) {
+	root := publicGood(b)
+	a := fixtureAttestation(b, Filename(sdist0019))
+	s := fixtureSubject(b, sdist0019)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Verify(root, tobPolicy, s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
