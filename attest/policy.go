@@ -1,7 +1,9 @@
 package attest
 
 import (
+	"bytes"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	encasn1 "encoding/asn1"
 	"fmt"
 	"slices"
@@ -36,28 +38,29 @@ type extPolicy struct {
 	value string
 }
 
-func (p extPolicy) check(cert *x509.Certificate) string {
+func (p extPolicy) check(cert *x509.Certificate) error {
 	got, ok := extensionString(cert, p.oid)
 	if !ok {
-		return fmt.Sprintf("Certificate does not contain %s (%s) extension", p.name, p.oid)
+		return verr(CheckPolicy, fmt.Sprintf("Certificate does not contain %s (%s) extension", p.name, p.oid))
 	}
-	if got != p.value {
-		return fmt.Sprintf("Certificate's %s does not match (got %s, expected %s)", p.name, got, p.value)
+	if got == p.value {
+		return nil
 	}
-	return ""
+	// sigstore-python quotes the values of the raw-string extensions
+	// (.1.1 to .1.6) only.
+	if p.oid[len(p.oid)-1] < 8 {
+		return verr(CheckPolicy, fmt.Sprintf("Certificate's %s does not match (got '%s', expected '%s')", p.name, got, p.value))
+	}
+	return verr(CheckPolicy, fmt.Sprintf("Certificate's %s does not match (got %s, expected %s)", p.name, got, p.value))
 }
 
-// allOf runs every policy and reports the failures as sigstore-python's
+// allOf returns the first failure of the policies, as sigstore-python's
 // AllOf does.
 func allOf(cert *x509.Certificate, ps ...extPolicy) error {
-	var failures []string
 	for _, p := range ps {
-		if f := p.check(cert); f != "" {
-			failures = append(failures, f)
+		if err := p.check(cert); err != nil {
+			return err
 		}
-	}
-	if failures != nil {
-		return verr(CheckPolicy, fmt.Sprintf("%d of %d policies failed: %s", len(failures), len(ps), strings.Join(failures, ", ")))
 	}
 	return nil
 }
@@ -66,12 +69,69 @@ func allOf(cert *x509.Certificate, ps ...extPolicy) error {
 // URI equals prefix + "@" + one of the suffixes (the Source Repository
 // Digest or Ref).
 func buildConfigMatch(cert *x509.Certificate, prefix string, suffixes []string, workflow, repository string) error {
-	uri, ok := extensionString(cert, oidBuildConfigURI)
-	if ok && slices.Contains(suffixes, strings.TrimPrefix(uri, prefix+"@")) && strings.HasPrefix(uri, prefix+"@") {
-		return nil
+	var ext *pkix.Extension
+	for i := range cert.Extensions {
+		if cert.Extensions[i].Id.Equal(oidBuildConfigURI) {
+			ext = &cert.Extensions[i]
+		}
 	}
+	if ext == nil {
+		return verr(CheckPolicy, "Certificate does not contain OIDCBuildConfigURI ("+oidBuildConfigURI.String()+") extension")
+	}
+	uri, _ := extensionString(cert, oidBuildConfigURI)
+	for _, s := range suffixes {
+		if uri == prefix+"@"+s {
+			return nil
+		}
+	}
+	// pypi-attestations formats the extension object itself, so PyPI shows
+	// the repr of Python cryptography's Extension.
 	return verr(CheckPolicy, fmt.Sprintf("Certificate's Build Config URI (%s) does not match expected Trusted Publisher (%s @ %s)",
-		uri, workflow, repository))
+		pyExtensionRepr(ext), workflow, repository))
+}
+
+// pyExtensionRepr returns Python cryptography's repr of an extension it
+// does not know, e.g. "<Extension(oid=<ObjectIdentifier(oid=1.2.3,
+// name=Unknown OID)>, critical=False, value=<UnrecognizedExtension(oid=…,
+// value=b'…')>)>".
+func pyExtensionRepr(e *pkix.Extension) string {
+	oid := "<ObjectIdentifier(oid=" + e.Id.String() + ", name=Unknown OID)>"
+	critical := "False"
+	if e.Critical {
+		critical = "True"
+	}
+	return "<Extension(oid=" + oid + ", critical=" + critical + ", value=<UnrecognizedExtension(oid=" + oid +
+		", value=" + pyBytesRepr(e.Value) + ")>)>"
+}
+
+// pyBytesRepr returns Python's repr of a bytes value.
+func pyBytesRepr(b []byte) string {
+	quote := byte('\'')
+	if bytes.IndexByte(b, '\'') >= 0 && bytes.IndexByte(b, '"') < 0 {
+		quote = '"'
+	}
+	var s strings.Builder
+	s.WriteString("b")
+	s.WriteByte(quote)
+	for _, c := range b {
+		switch {
+		case c == quote || c == '\\':
+			s.WriteByte('\\')
+			s.WriteByte(c)
+		case c == '\t':
+			s.WriteString(`\t`)
+		case c == '\n':
+			s.WriteString(`\n`)
+		case c == '\r':
+			s.WriteString(`\r`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&s, `\x%02x`, c)
+		default:
+			s.WriteByte(c)
+		}
+	}
+	s.WriteByte(quote)
+	return s.String()
 }
 
 // refAndDigest returns the Source Repository Digest and Ref present.
@@ -145,15 +205,20 @@ type GooglePublisher struct {
 
 // VerifyCertificate implements Policy.
 func (p GooglePublisher) VerifyCertificate(cert *x509.Certificate) error {
-	if f := (extPolicy{"OIDCIssuer", oidIssuer, "https://accounts.google.com"}).check(cert); f != "" {
-		return verr(CheckPolicy, f)
+	if err := (extPolicy{"OIDCIssuer", oidIssuer, "https://accounts.google.com"}).check(cert); err != nil {
+		return err
 	}
 	sans := slices.Clone(cert.EmailAddresses)
 	for _, u := range cert.URIs {
 		sans = append(sans, u.String())
 	}
-	if !slices.Contains(sans, p.Email) {
-		return verr(CheckPolicy, fmt.Sprintf("Certificate's SANs do not match %s; actual SANs: %v", p.Email, sans))
+	if slices.Contains(sans, p.Email) {
+		return nil
 	}
-	return nil
+	// The SANs are shown as sigstore-python shows its Python set.
+	shown := "set()"
+	if len(sans) > 0 {
+		shown = "{'" + strings.Join(sans, "', '") + "'}"
+	}
+	return verr(CheckPolicy, fmt.Sprintf("Certificate's SANs do not match %s; actual SANs: %s", p.Email, shown))
 }

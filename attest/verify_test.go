@@ -10,11 +10,15 @@ import (
 	encasn1 "encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustpub/pypi/internal/testenv"
 )
 
 // wantCheck asserts err is a *VerificationError of check c whose text
@@ -46,15 +50,18 @@ func TestVerifyFailures(t *testing.T) {
 	}{
 		{"wrong repository", func(_ *Attestation, _ *Subject, p *Policy) {
 			*p = GitHubPublisher{Repository: "trailofbits/pypi-attestation", Workflow: "release.yml"}
-		}, CheckPolicy, "1 of 2 policies failed: Certificate's OIDCSourceRepositoryURI does not match (got https://github.com/trailofbits/pypi-attestations, expected https://github.com/trailofbits/pypi-attestation)"},
+		}, CheckPolicy, "Verification failed: Certificate's OIDCSourceRepositoryURI does not match (got https://github.com/trailofbits/pypi-attestations, expected https://github.com/trailofbits/pypi-attestation)"},
 		{"repository case differs", func(_ *Attestation, _ *Subject, p *Policy) {
 			*p = GitHubPublisher{Repository: "TrailOfBits/pypi-attestations", Workflow: "release.yml"}
 		}, CheckPolicy, "OIDCSourceRepositoryURI does not match"},
 		{"wrong workflow", func(_ *Attestation, _ *Subject, p *Policy) {
 			*p = GitHubPublisher{Repository: "trailofbits/pypi-attestations", Workflow: "publish.yml"}
-		}, CheckPolicy, "Certificate's Build Config URI (https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19) does not match expected Trusted Publisher (publish.yml @ trailofbits/pypi-attestations)"},
+		}, CheckPolicy, "Certificate's Build Config URI (<Extension(oid=<ObjectIdentifier(oid=1.3.6.1.4.1.57264.1.18, name=Unknown OID)>, critical=False, " +
+			"value=<UnrecognizedExtension(oid=<ObjectIdentifier(oid=1.3.6.1.4.1.57264.1.18, name=Unknown OID)>, " +
+			"value=b'\\x0c`https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19')>)>) " +
+			"does not match expected Trusted Publisher (publish.yml @ trailofbits/pypi-attestations)"},
 		{"GitLab policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = gitlabPolicy }, CheckPolicy,
-			"2 of 2 policies failed: Certificate's OIDCIssuerV2 does not match (got https://token.actions.githubusercontent.com, expected https://gitlab.com)"},
+			"Verification failed: Certificate's OIDCIssuerV2 does not match (got https://token.actions.githubusercontent.com, expected https://gitlab.com)"},
 		{"no policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = nil }, CheckPolicy, "no publisher policy given"},
 		{"flipped signature byte", func(a *Attestation, _ *Subject, _ *Policy) { flip(a.Envelope.Signature, 20) },
 			CheckSignature, "DSSE signature is invalid"},
@@ -241,7 +248,7 @@ func TestStagingAttestation(t *testing.T) {
 	wantCheck(t, tobPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
 	wantCheck(t, gitlabPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
 	wantCheck(t, GooglePublisher{Email: "william@yossarian.net"}.VerifyCertificate(leaf), CheckPolicy,
-		"Certificate's OIDCIssuer does not match (got https://github.com/login/oauth, expected https://accounts.google.com)")
+		"Certificate's OIDCIssuer does not match (got 'https://github.com/login/oauth', expected 'https://accounts.google.com')")
 }
 
 func TestVerifySet(t *testing.T) {
@@ -325,16 +332,20 @@ func TestPolicyEdgeCases(t *testing.T) {
 	}{
 		{"digest only, matching", digestOnly, GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"}, ""},
 		{"digest only, other workflow", digestOnly, GitHubPublisher{"SWIFTSIM/swiftgalaxy", "release.yml"},
-			"Certificate's Build Config URI (" + swift + "/.github/workflows/python-publish.yml@a26eb006d04dd0c41a6e38dc15ddaf7b46143505) does not match expected Trusted Publisher (release.yml @ SWIFTSIM/swiftgalaxy)"},
-		{"digest only, GitLab", digestOnly, GitLabPublisher{"SWIFTSIM/swiftgalaxy", ".gitlab-ci.yml"}, "2 of 2 policies failed"},
+			"/.github/workflows/python-publish.yml@a26eb006d04dd0c41a6e38dc15ddaf7b46143505')>)>) does not match expected Trusted Publisher (release.yml @ SWIFTSIM/swiftgalaxy)"},
+		{"no Build Config URI", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift, 14: "refs/heads/main"}),
+			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"},
+			"Certificate does not contain OIDCBuildConfigURI (1.3.6.1.4.1.57264.1.18) extension"},
+		{"digest only, GitLab", digestOnly, GitLabPublisher{"SWIFTSIM/swiftgalaxy", ".gitlab-ci.yml"}, "Certificate's OIDCIssuerV2 does not match"},
 		{"Google, matching", google, GooglePublisher{"919436158236-compute@developer.gserviceaccount.com"}, ""},
 		{"Google, other account", google, GooglePublisher{"other@developer.gserviceaccount.com"},
-			"Certificate's SANs do not match other@developer.gserviceaccount.com; actual SANs: [919436158236-compute@developer.gserviceaccount.com]"},
+			"Certificate's SANs do not match other@developer.gserviceaccount.com; actual SANs: {'919436158236-compute@developer.gserviceaccount.com'}"},
 		{"Google cert, GitHub policy", google, tobPolicy,
-			"2 of 2 policies failed: Certificate's OIDCIssuerV2 does not match (got https://accounts.google.com, expected https://token.actions.githubusercontent.com), " +
-				"Certificate does not contain OIDCSourceRepositoryURI (1.3.6.1.4.1.57264.1.12) extension"},
+			"Certificate's OIDCIssuerV2 does not match (got https://accounts.google.com, expected https://token.actions.githubusercontent.com)"},
+		{"issuer only, no repository", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com"}), tobPolicy,
+			"Certificate does not contain OIDCSourceRepositoryURI (1.3.6.1.4.1.57264.1.12) extension"},
 		{"GitHub cert, Google policy", digestOnly, GooglePublisher{"a@b.c"},
-			"Certificate's OIDCIssuer does not match (got https://token.actions.githubusercontent.com, expected https://accounts.google.com)"},
+			"Certificate's OIDCIssuer does not match (got 'https://token.actions.githubusercontent.com', expected 'https://accounts.google.com')"},
 		{"neither ref nor digest", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift,
 			18: swift + "/.github/workflows/python-publish.yml@refs/heads/main"}),
 			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"},
@@ -398,6 +409,62 @@ func BenchmarkVerify(b *testing.B) {
 	for b.Loop() {
 		if _, err := a.Verify(root, tobPolicy, s); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestPyReprInterop: the Build Config URI message shows the extension as
+// Python cryptography's repr; compare ours with Debian's cryptography.
+func TestPyReprInterop(t *testing.T) {
+	t.Parallel()
+	py := testenv.NeedPython(t, "cryptography")
+	certs := []*x509.Certificate{readPEMCert(t, "no-source-repository-ref-extension.pem"), readPEMCert(t, "200170367.pem")}
+	a := fixtureAttestation(t, Filename(sdist0019))
+	leaf, err := x509.ParseCertificate(a.VerificationMaterial.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs = append(certs, leaf)
+	const script = `import sys
+from cryptography import x509
+for line in sys.stdin.read().split():
+    c = x509.load_der_x509_certificate(bytes.fromhex(line))
+    for e in c.extensions:
+        if e.oid.dotted_string.startswith("1.3.6.1.4.1.57264.1."):
+            print(e)
+`
+	var in strings.Builder
+	var want []string
+	for _, c := range certs {
+		fmt.Fprintf(&in, "%x\n", c.Raw)
+		for i := range c.Extensions {
+			if strings.HasPrefix(c.Extensions[i].Id.String(), "1.3.6.1.4.1.57264.1.") {
+				want = append(want, pyExtensionRepr(&c.Extensions[i]))
+			}
+		}
+	}
+	cmd := exec.Command(py, "-c", script)
+	cmd.Stdin = strings.NewReader(in.String())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(got) != len(want) || len(want) < 20 {
+		t.Fatalf("python printed %d extensions, we %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("extension %d:\npython %s\nours   %s", i, got[i], want[i])
+		}
+	}
+	for _, b := range [][]byte{[]byte("a'b"), []byte("a'\"b"), {0x7f, 0x80, '\\', '\t', '\n', '\r', 0}} {
+		out, err := exec.Command(py, "-c", "import sys; print(repr(bytes.fromhex(sys.argv[1])))", fmt.Sprintf("%x", b)).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSuffix(string(out), "\n"); got != pyBytesRepr(b) {
+			t.Errorf("repr(%q): python %s, ours %s", b, got, pyBytesRepr(b))
 		}
 	}
 }
