@@ -19,8 +19,8 @@ var oidSCTList = encasn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2}
 const maxSCTs = 16
 
 // verifyChain checks that the leaf chains, at time t, to a Fulcio CA of
-// the root that was valid at t, for code signing. It returns the chain
-// found, leaf first.
+// the root that was valid at t; the code signing EKU is checked apart, as
+// sigstore-python does. It returns the chain found, leaf first.
 func verifyChain(leaf *x509.Certificate, root *TrustedRoot, t time.Time) ([]*x509.Certificate, error) {
 	var lastErr error = errors.New("no certificate authority valid at the integrated time")
 	for _, ca := range root.CertificateAuthorities {
@@ -33,13 +33,13 @@ func verifyChain(leaf *x509.Certificate, root *TrustedRoot, t time.Time) ([]*x50
 			inter.AddCert(c)
 		}
 		chains, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: t,
-			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}})
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 		if err == nil {
 			return chains[0], nil
 		}
 		lastErr = err
 	}
-	return nil, verrWrap(CheckChain, "failed to build chain", lastErr)
+	return nil, verrWrap(CheckChain, "failed to build timestamp certificate chain", lastErr)
 }
 
 // sct is one signed certificate timestamp, version 1.

@@ -23,11 +23,13 @@
 //	                              *VerificationError with a Check (ErrVerification),
 //	                              *SetError (ErrAttestationSet)
 //
-// Verify checks, in order: the certificate; the Rekor entry (a dsse 0.0.1
-// entry of a log of the root, its signed entry timestamp, its RFC 6962
-// inclusion proof and signed checkpoint); the certificate chain to a
-// Fulcio CA at the entry's integrated time; the embedded SCT against the
-// root's CT logs; the publisher policy; the DSSE signature; that the
-// entry records this envelope; and the statement (one subject, the
-// distribution's name and sha256, a known predicate type).
+// Verify checks, in sigstore-python's order: the certificate; the Rekor
+// entry (from a log of the root, its signed entry timestamp, its RFC 6962
+// inclusion proof and signed checkpoint); that the entry is a dsse 0.0.1
+// entry recording this envelope; the certificate chain to a Fulcio CA at
+// the entry's integrated time; the embedded SCT against the root's CT
+// logs; key usage and EKU; the publisher policy; the DSSE signature; and
+// the statement (one subject, the distribution's name and sha256, a known
+// predicate type). VerificationError.Error names the check;
+// PyPIMessage gives pypi-attestations' words.
 package attest

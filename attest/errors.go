@@ -17,16 +17,16 @@ type Check int
 
 // The checks of Verify.
 const (
-	CheckCertificate    Check = iota + 1 // the leaf parses; key usage, EKU, validity at the log time
-	CheckTlogEntry                       // the first transparency entry is a known log's dsse 0.0.1 entry
+	CheckCertificate    Check = iota + 1 // the leaf parses; key usage and EKU
+	CheckTlogEntry                       // the first transparency entry is from a log of the root
 	CheckSET                             // Rekor's signed entry timestamp
 	CheckInclusionProof                  // the RFC 6962 audit path to the root hash
 	CheckCheckpoint                      // the signed checkpoint commits to that root hash
+	CheckTlogBody                        // the entry is a dsse 0.0.1 entry recording this envelope
 	CheckChain                           // the leaf chains to a Fulcio CA of the root at the log time
 	CheckSCT                             // the embedded SCT is signed by a CT log of the root
 	CheckPolicy                          // the publisher identity policy
 	CheckSignature                       // the DSSE signature over PAE, by the leaf's key
-	CheckTlogBody                        // the log entry records this envelope's payload and signature
 	CheckStatement                       // the statement: one subject, name, digest, predicate type
 )
 
@@ -36,11 +36,11 @@ var checkNames = [...]string{
 	CheckSET:            "signed entry timestamp",
 	CheckInclusionProof: "inclusion proof",
 	CheckCheckpoint:     "checkpoint",
+	CheckTlogBody:       "transparency log body",
 	CheckChain:          "certificate chain",
 	CheckSCT:            "signed certificate timestamp",
 	CheckPolicy:         "publisher policy",
 	CheckSignature:      "signature",
-	CheckTlogBody:       "transparency log body",
 	CheckStatement:      "statement",
 }
 
@@ -55,22 +55,31 @@ func (c Check) String() string {
 // VerificationError reports the check an attestation failed.
 type VerificationError struct {
 	Check  Check
-	Reason string // pypi-attestations' or sigstore-python's words where they have words
+	Reason string // what failed, in pypi-attestations' or sigstore-python's words where they have words
 	Err    error  // the underlying cause, if any
+	pypi   string
 }
 
-// Error returns "Verification failed: {reason}", pypi-attestations'
-// wording, which PyPI shows after "Could not verify the uploaded
-// artifact using the included attestation: ".
-func (e *VerificationError) Error() string { return "Verification failed: " + e.Reason }
+// Error returns "attest: {check}: {reason}", e.g. "attest: inclusion
+// proof: inclusion proof contains invalid root hash: …".
+func (e *VerificationError) Error() string { return "attest: " + e.Check.String() + ": " + e.Reason }
+
+// PyPIMessage returns the message pypi-attestations raises, which PyPI
+// shows after "Could not verify the uploaded artifact using the included
+// attestation: ", e.g. "Verification failed: subject does not match
+// distribution digest". sigstore-python skips a transparency entry whose
+// proofs fail, so for those checks it is "Verification failed:
+// transparency log threshold not met: 0 < 1".
+func (e *VerificationError) PyPIMessage() string { return "Verification failed: " + e.pypi }
 
 // Unwrap returns ErrVerification and the cause.
 func (e *VerificationError) Unwrap() []error { return []error{ErrVerification, e.Err} }
 
 func verr(c Check, reason string) *VerificationError {
-	return &VerificationError{Check: c, Reason: reason}
+	return &VerificationError{Check: c, Reason: reason, pypi: reason}
 }
 
 func verrWrap(c Check, reason string, err error) *VerificationError {
-	return &VerificationError{Check: c, Reason: reason + ": " + err.Error(), Err: err}
+	reason += ": " + err.Error()
+	return &VerificationError{Check: c, Reason: reason, Err: err, pypi: reason}
 }

@@ -69,8 +69,10 @@ func ExampleAttestation_Verify() {
 		// testdata's log signatures are placeholders.
 		fmt.Println(ve.Check)
 		fmt.Println(err)
+		fmt.Println(ve.PyPIMessage())
 	}
 	// Output:
 	// signed entry timestamp
-	// Verification failed: invalid signed entry timestamp: invalid signature
+	// attest: signed entry timestamp: invalid signed entry timestamp: invalid signature
+	// Verification failed: transparency log threshold not met: 0 < 1
 }

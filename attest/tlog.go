@@ -57,7 +57,7 @@ func verifySignature(key crypto.PublicKey, msg, sig []byte) error {
 // verifySET checks Rekor's signed entry timestamp: a signature by the
 // log key over the canonical (RFC 8785) JSON of the entry's body,
 // integrated time, log ID (hex) and log index.
-func verifySET(e *TransparencyLogEntry, log *Log) error {
+func verifySET(e *TransparencyLogEntry, log *Log) *VerificationError {
 	if e.InclusionPromise == nil || len(e.InclusionPromise.SignedEntryTimestamp) == 0 {
 		return verr(CheckSET, "transparency log entry has no signed entry timestamp")
 	}
@@ -80,7 +80,7 @@ func verifySET(e *TransparencyLogEntry, log *Log) error {
 
 // verifyInclusion checks the RFC 6962 audit path from the entry's leaf
 // hash to the proof's root hash, then the checkpoint that commits to it.
-func verifyInclusion(e *TransparencyLogEntry, log *Log) error {
+func verifyInclusion(e *TransparencyLogEntry, log *Log) *VerificationError {
 	p := e.InclusionProof
 	if p == nil {
 		return verr(CheckInclusionProof, "transparency log entry has no inclusion proof")
@@ -143,7 +143,7 @@ func rootFromPath(index, size uint64, leaf []byte, path [][]byte) ([]byte, error
 // verifyCheckpoint checks the proof's signed note: "origin\nsize\nroot
 // (base64)\n[extensions]\n\n— name base64(keyhint ‖ signature)\n", signed
 // by the log key, for the proof's tree size and root hash.
-func verifyCheckpoint(p *InclusionProof, log *Log) error {
+func verifyCheckpoint(p *InclusionProof, log *Log) *VerificationError {
 	text, sigs, ok := strings.Cut(p.Checkpoint.Envelope, "\n\n")
 	if !ok {
 		return verr(CheckCheckpoint, "inclusion proof contains no checkpoint")
@@ -193,16 +193,22 @@ type dsseBody struct {
 // payload's sha256 and exactly one signature, by this certificate
 // (sigstore-python's _validate_dsse_v001_entry_body).
 func verifyBody(e *TransparencyLogEntry, a *Attestation) error {
+	if kv := e.KindVersion; kv.Kind != "dsse" || kv.Version != "0.0.1" {
+		return verr(CheckTlogBody, "Unsupported DSSE log entry type: "+kv.Kind+"/"+kv.Version)
+	}
 	var b dsseBody
 	if err := json.Unmarshal(e.CanonicalizedBody, &b); err != nil {
 		return verrWrap(CheckTlogBody, "invalid DSSE log entry", err)
 	}
 	if b.Kind != "dsse" || b.APIVersion != "0.0.1" {
-		return verr(CheckTlogBody, "cannot handle log entry kind "+strconv.Quote(b.Kind)+" version "+strconv.Quote(b.APIVersion))
+		return verr(CheckTlogBody, "invalid DSSE log entry: kind "+strconv.Quote(b.Kind)+", apiVersion "+strconv.Quote(b.APIVersion))
 	}
 	sum := sha256.Sum256(a.Envelope.Statement)
 	ph := b.Spec.PayloadHash
-	if ph == nil || ph.Algorithm != "sha256" || ph.Value != hex.EncodeToString(sum[:]) {
+	if ph == nil || ph.Algorithm != "sha256" {
+		return verr(CheckTlogBody, "expected SHA256 payload hash in DSSE log entry")
+	}
+	if ph.Value != hex.EncodeToString(sum[:]) {
 		return verr(CheckTlogBody, "log entry payload hash does not match bundle")
 	}
 	if len(b.Spec.Signatures) != 1 || b.Spec.Signatures[0].Signature != base64.StdEncoding.EncodeToString(a.Envelope.Signature) {

@@ -1,11 +1,12 @@
 package attest
 
 import (
+	"crypto/ecdsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,19 +23,28 @@ type Subject struct {
 
 // Verify checks the attestation offline against a Sigstore trusted root,
 // a publisher policy and the distribution it claims, as PyPI does with
-// pypi-attestations' Attestation.verify and sigstore-python's verifier.
-// Checks run in this order, and the first failure is returned as a
-// *VerificationError naming it: the leaf certificate parses; the first
-// transparency entry is a dsse 0.0.1 entry of a log of the root, with a
-// valid signed entry timestamp, inclusion proof and checkpoint; the leaf
-// chains to a Fulcio CA of the root at the entry's integrated time, for
-// code signing; an embedded SCT is signed by a CT log of the root; the
-// leaf has the digital signature key usage; the policy holds; the DSSE
-// signature over the statement's PAE verifies with the leaf's key; the
-// log entry records this payload hash and signature; the statement has
-// exactly one subject, whose name parses as a distribution file name
-// equal (as packaging parses it) to s.Filename, whose sha256 is
-// s.SHA256, and whose predicate type is PublishV1 or SLSAProvenanceV1.
+// pypi-attestations' Attestation.verify and sigstore-python's verifier,
+// in their order; the first failure is returned as a *VerificationError
+// naming the check:
+//
+//   - the leaf certificate parses;
+//   - the first transparency entry is from a Rekor log of the root, valid
+//     at its integrated time, with a valid signed entry timestamp, RFC 6962
+//     inclusion proof and signed checkpoint;
+//   - the entry is a dsse 0.0.1 entry recording this payload's sha256, this
+//     signature and this certificate;
+//   - the leaf chains to a Fulcio CA of the root, valid at the integrated
+//     time;
+//   - an embedded SCT is signed by a CT log of the root;
+//   - the leaf has the digital signature key usage and the code signing EKU;
+//   - the policy holds;
+//   - the DSSE signature (ECDSA with SHA-256) over the statement's PAE
+//     verifies with the leaf's key;
+//   - the statement has exactly one subject, whose name parses as a
+//     distribution file name equal (as packaging parses it) to s.Filename,
+//     whose sha256 is s.SHA256, and whose predicate type is PublishV1 or
+//     SLSAProvenanceV1.
+//
 // It returns the predicate type.
 func (a *Attestation) Verify(root *TrustedRoot, policy Policy, s Subject) (string, error) {
 	if err := a.checkShape(); err != nil {
@@ -46,15 +56,19 @@ func (a *Attestation) Verify(root *TrustedRoot, policy Policy, s Subject) (strin
 	}
 	entry := a.VerificationMaterial.TransparencyEntries[0]
 	if err := verifyEntry(entry, root); err != nil {
+		// sigstore-python skips an entry it cannot verify, then counts.
+		err.pypi = "transparency log threshold not met: 0 < 1"
 		return "", err
 	}
-	t := time.Unix(int64(entry.IntegratedTime), 0)
-	chain, err := verifyChain(leaf, root, t)
+	if err := verifyBody(entry, a); err != nil {
+		return "", err
+	}
+	chain, err := verifyChain(leaf, root, time.Unix(int64(entry.IntegratedTime), 0))
 	if err != nil {
 		return "", err
 	}
 	if len(chain) < 2 {
-		return "", verr(CheckChain, "failed to build chain: the leaf is self-signed")
+		return "", verr(CheckChain, "failed to build timestamp certificate chain: the leaf is self-signed")
 	}
 	if err := verifySCT(leaf, chain[1], root); err != nil {
 		return "", err
@@ -62,28 +76,40 @@ func (a *Attestation) Verify(root *TrustedRoot, policy Policy, s Subject) (strin
 	if leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
 		return "", verr(CheckCertificate, "Key usage is not of type `digital signature`")
 	}
+	if !slices.Contains(leaf.ExtKeyUsage, x509.ExtKeyUsageCodeSigning) {
+		return "", verr(CheckCertificate, "Extended usage does not contain `code signing`")
+	}
 	if policy == nil {
 		return "", verr(CheckPolicy, "no publisher policy given")
 	}
 	if err := policy.VerifyCertificate(leaf); err != nil {
 		return "", err
 	}
-	if err := verifySignature(leaf.PublicKey, PAE(PayloadType, a.Envelope.Statement), a.Envelope.Signature); err != nil {
-		return "", verrWrap(CheckSignature, "DSSE signature is invalid for the statement", err)
-	}
-	if err := verifyBody(entry, a); err != nil {
+	if err := verifyDSSE(leaf, a.Envelope); err != nil {
 		return "", err
 	}
 	return checkStatement(a.Envelope.Statement, s)
 }
 
-// verifyEntry checks the transparency entry's kind, log, signed entry
-// timestamp, inclusion proof and checkpoint.
-func verifyEntry(e *TransparencyLogEntry, root *TrustedRoot) error {
-	if e.KindVersion.Kind != "dsse" || e.KindVersion.Version != "0.0.1" {
-		return verr(CheckTlogEntry, "cannot handle log entry kind "+strconv.Quote(e.KindVersion.Kind)+
-			" version "+strconv.Quote(e.KindVersion.Version)+" (want \"dsse\" \"0.0.1\")")
+// verifyDSSE checks the envelope's signature over its PAE with the leaf's
+// ECDSA key, hashing with SHA-256 whatever the curve, as sigstore-python's
+// dsse._verify does.
+func verifyDSSE(leaf *x509.Certificate, env Envelope) error {
+	key, ok := leaf.PublicKey.(*ecdsa.PublicKey)
+	if !ok {
+		return verr(CheckSignature, "DSSE: invalid signature")
 	}
+	digest := sha256.Sum256(PAE(PayloadType, env.Statement))
+	if !ecdsa.VerifyASN1(key, digest[:], env.Signature) {
+		return verr(CheckSignature, "DSSE: invalid signature")
+	}
+	return nil
+}
+
+// verifyEntry checks that the transparency entry comes from a log of the
+// root valid at its integrated time, and its signed entry timestamp,
+// inclusion proof and checkpoint.
+func verifyEntry(e *TransparencyLogEntry, root *TrustedRoot) *VerificationError {
 	log := findLog(root.TransparencyLogs, e.LogID.KeyID)
 	if log == nil {
 		return verr(CheckTlogEntry, fmt.Sprintf("no transparency log with key ID %x in the trusted root", e.LogID.KeyID))
@@ -113,6 +139,9 @@ func checkStatement(payload []byte, s Subject) (string, error) {
 	sub := st.Subject[0]
 	if sub.Name == "" {
 		return "", verr(CheckStatement, "invalid subject: missing name")
+	}
+	if !strings.HasSuffix(sub.Name, ".whl") && !strings.HasSuffix(sub.Name, ".tar.gz") && !strings.HasSuffix(sub.Name, ".zip") {
+		return "", verr(CheckStatement, "invalid subject: unknown distribution format: "+sub.Name)
 	}
 	got, err := dist.ParseFilename(sub.Name)
 	if err != nil {

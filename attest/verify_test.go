@@ -50,7 +50,7 @@ func TestVerifyFailures(t *testing.T) {
 	}{
 		{"wrong repository", func(_ *Attestation, _ *Subject, p *Policy) {
 			*p = GitHubPublisher{Repository: "trailofbits/pypi-attestation", Workflow: "release.yml"}
-		}, CheckPolicy, "Verification failed: Certificate's OIDCSourceRepositoryURI does not match (got https://github.com/trailofbits/pypi-attestations, expected https://github.com/trailofbits/pypi-attestation)"},
+		}, CheckPolicy, "Certificate's OIDCSourceRepositoryURI does not match (got https://github.com/trailofbits/pypi-attestations, expected https://github.com/trailofbits/pypi-attestation)"},
 		{"repository case differs", func(_ *Attestation, _ *Subject, p *Policy) {
 			*p = GitHubPublisher{Repository: "TrailOfBits/pypi-attestations", Workflow: "release.yml"}
 		}, CheckPolicy, "OIDCSourceRepositoryURI does not match"},
@@ -61,15 +61,17 @@ func TestVerifyFailures(t *testing.T) {
 			"value=b'\\x0c`https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19')>)>) " +
 			"does not match expected Trusted Publisher (publish.yml @ trailofbits/pypi-attestations)"},
 		{"GitLab policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = gitlabPolicy }, CheckPolicy,
-			"Verification failed: Certificate's OIDCIssuerV2 does not match (got https://token.actions.githubusercontent.com, expected https://gitlab.com)"},
+			"Certificate's OIDCIssuerV2 does not match (got https://token.actions.githubusercontent.com, expected https://gitlab.com)"},
 		{"no policy", func(_ *Attestation, _ *Subject, p *Policy) { *p = nil }, CheckPolicy, "no publisher policy given"},
+		// The log entry records the signature and the payload's hash, and
+		// sigstore-python compares them before it checks the signature.
 		{"flipped signature byte", func(a *Attestation, _ *Subject, _ *Policy) { flip(a.Envelope.Signature, 20) },
-			CheckSignature, "DSSE signature is invalid"},
+			CheckTlogBody, "log entry signatures do not match bundle"},
 		{"changed subject digest in the statement", func(a *Attestation, _ *Subject, _ *Policy) {
 			a.Envelope.Statement = []byte(strings.Replace(string(a.Envelope.Statement), "9bb1add0", "9bb1add1", 1))
-		}, CheckSignature, "DSSE signature is invalid"},
+		}, CheckTlogBody, "log entry payload hash does not match bundle"},
 		{"other file content", func(_ *Attestation, s *Subject, _ *Policy) { s.SHA256[0] ^= 1 },
-			CheckStatement, "Verification failed: subject does not match distribution digest"},
+			CheckStatement, "attest: statement: subject does not match distribution digest"},
 		{"paired with another file", func(_ *Attestation, s *Subject, _ *Policy) { s.Filename = gitlabDist },
 			CheckStatement, "subject does not match distribution name: pypi_attestations-0.0.19.tar.gz != gitlab_oidc_project-0.0.3.tar.gz"},
 		{"same file as a wheel", func(_ *Attestation, s *Subject, _ *Policy) { s.Filename = "pypi_attestations-0.0.19-py3-none-any.whl" },
@@ -110,7 +112,7 @@ func TestVerifyFailures(t *testing.T) {
 		}, CheckSET, "no signed entry timestamp"},
 		{"entry of another kind", func(a *Attestation, _ *Subject, _ *Policy) {
 			a.VerificationMaterial.TransparencyEntries[0].KindVersion.Kind = "intoto"
-		}, CheckTlogEntry, `cannot handle log entry kind "intoto"`},
+		}, CheckTlogBody, "Unsupported DSSE log entry type: intoto/0.0.1"},
 		{"unknown log", func(a *Attestation, _ *Subject, _ *Policy) {
 			flip(a.VerificationMaterial.TransparencyEntries[0].LogID.KeyID, 0)
 		}, CheckTlogEntry, "no transparency log with key ID"},
@@ -158,7 +160,7 @@ func TestVerifyTlogBody(t *testing.T) {
 		{"kind", func(a *Attestation) {
 			e := a.VerificationMaterial.TransparencyEntries[0]
 			e.CanonicalizedBody = []byte(strings.Replace(string(e.CanonicalizedBody), `"kind":"dsse"`, `"kind":"intoto"`, 1))
-		}, `cannot handle log entry kind "intoto"`},
+		}, `invalid DSSE log entry: kind "intoto"`},
 		{"not JSON", func(a *Attestation) { a.VerificationMaterial.TransparencyEntries[0].CanonicalizedBody = []byte("{") }, "invalid DSSE log entry"},
 	} {
 		a := fixtureAttestation(t, Filename(sdist0019))
@@ -203,7 +205,7 @@ func TestVerifyValidityWindows(t *testing.T) {
 		ca.ValidityPeriod = early
 	}
 	_, err := a.Verify(root, tobPolicy, s)
-	wantCheck(t, err, CheckChain, "failed to build chain: no certificate authority valid at the integrated time")
+	wantCheck(t, err, CheckChain, "failed to build timestamp certificate chain: no certificate authority valid at the integrated time")
 
 	root = publicGood(t)
 	for _, l := range root.TransparencyLogs {
@@ -220,12 +222,70 @@ func TestVerifyValidityWindows(t *testing.T) {
 	wantCheck(t, err, CheckSCT, "no SCT signed by a known CT log")
 }
 
+// TestVerifyDSSE: the signature step on its own (on real data the log
+// body check catches a changed signature first).
+func TestVerifyDSSE(t *testing.T) {
+	t.Parallel()
+	a := fixtureAttestation(t, Filename(sdist0019))
+	leaf, err := x509.ParseCertificate(a.VerificationMaterial.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyDSSE(leaf, a.Envelope); err != nil {
+		t.Fatalf("untampered: %v", err)
+	}
+	flip(a.Envelope.Signature, 20)
+	wantCheck(t, verifyDSSE(leaf, a.Envelope), CheckSignature, "DSSE: invalid signature")
+	a.Envelope.Signature = fixtureAttestation(t, Filename(sdist0019)).Envelope.Signature
+	a.Envelope.Statement = append(a.Envelope.Statement, ' ')
+	wantCheck(t, verifyDSSE(leaf, a.Envelope), CheckSignature, "DSSE: invalid signature")
+}
+
+// TestPyPIMessages: the words PyPI answers with, after "Could not verify
+// the uploaded artifact using the included attestation: ".
+func TestPyPIMessages(t *testing.T) {
+	t.Parallel()
+	root := publicGood(t)
+	for _, tc := range []struct {
+		tamper func(a *Attestation, s *Subject)
+		policy Policy
+		want   string
+	}{
+		{func(_ *Attestation, s *Subject) { s.SHA256[0] ^= 1 }, tobPolicy, "Verification failed: subject does not match distribution digest"},
+		{func(a *Attestation, _ *Subject) {
+			flip(a.VerificationMaterial.TransparencyEntries[0].InclusionPromise.SignedEntryTimestamp, 30)
+		}, tobPolicy, "Verification failed: transparency log threshold not met: 0 < 1"},
+		{func(a *Attestation, _ *Subject) {
+			flip(a.VerificationMaterial.TransparencyEntries[0].InclusionProof.Hashes[1], 7)
+		}, tobPolicy, "Verification failed: transparency log threshold not met: 0 < 1"},
+		{func(a *Attestation, _ *Subject) { flip(a.Envelope.Signature, 20) }, tobPolicy, "Verification failed: log entry signatures do not match bundle"},
+		{func(*Attestation, *Subject) {}, GitHubPublisher{Repository: "trailofbits/other", Workflow: "release.yml"},
+			"Verification failed: Certificate's OIDCSourceRepositoryURI does not match (got https://github.com/trailofbits/pypi-attestations, expected https://github.com/trailofbits/other)"},
+	} {
+		a := fixtureAttestation(t, Filename(sdist0019))
+		s := fixtureSubject(t, sdist0019)
+		tc.tamper(a, &s)
+		_, err := a.Verify(root, tc.policy, s)
+		var ve *VerificationError
+		if !errors.As(err, &ve) || ve.PyPIMessage() != tc.want {
+			t.Errorf("Verify: %v\nPyPI message %q, want %q", err, pyMessage(ve), tc.want)
+		}
+	}
+}
+
+func pyMessage(ve *VerificationError) string {
+	if ve == nil {
+		return ""
+	}
+	return ve.PyPIMessage()
+}
+
 func TestVerifyRootWithoutCAs(t *testing.T) {
 	t.Parallel()
 	root := publicGood(t)
 	root.CertificateAuthorities = nil
 	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
-	wantCheck(t, err, CheckChain, "failed to build chain")
+	wantCheck(t, err, CheckChain, "failed to build timestamp certificate chain")
 }
 
 // TestStagingAttestation: rfc8785's attestation is signed by Sigstore's
@@ -244,7 +304,7 @@ func TestStagingAttestation(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = verifyChain(leaf, root, time.Unix(int64(a.VerificationMaterial.TransparencyEntries[0].IntegratedTime), 0))
-	wantCheck(t, err, CheckChain, "failed to build chain")
+	wantCheck(t, err, CheckChain, "failed to build timestamp certificate chain")
 	wantCheck(t, tobPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
 	wantCheck(t, gitlabPolicy.VerifyCertificate(leaf), CheckPolicy, "Certificate's OIDCIssuerV2 does not match (got https://github.com/login/oauth")
 	wantCheck(t, GooglePublisher{Email: "william@yossarian.net"}.VerifyCertificate(leaf), CheckPolicy,
