@@ -4,11 +4,12 @@
 // PyPI (Warehouse) verifies each attestation with pypi-attestations'
 // Attestation.verify and sigstore-python's verifier against Sigstore's
 // production instance; Verify re-implements those checks with the
-// standard library, against a trusted_root.json given by the caller, and
-// names the check that failed in pypi-attestations' words. The behaviour
-// follows pypi-attestations 0.0.29 (src/pypi_attestations/_impl.py) and
-// sigstore-python 4.5.0 (sigstore/verify), the versions Warehouse pins;
-// UPSTREAM.md lists the project's upstream versions.
+// standard library, against a trusted_root.json given by the caller,
+// names the check that failed, and gives pypi-attestations' words for it.
+// The behaviour follows pypi-attestations 0.0.29
+// (src/pypi_attestations/_impl.py, Warehouse's pin) and sigstore-python's
+// sigstore/verify/verifier.py and policy.py (main branch; Warehouse pins
+// sigstore 4.5.0); UPSTREAM.md lists the project's upstream versions.
 //
 //	What                          API
 //	----------------------------  -----------------------------------------------
