@@ -59,6 +59,7 @@ func TestServer(t *testing.T) {
 		"BadCommandLine":     testBadCommandLine,
 		"TwineUpload":        testTwineUpload,
 		"NoTrustedPublisher": testNoTrustedPublishing,
+		"Sigstore":           testSigstore,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
