@@ -3,6 +3,7 @@ package pypitest
 import (
 	"crypto/ecdsa"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -160,6 +161,7 @@ func (g *Sigstore) issueLeaf(pub *ecdsa.PublicKey, claims map[string]any, withSC
 		KeyUsage:        x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
 		URIs:            []*url.URL{san},
+		SubjectKeyId:    subjectKeyID(pub),
 		ExtraExtensions: fulcioExtensions(str),
 	}
 	if !withSCT {
@@ -179,6 +181,24 @@ func (g *Sigstore) issueLeaf(pub *ecdsa.PublicKey, claims map[string]any, withSC
 	}
 	tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, pkixExtension(oidSCTList, value))
 	return createCert(tmpl, g.intermediate.cert, pub, g.intermediate.key).Raw
+}
+
+// subjectKeyID returns the key identifier Fulcio gives a leaf: the SHA-1
+// of the public key's bits (RFC 5280 §4.2.1.2, method 1).
+func subjectKeyID(pub *ecdsa.PublicKey) []byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		panic("pypitest: " + err.Error())
+	}
+	var spki struct {
+		Algorithm asn1.RawValue
+		PublicKey asn1.BitString
+	}
+	if _, err := asn1.Unmarshal(der, &spki); err != nil {
+		panic("pypitest: " + err.Error())
+	}
+	sum := sha1.Sum(spki.PublicKey.Bytes)
+	return sum[:]
 }
 
 // fulcioExtensions renders GitHub Actions claims (read by str) into

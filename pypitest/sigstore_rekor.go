@@ -27,8 +27,12 @@ const rekorShardOffset = 1000
 // rekorOrigin is the name on the log's checkpoints.
 const rekorOrigin = "pypitest-rekor"
 
-// maxRekorEntries bounds the log; a full log answers 507.
-const maxRekorEntries = 1 << 16
+// Bounds of the log, in entries and in bytes of bodies; a full log
+// answers 507.
+const (
+	maxRekorEntries = 1 << 14
+	maxRekorBytes   = 64 << 20
+)
 
 // rekorLog is Rekor's log in memory: the canonical bodies and their
 // RFC 6962 leaf hashes, in order (the Sigstore's mu guards it).
@@ -39,6 +43,7 @@ type rekorLog struct {
 	times  []int64
 	leaves [][32]byte
 	index  map[[32]byte]int // by leaf hash
+	size   int              // bytes of bodies
 }
 
 func (l *rekorLog) init(key *ecdsa.PrivateKey) {
@@ -206,7 +211,7 @@ func (g *Sigstore) serveCreateEntry(w http.ResponseWriter, r *http.Request) {
 	defer g.mu.Unlock()
 	l := &g.log
 	i, exists := l.index[leaf]
-	if !exists && len(l.leaves) >= maxRekorEntries {
+	if !exists && (len(l.leaves) >= maxRekorEntries || l.size+len(body) > maxRekorBytes) {
 		writeRekorError(w, http.StatusInsufficientStorage, "the log is full")
 		return
 	}
@@ -215,6 +220,7 @@ func (g *Sigstore) serveCreateEntry(w http.ResponseWriter, r *http.Request) {
 		l.index[leaf] = i
 		l.bodies, l.leaves = append(l.bodies, body), append(l.leaves, leaf)
 		l.times = append(l.times, g.now().Unix())
+		l.size += len(body)
 	}
 	id := l.entryID(i)
 	w.Header().Set("Location", rekorEntriesPath+"/"+id)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -518,6 +519,13 @@ func TestSigstoreSignsAndLogs(t *testing.T) {
 	verifySCT(t, tr, chain[0], chain[1])
 	if !chain[0].NotBefore.Equal(testEpoch) || chain[0].NotAfter.Sub(chain[0].NotBefore) != 10*time.Minute {
 		t.Errorf("leaf valid %v to %v, want ten minutes from the clock's %v", chain[0].NotBefore, chain[0].NotAfter, testEpoch)
+	}
+	point, err := s.key.PublicKey.ECDH()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if skid := sha1.Sum(point.Bytes()); !bytes.Equal(chain[0].SubjectKeyId, skid[:]) {
+		t.Errorf("leaf key identifier %x, want the SHA-1 of the key, %x", chain[0].SubjectKeyId, skid)
 	}
 	if !chain[0].PublicKey.(*ecdsa.PublicKey).Equal(&s.key.PublicKey) {
 		t.Error("the leaf does not certify the signer's key")
