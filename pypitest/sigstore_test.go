@@ -800,3 +800,63 @@ func TestSigstoreTrustedRootValidity(t *testing.T) {
 		t.Errorf("Fulcio at %s, Rekor at %s, want %s", s.sig.FulcioURL(), s.sig.RekorURL(), s.sig.URL)
 	}
 }
+
+func TestSigstoreConcurrentEntries(t *testing.T) {
+	t.Parallel()
+	s := newSigner(t, GitHubRun{})
+	tr := readTrustedRoot(t, s.sig)
+	leaf := s.certify()[0]
+	const n = 7
+	proposals, envelopes := make([]map[string]any, n), make([]string, n)
+	for i := range n {
+		proposals[i], envelopes[i] = s.proposal(leaf, fmt.Sprintf(`{"n":%d}`, i))
+	}
+	locations := make([]string, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			b, _ := json.Marshal(proposals[i])
+			resp, err := s.sig.Client().Post(s.sig.URL+"/api/v1/log/entries", "application/json", bytes.NewReader(b))
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					locations[i] = resp.Header.Get("Location")
+				}
+			}
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	indexes := map[int64]bool{}
+	for i, location := range locations {
+		if location == "" {
+			t.Fatalf("entry %d was not logged", i)
+		}
+		status, id, e := s.getEntry(location)
+		if status != http.StatusOK || e.Verification.InclusionProof.TreeSize != n {
+			t.Fatalf("GET %s: %d, tree size %d", location, status, e.Verification.InclusionProof.TreeSize)
+		}
+		verifyEntry(t, tr, id, e, envelopes[i], leaf)
+		indexes[e.LogIndex] = true
+	}
+	if len(indexes) != n {
+		t.Errorf("%d distinct log indexes for %d entries", len(indexes), n)
+	}
+}
+
+func TestSigstoreWithTLS(t *testing.T) {
+	t.Parallel()
+	iss := NewIssuer()
+	t.Cleanup(iss.Close)
+	sig := NewSigstore(WithIssuer(iss), WithTLS())
+	t.Cleanup(sig.Close)
+	if !strings.HasPrefix(sig.URL, "https://127.0.0.1:") {
+		t.Fatalf("URL %s, want https on loopback", sig.URL)
+	}
+	status, body := getBody(t, sig.Client(), sig.RekorURL()+"/api/v1/log/entries/"+strings.Repeat("0", 64))
+	if status != http.StatusNotFound || !strings.Contains(body, `"code":404`) {
+		t.Errorf("GET over TLS: %d %s", status, body)
+	}
+}
