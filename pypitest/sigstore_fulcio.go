@@ -42,10 +42,13 @@ const gitHubURL = "https://github.com"
 
 // Object identifiers of the certificate extensions.
 var (
-	oidSCTList   = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2} // RFC 6962 §3.3
-	oidSigstore  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}       // Fulcio's arc
-	fulcioLegacy = []string{"", "", "event_name", "sha", "workflow", "repository", "ref"}
+	oidSCTList  = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11129, 2, 4, 2} // RFC 6962 §3.3
+	oidSigstore = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1}       // Fulcio's arc
 )
+
+// fulcioLegacyClaims are the claims Fulcio's deprecated GitHub extensions
+// .2 to .6 hold, in order.
+var fulcioLegacyClaims = []string{"event_name", "sha", "workflow", "repository", "ref"}
 
 // signingCertRequest is the body of POST /api/v2/signingCert, as far as
 // the public-key flow goes.
@@ -207,7 +210,7 @@ func subjectKeyID(pub *ecdsa.PublicKey) []byte {
 // .22).
 func fulcioExtensions(str func(string) string) []pkix.Extension {
 	exts := []pkix.Extension{pkixExtension(sigstoreOID(1), []byte(str("iss")))}
-	for i, claim := range fulcioLegacy[2:] {
+	for i, claim := range fulcioLegacyClaims {
 		exts = append(exts, pkixExtension(sigstoreOID(2+i), []byte(str(claim))))
 	}
 	values := []string{
