@@ -60,6 +60,7 @@ func TestServer(t *testing.T) {
 		"TwineUpload":        testTwineUpload,
 		"NoTrustedPublisher": testNoTrustedPublishing,
 		"Sigstore":           testSigstore,
+		"SigstoreText":       testSigstoreText,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -52,4 +53,22 @@ func testSigstore(t *testing.T, bin string, _ *dist.Distribution) {
 	if _, err := os.Stat(p.TrustedRoot); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("trusted root left behind after exit: %v", err)
 	}
+}
+
+// testSigstoreText checks -sigstore's KEY=value lines.
+func testSigstoreText(t *testing.T, bin string, _ *dist.Distribution) {
+	p := prepare(t, bin, "-sigstore")
+	sc := bufio.NewScanner(p.stdout(t))
+	vars := map[string]string{}
+	for sc.Scan() && sc.Text() != "PYPITEST_READY=1" {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		vars[k] = v
+	}
+	if !strings.HasPrefix(vars["PYPITEST_SIGSTORE_URL"], "http://127.0.0.1:") {
+		t.Errorf("PYPITEST_SIGSTORE_URL %q", vars["PYPITEST_SIGSTORE_URL"])
+	}
+	if _, err := os.Stat(vars["PYPITEST_SIGSTORE_TRUSTED_ROOT"]); err != nil {
+		t.Errorf("PYPITEST_SIGSTORE_TRUSTED_ROOT: %v", err)
+	}
+	p.stop(t)
 }
