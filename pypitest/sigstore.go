@@ -80,7 +80,6 @@ func NewSigstore(opts ...Option) *Sigstore {
 	g.validFrom = g.now().Add(-time.Hour).Truncate(time.Second)
 	g.root = newRootCA(g.validFrom)
 	g.intermediate = g.root.newIntermediate(g.validFrom)
-	g.log.init(g.rekorKey)
 	mux := http.NewServeMux()
 	mux.HandleFunc(fulcioSigningCertPath, g.serveSigningCert)
 	mux.HandleFunc(rekorEntriesPath, g.serveCreateEntry)
@@ -91,6 +90,7 @@ func NewSigstore(opts ...Option) *Sigstore {
 		g.srv.Listener.Close()
 		g.srv.Listener = v.listener
 	}
+	g.log.init(g.srv.Listener.Addr().String(), g.rekorKey)
 	if v.useTLS {
 		g.srv.StartTLS()
 	} else {

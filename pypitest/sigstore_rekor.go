@@ -24,9 +24,6 @@ const rekorTreeID = 1193050959916656506
 // logIndex above 0, which protobuf's JSON would leave out.
 const rekorShardOffset = 1000
 
-// rekorOrigin is the name on the log's checkpoints.
-const rekorOrigin = "pypitest-rekor"
-
 // Bounds of the log, in entries and in bytes of bodies; a full log
 // answers 507.
 const (
@@ -37,6 +34,7 @@ const (
 // rekorLog is Rekor's log in memory: the canonical bodies and their
 // RFC 6962 leaf hashes, in order (the Sigstore's mu guards it).
 type rekorLog struct {
+	name   string // the server's host, which signs checkpoints as Rekor's does
 	key    *ecdsa.PrivateKey
 	logID  string // hex SHA-256 of the key's DER
 	bodies [][]byte
@@ -46,9 +44,9 @@ type rekorLog struct {
 	size   int              // bytes of bodies
 }
 
-func (l *rekorLog) init(key *ecdsa.PrivateKey) {
+func (l *rekorLog) init(name string, key *ecdsa.PrivateKey) {
 	id := sha256.Sum256(publicKeyDER(key))
-	l.key, l.logID, l.index = key, hex.EncodeToString(id[:]), map[[32]byte]int{}
+	l.name, l.key, l.logID, l.index = name, key, hex.EncodeToString(id[:]), map[[32]byte]int{}
 }
 
 // entryID returns the ID of the entry at position i: the tree ID and the
@@ -312,14 +310,16 @@ func (l *rekorLog) entry(i int) rekorEntry {
 }
 
 // checkpoint returns a signed note for the tree of size n with root hash
-// root, as Rekor writes it: origin, size and base64 root, a blank line,
-// then "— origin" and the base64 of the key hint and the ECDSA signature.
+// root, as Rekor writes it: its origin ("host - tree ID"), size and base64
+// root, a blank line, then "— host" and the base64 of the key hint and the
+// ECDSA signature. Verifiers (sigstore-js) require the host to match the
+// log's base URL in the trusted root.
 func (l *rekorLog) checkpoint(n int, root [32]byte) string {
-	origin := rekorOrigin + " - " + strconv.FormatInt(rekorTreeID, 10)
+	origin := l.name + " - " + strconv.FormatInt(rekorTreeID, 10)
 	text := origin + "\n" + strconv.Itoa(n) + "\n" + base64.StdEncoding.EncodeToString(root[:]) + "\n"
 	hint := sha256.Sum256(publicKeyDER(l.key))
 	sig := append(hint[:4:4], signECDSA(l.key, []byte(text))...)
-	return text + "\n\u2014 " + rekorOrigin + " " + base64.StdEncoding.EncodeToString(sig) + "\n"
+	return text + "\n\u2014 " + l.name + " " + base64.StdEncoding.EncodeToString(sig) + "\n"
 }
 
 // merkleRoot returns the RFC 6962 Merkle tree hash of leaves (leaf hashes).

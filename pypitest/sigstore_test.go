@@ -443,7 +443,7 @@ func verifyEntry(t *testing.T, tr trustedRoot, id string, e logged, envelope str
 	if hex.EncodeToString(root[:]) != p.RootHash {
 		t.Fatalf("the inclusion proof leads to %x, not the root hash %s", root, p.RootHash)
 	}
-	verifyCheckpoint(t, key, p.Checkpoint, p.TreeSize, root)
+	verifyCheckpoint(t, key, strings.TrimPrefix(tr.Tlogs[0].BaseURL, "http://"), p.Checkpoint, p.TreeSize, root)
 }
 
 // inclusionRoot computes the root hash an RFC 9162 (§2.1.3.2) inclusion
@@ -478,9 +478,10 @@ func inclusionRoot(t *testing.T, index, size int64, leaf [32]byte, hashes []stri
 	return r
 }
 
-// verifyCheckpoint checks a signed note: its size and root, and its
-// signature line's key hint and signature by key.
-func verifyCheckpoint(t *testing.T, key *ecdsa.PublicKey, note string, size int64, root [32]byte) {
+// verifyCheckpoint checks a signed note: its origin and signer, named
+// after the log's host, its size and root, and its signature line's key
+// hint and signature by key.
+func verifyCheckpoint(t *testing.T, key *ecdsa.PublicKey, host, note string, size int64, root [32]byte) {
 	t.Helper()
 	text, sigs, ok := strings.Cut(note, "\n\n")
 	if !ok {
@@ -488,11 +489,11 @@ func verifyCheckpoint(t *testing.T, key *ecdsa.PublicKey, note string, size int6
 	}
 	text += "\n"
 	lines := strings.Split(text, "\n")
-	if len(lines) != 4 || !strings.Contains(lines[0], " - ") || lines[1] != strconv.FormatInt(size, 10) || lines[2] != base64.StdEncoding.EncodeToString(root[:]) {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], host+" - ") || lines[1] != strconv.FormatInt(size, 10) || lines[2] != base64.StdEncoding.EncodeToString(root[:]) {
 		t.Fatalf("checkpoint %q is not for size %d and root %x", note, size, root)
 	}
 	fields := strings.Fields(strings.TrimSuffix(sigs, "\n"))
-	if len(fields) != 3 || fields[0] != "\u2014" || strings.Contains(sigs[:len(sigs)-1], "\n") {
+	if len(fields) != 3 || fields[0] != "\u2014" || fields[1] != host || strings.Contains(sigs[:len(sigs)-1], "\n") {
 		t.Fatalf("checkpoint signature %q is not one line", sigs)
 	}
 	raw, err := base64.StdEncoding.DecodeString(fields[2])
