@@ -40,12 +40,25 @@ const (
 // keeps its log in memory; its proofs, signed entry timestamps and
 // checkpoints are real and verify with the keys in the trusted root.
 //
+//	endpoint                          answers
+//	POST /api/v2/signingCert          200 with the chain (leaf, intermediate,
+//	                                  root), or Fulcio's 401/400 JSON error
+//	POST /api/v1/log/entries          201 with the entry, 409 with its
+//	                                  Location if logged already, or 400
+//	GET  /api/v1/log/entries/{uuid}   the entry, proven in the current tree
+//
+// Fault knobs make the next requests fail ([Sigstore.FailFulcio],
+// [Sigstore.FailRekor]), refuse a good proof ([Sigstore.RefuseProofs]),
+// issue a leaf without SCT ([Sigstore.OmitSCTs]) or answer 409 for a new
+// entry ([Sigstore.ConflictEntries]).
+//
 // [WithClock] sets the time of certificates, SCTs and log entries, and
 // judges token expiry; [WithTLS] and [WithListener] apply as to a Server.
 // All methods are safe for concurrent use.
 type Sigstore struct {
-	// URL is the server's base URL, of the form http://127.0.0.1:port, with
-	// no trailing slash. Fulcio and Rekor are both served under it.
+	// URL is the server's base URL, of the form http://127.0.0.1:port
+	// (https with [WithTLS]), with no trailing slash. Fulcio and Rekor are
+	// both served under it.
 	URL string
 
 	srv      *httptest.Server
