@@ -19,17 +19,30 @@ type announcement struct {
 	// Env is the environment of the GitHub Actions job the issuer
 	// pretends to run, ACTIONS_ID_TOKEN_REQUEST_* included.
 	Env map[string]string `json:"env"`
+	// SigstoreURL is the fake Sigstore's root (Fulcio and Rekor), with
+	// -sigstore only.
+	SigstoreURL string `json:"sigstore_url,omitempty"`
+	// TrustedRoot is the path of a trusted_root.json for the fake
+	// Sigstore, with -sigstore only.
+	TrustedRoot string `json:"sigstore_trusted_root,omitempty"`
 }
 
-// announce prints the URLs and the job's environment: one JSON object, or
-// KEY=value lines ending with PYPITEST_READY=1.
-func announce(w io.Writer, asJSON bool, url string, iss *pypitest.Issuer) error {
-	a := announcement{URL: url, UploadURL: url + "/legacy/", IssuerURL: iss.URL, Env: iss.Env()}
+// newAnnouncement describes the index at url and the issuer.
+func newAnnouncement(url string, iss *pypitest.Issuer) announcement {
+	return announcement{URL: url, UploadURL: url + "/legacy/", IssuerURL: iss.URL, Env: iss.Env()}
+}
+
+// announce prints a: one JSON object, or KEY=value lines ending with
+// PYPITEST_READY=1.
+func announce(w io.Writer, asJSON bool, a announcement) error {
 	if asJSON {
 		return json.NewEncoder(w).Encode(a)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "PYPITEST_URL=%s\nPYPITEST_UPLOAD_URL=%s\nPYPITEST_ISSUER_URL=%s\n", a.URL, a.UploadURL, a.IssuerURL)
+	if a.SigstoreURL != "" {
+		fmt.Fprintf(&b, "PYPITEST_SIGSTORE_URL=%s\nPYPITEST_SIGSTORE_TRUSTED_ROOT=%s\n", a.SigstoreURL, a.TrustedRoot)
+	}
 	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		fmt.Fprintf(&b, "%s=%s\n", k, a.Env[k])
 	}

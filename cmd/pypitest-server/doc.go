@@ -33,6 +33,12 @@
 // -lose-responses make the next uploads fail, be cut or lose their
 // answer.
 //
+// With -sigstore it also runs the fake Sigstore of package pypitest
+// (Fulcio and Rekor on one server, trusting the issuer's tokens for
+// audience "sigstore"), for signing PEP 740 attestations, and announces
+// PYPITEST_SIGSTORE_URL and PYPITEST_SIGSTORE_TRUSTED_ROOT, the path of a
+// trusted_root.json for it, which is removed when the server stops.
+//
 // Example, in a shell script testing twine:
 //
 //	coproc pypitest-server -token pypi-test-token

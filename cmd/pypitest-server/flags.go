@@ -23,6 +23,7 @@ type config struct {
 	users       []credential
 	noOIDC      bool
 	disableOIDC bool
+	sigstore    bool
 
 	latency       time.Duration
 	bandwidth     int64
@@ -119,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.run.Environment, "environment", "", "deployment `environment` of the issuer's job (none if empty)")
 	fs.BoolVar(&c.noOIDC, "no-trusted-publishing", false, "be an index without trusted publishing: /_/oidc/ answers 404")
 	fs.BoolVar(&c.disableOIDC, "disable-trusted-publishing", false, "set PyPI's admin switch that turns trusted publishing off")
+	fs.BoolVar(&c.sigstore, "sigstore", false, "also run a fake Sigstore (Fulcio and Rekor) trusting the issuer, for PEP 740 attestations")
 	fs.DurationVar(&c.latency, "latency", 0, "delay every answer of the upload, simple and JSON APIs by this `duration`")
 	fs.Var(sizeFlag{&c.bandwidth}, "bandwidth", "read upload bodies at most this many `bytes` per second (0: unlimited)")
 	fs.Var(sizeFlag{&c.maxFileSize}, "max-file-size", "largest file accepted, in `bytes` (PyPI's default 100MiB)")

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -43,7 +44,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv, iss := start(c, listen...)
 	url := srv.URL
-	if err := announce(stdout, c.json, url, iss); err != nil {
+	a := newAnnouncement(url, iss)
+	if c.sigstore {
+		sig, root, err := startSigstore(iss)
+		if err != nil {
+			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
+			srv.Close()
+			iss.Close()
+			return 1
+		}
+		defer sig.Close()
+		defer os.RemoveAll(filepath.Dir(root))
+		a.SigstoreURL, a.TrustedRoot = sig.URL, root
+	}
+	if err := announce(stdout, c.json, a); err != nil {
 		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 	}
 	fmt.Fprintf(stderr, "pypitest-server: serving %s/legacy/ (issuer %s); interrupt to stop\n", url, iss.URL)

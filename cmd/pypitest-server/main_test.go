@@ -59,6 +59,8 @@ func TestServer(t *testing.T) {
 		"BadCommandLine":     testBadCommandLine,
 		"TwineUpload":        testTwineUpload,
 		"NoTrustedPublisher": testNoTrustedPublishing,
+		"Sigstore":           testSigstore,
+		"SigstoreText":       testSigstoreText,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
