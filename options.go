@@ -105,6 +105,9 @@ type Options struct {
 	// non-reproducible build); its Result's Mismatch names both digests.
 	// Without it such a file fails with an *upload.MismatchError.
 	SkipMismatched bool
+	// Comment is sent with each file as its "comment" field, when not
+	// empty (twine's --comment).
+	Comment string
 	// Checks selects the rules the files are checked against.
 	Checks Checks
 	// Attestations says whether the PEP 740 attestation files kept beside

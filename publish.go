@@ -74,6 +74,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	uo := upload.Options{
 		SkipExisting:   opts.SkipExisting,
 		SkipMismatched: opts.SkipMismatched,
+		Comment:        opts.Comment,
 		Attestations:   attestationMode(opts, t, creds.trusted, true),
 		Concurrency:    opts.Concurrency,
 		Progress: func(p upload.Progress) {
