@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// Everything but the runner's own commands goes through r.Writer,
 	// which makes the text of indexes and files safe to print.
 	out := r.Writer()
-	bars := terminal && !inActions && !c.json
+	bars := terminal && !inActions && !c.json && !c.noProgress
 	prog := newProgress(out, false)
 	if bars {
 		prog = newProgress(stderr, true)
@@ -128,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	p := &publisher{c: c, r: r, out: out, stdout: stdout, act: &action{r: r, c: c, getenv: getenv},
 		prog: prog, masked: map[string]bool{}}
 	// Mask every secret before anything else is printed.
-	for _, secret := range []string{c.password, getenv("TWINE_PASSWORD"), r.Input("password"), c.urlPassword(), getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")} {
+	for _, secret := range []string{c.password, c.token, getenv("TWINE_PASSWORD"), r.Input("password"), c.urlPassword(), getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")} {
 		p.mask(secret)
 	}
 	return p.run(ctx)
@@ -261,6 +261,9 @@ func (p *publisher) event(e pypi.Event) {
 	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
+		if m := r.Mismatch; m != nil {
+			p.mismatchSkipped(r.Path, m)
+		}
 		if !p.prog.terminal {
 			fmt.Fprintf(p.out, "%s: %s\n", r.File, r.Outcome)
 		}
