@@ -120,13 +120,13 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	boolean(&c.nonInteractive, "never prompt (this program never does; also TWINE_NON_INTERACTIVE)", "non-interactive")
 	for _, n := range []string{"s", "sign"} {
 		fs.BoolFunc(n, "refused: PyPI no longer accepts GPG signatures", func(string) error {
-			c.sign = append(c.sign, n)
+			c.sign = append(c.sign, strings.Repeat("-", min(len(n), 2))+n)
 			return nil
 		})
 	}
 	for _, n := range []string{"sign-with", "identity"} {
 		fs.Func(n, "refused: PyPI no longer accepts GPG signatures", func(string) error {
-			c.sign = append(c.sign, n)
+			c.sign = append(c.sign, "--"+n)
 			return nil
 		})
 	}
@@ -351,7 +351,7 @@ func (c *config) validate(set map[string]bool, stderr io.Writer) error {
 	}
 	switch {
 	case len(c.sign) > 0:
-		return bad("-%s: PyPI no longer accepts GPG signatures (it stopped in May 2023): "+
+		return bad("%s: PyPI no longer accepts GPG signatures (it stopped in May 2023): "+
 			"upload without -s/--sign/--sign-with/--identity; PEP 740 attestations (--attestations) replace them", c.sign[0])
 	case (set["r"] || set["repository"] || set["index"]) && (set["repository-url"] || set["publish-url"]):
 		return bad("give --repository (or --index) or --repository-url (or --publish-url), not both")

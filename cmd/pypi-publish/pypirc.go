@@ -37,13 +37,14 @@ type iniFile map[string]map[string]string
 // parseINI reads data as RawConfigParser does: "[section]" headers,
 // "key = value" or "key: value" options (the first "=" or ":" splits),
 // indented lines continuing the previous value, whole-line "#" and ";"
-// comments, no interpolation. Duplicate sections or options, and options
+// comments, no interpolation; a UTF-8 byte order mark is skipped. Duplicate sections or options, and options
 // before any section, are errors, as in configparser's strict mode. name
 // is the file's name for errors.
 func parseINI(name string, data []byte) (iniFile, error) {
 	f := iniFile{}
 	var sect map[string]string
 	var key string // the option a continuation line extends
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimRight(line, "\r")
 		bad := func(rule string) error { return fmt.Errorf("%s: line %d: %s", name, n+1, rule) }
@@ -157,12 +158,14 @@ func pypircRepository(path, name string, getenv func(string) string) (*repoConfi
 	if err != nil {
 		return nil, err
 	}
-	f, err := parseINI(file, bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	f, err := parseINI(file, data)
 	if err != nil {
 		return nil, err
 	}
 	r := pypircRepositories(f)[name]
 	switch {
+	case r != nil && r.url == "":
+		return nil, fmt.Errorf("%s: [%s] has no repository URL (its \"repository\" option)", path, name)
 	case r != nil:
 		return r, nil
 	case strings.EqualFold(name, "pypi"):
