@@ -75,6 +75,42 @@ pypa/gh-action-pypi-publish (INPUT_USER, INPUT_PASSWORD, ...).
 Flags:
 `
 
+// printFlags lists fs's flags as flag.PrintDefaults does, but each
+// flag once with all its spellings (those sharing a usage text), long
+// ones with two dashes: "-r, --repository name".
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	var order []string
+	names := map[string][]string{}
+	flags := map[string]*flag.Flag{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if names[f.Usage] == nil {
+			order = append(order, f.Usage)
+			flags[f.Usage] = f
+		}
+		names[f.Usage] = append(names[f.Usage], strings.Repeat("-", min(len(f.Name), 2))+f.Name)
+	})
+	for _, usage := range order {
+		f := flags[usage]
+		arg, text := flag.UnquoteUsage(f)
+		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
+			arg = ""
+		}
+		line := "  " + strings.Join(names[usage], ", ")
+		if arg != "" {
+			line += " " + arg
+		}
+		_, numeric := strconv.ParseFloat(f.DefValue, 64)
+		switch {
+		case f.DefValue == "" || f.DefValue == "false" || f.DefValue == "0":
+		case numeric == nil || f.DefValue == "true":
+			text += " (default " + f.DefValue + ")"
+		default:
+			text += fmt.Sprintf(" (default %q)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%s\n    \t%s\n", line, strings.ReplaceAll(text, "\n", "\n    \t"))
+	}
+}
+
 // parseConfig reads args (flags may come before, between and after the
 // paths), then fills what they leave unset from TWINE_* variables and,
 // under GitHub Actions, the action's inputs.
@@ -84,7 +120,7 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usageText)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
 	}
 	str := func(p *string, usage string, names ...string) {
 		for _, n := range names {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -292,5 +293,24 @@ func e2eSkipExistingOtherBytes(t *testing.T) {
 	}
 	if sent := len(f.srv.Uploads()) - uploads; sent != 0 {
 		t.Errorf("%d uploads sent for files the index has", sent)
+	}
+}
+
+// -h lists each flag once with all its spellings, twine's and uv's.
+func TestHelpSpellings(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	none := func(string) string { return "" }
+	if _, err := parseConfig([]string{"-h"}, none, gha.New(io.Discard, none, false), &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, want := range []string{
+		"\n  -r, --repository name\n", "\n  --publish-url, --repository-url URL\n", "\n  -t, --token token\n",
+		"\n  -u, --username username\n", "\n  -p, --password password\n", "\n  -c, --comment comment\n",
+		"\n  -v, --verbose\n", "(default 4)\n", "(default \"~/.pypirc\")\n", "TWINE_REPOSITORY)\n", "UV_PUBLISH_INDEX)\n",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("-h lacks %q:\n%s", want, stderr.String())
+		}
 	}
 }
