@@ -440,7 +440,7 @@ func (c *config) options() pypi.Options {
 		Username:       c.username,
 		Password:       c.password,
 		SkipExisting:   c.skipExisting || c.checkURL != "",
-		SkipMismatched: !c.strictExisting,
+		SkipMismatched: c.skipExisting && !c.strictExisting,
 		Comment:        c.comment,
 		HTTPClient:     c.httpClient,
 		Concurrency:    c.concurrency,

@@ -8,16 +8,25 @@
 //	pypi-publish [flags] [PATH ...]
 //
 // PATH is a file, a directory or a glob pattern (default dist). The flags
-// are twine's and uv's where they have them: --repository-url,
-// --repository pypi|testpypi, -u/--username and -p/--password (or
-// TWINE_USERNAME and TWINE_PASSWORD; the username defaults to __token__,
-// making the password an API token), --trusted-publishing
-// auto|always|never, --skip-existing, --verify-metadata=false,
-// --attestations, --concurrency, --print-hash, --dry-run (check the files
-// and print the exact form fields, without credentials or upload), --json
-// (one JSON document on stdout), --timeout SECONDS (how long a network
-// request may connect or go without progress; default 60, or
-// UV_HTTP_TIMEOUT) and -v. Flags may follow the paths.
+// and variables are twine upload's and uv publish's, so that their
+// command lines run unchanged: -r/--repository with a .pypirc
+// (--config-file, TWINE_REPOSITORY), --repository-url or --publish-url
+// (TWINE_REPOSITORY_URL, UV_PUBLISH_URL), --index (a [[tool.uv.index]] of
+// pyproject.toml), --check-url, -u/--username, -p/--password and
+// -t/--token (TWINE_USERNAME, TWINE_PASSWORD, UV_PUBLISH_*; the username
+// defaults to __token__, making the password an API token),
+// --trusted-publishing automatic|always|never, --skip-existing (which, as
+// twine's, also skips a file the index has with other bytes, with a
+// warning; --strict-existing refuses it), --attestations,
+// --no-attestations, --cert, --client-cert, -c/--comment, -v/--verbose,
+// --non-interactive and --disable-progress-bar. Its own are
+// --verify-metadata=false, --checks, --concurrency, --print-hash,
+// --dry-run (check the files and print the exact form fields, without
+// credentials or upload), --json (one JSON document on stdout) and
+// --timeout SECONDS (how long a network request may connect or go without
+// progress; default 60, or UV_HTTP_TIMEOUT). Flags may follow the paths.
+// GPG signing (-s, --sign, --sign-with, --identity) is refused: PyPI no
+// longer accepts signatures.
 //
 // It is also a GitHub Action (see examples/action): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,

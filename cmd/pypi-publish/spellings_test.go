@@ -45,7 +45,7 @@ func TestSpellings(t *testing.T) {
 	t.Parallel()
 	docs := homeWith(t, "twine-docs.pypirc")
 	login := homeWith(t, "server-login.pypirc")
-	base := pypi.Options{Repository: pypiUploadURL, SkipMismatched: true, Files: []string{"dist/*"}, Concurrency: 4}
+	base := pypi.Options{Repository: pypiUploadURL, Files: []string{"dist/*"}, Concurrency: 4}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -97,9 +97,9 @@ func TestSpellings(t *testing.T) {
 		{"automatic", []string{"--trusted-publishing", "automatic"}, nil, func(*pypi.Options) {}},
 		{"always", []string{"--trusted-publishing", "always"}, nil,
 			func(o *pypi.Options) { o.TrustedPublishing = pypi.TrustedPublishingAlways }},
-		{"--skip-existing", []string{"--skip-existing"}, nil, func(o *pypi.Options) { o.SkipExisting = true }},
+		{"--skip-existing", []string{"--skip-existing"}, nil, func(o *pypi.Options) { o.SkipExisting, o.SkipMismatched = true, true }},
 		{"--strict-existing", []string{"--skip-existing", "--strict-existing"}, nil,
-			func(o *pypi.Options) { o.SkipExisting, o.SkipMismatched = true, false }},
+			func(o *pypi.Options) { o.SkipExisting = true }},
 		{"-c", []string{"-c", "built by CI"}, nil, func(o *pypi.Options) { o.Comment = "built by CI" }},
 		{"twine's other flags", []string{"--verbose", "--non-interactive", "--disable-progress-bar", "--comment=x"},
 			map[string]string{"TWINE_NON_INTERACTIVE": "1"}, func(o *pypi.Options) { o.Comment = "x" }},
@@ -290,6 +290,11 @@ func e2eSkipExistingOtherBytes(t *testing.T) {
 	r = runCLI(t, nil, append(args, "--skip-existing", "--strict-existing", rebuilt)...)
 	if r.code != 1 || !strings.Contains(r.stdout, "the index already has a different file of this name") {
 		t.Errorf("--strict-existing: exit %d, want 1 and the mismatch\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// uv's --check-url skips only the same bytes
+	r = runCLI(t, nil, append(args, "--check-url", f.srv.URL+"/simple/", rebuilt)...)
+	if r.code != 1 || !strings.Contains(r.stdout, "the index already has a different file of this name") {
+		t.Errorf("--check-url: exit %d, want 1 and the mismatch\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if sent := len(f.srv.Uploads()) - uploads; sent != 0 {
 		t.Errorf("%d uploads sent for files the index has", sent)
