@@ -304,6 +304,9 @@ func envBool(v string) bool {
 func (c *config) resolveRepository(getenv func(string) string) error {
 	switch {
 	case c.repositoryURL != "":
+	case c.action:
+		// gh-action-pypi-publish's twine reads no .pypirc of the job's:
+		// the inputs decide.
 	case c.index != "":
 		idx, err := uvIndexByName("pyproject.toml", c.index)
 		if err != nil {

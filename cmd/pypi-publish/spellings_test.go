@@ -319,3 +319,19 @@ func TestHelpSpellings(t *testing.T) {
 		}
 	}
 }
+
+// In action mode the job's .pypirc is not read: the inputs decide, so a
+// stored password cannot displace Trusted Publishing.
+func TestActionReadsNoPypirc(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"HOME": homeWith(t, "twine-docs.pypirc"), "INPUT_PACKAGES-DIR": "dist/"}
+	getenv := func(k string) string { return env[k] }
+	c, err := parseConfig(nil, getenv, gha.New(io.Discard, getenv, true), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.options(); o.Password != "" || o.Username != "" || pypi.UploadURL(o.Repository) != pypiUploadURL ||
+		o.TrustedPublishing != pypi.TrustedPublishingAlways {
+		t.Errorf("action mode: %+v; want PyPI by Trusted Publishing", o)
+	}
+}
