@@ -71,7 +71,8 @@ func parseINI(name string, data []byte) (iniFile, error) {
 		}
 		i := strings.IndexAny(trimmed, "=:")
 		if i <= 0 {
-			return nil, bad(fmt.Sprintf("want \"key = value\", found %q", trimmed))
+			// the line is not quoted: it may be a secret out of place
+			return nil, bad(`want "key = value", an indented continuation or a [section] header`)
 		}
 		k := strings.ToLower(strings.TrimSpace(trimmed[:i]))
 		if _, dup := sect[k]; dup {

@@ -56,16 +56,16 @@ func TestPypircErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for text, want := range map[string]string{
-		string(data):           `duplicate.pypirc: line 3: option "password" already exists in its section`,
-		"password = x\n":       "duplicate.pypirc: line 1: an option before the first [section] header",
-		"[a]\n[b]\n[a]\n":      `duplicate.pypirc: line 3: section "a" already exists`,
-		"[a]\njust words\n":    `duplicate.pypirc: line 2: want "key = value", found "just words"`,
-		"[a]\n= no key\n":      `duplicate.pypirc: line 2: want "key = value", found "= no key"`,
-		"[a]\nk = v\n  more\n": "", // a continuation line
-		"[a]\n  k = v\n":       "", // indented, but nothing to continue
-		"[]\n":                 "duplicate.pypirc: line 1: an option before the first [section] header",
-		"\xef\xbb\xbf[pypi]\n": "", // a byte order mark is skipped
-		"[pypi]\nk = v\n\tw\n": "",
+		string(data):            `duplicate.pypirc: line 3: option "password" already exists in its section`,
+		"password = x\n":        "duplicate.pypirc: line 1: an option before the first [section] header",
+		"[a]\n[b]\n[a]\n":       `duplicate.pypirc: line 3: section "a" already exists`,
+		"[a]\npypi-AgEItoken\n": `duplicate.pypirc: line 2: want "key = value", an indented continuation or a [section] header`, // never quoted: it may be a secret
+		"[a]\n= no key\n":       `duplicate.pypirc: line 2: want "key = value", an indented continuation or a [section] header`,
+		"[a]\nk = v\n  more\n":  "", // a continuation line
+		"[a]\n  k = v\n":        "", // indented, but nothing to continue
+		"[]\n":                  "duplicate.pypirc: line 1: an option before the first [section] header",
+		"\xef\xbb\xbf[pypi]\n":  "", // a byte order mark is skipped
+		"[pypi]\nk = v\n\tw\n":  "",
 	} {
 		_, err := parseINI("duplicate.pypirc", []byte(text))
 		if got := errText(err); got != want && !(want == "" && err == nil) {
@@ -109,9 +109,9 @@ func TestUVIndexes(t *testing.T) {
 		t.Errorf("bad-string.toml: %v", err)
 	}
 	for text, want := range map[string]string{
-		"[[tool.uv.index]]\nname = 3\n":             `x.toml: line 2: [[tool.uv.index]] name: want a string, found "3"`,
-		"[[tool.uv.index]]\nurl = 'a' b\n":          `x.toml: line 2: [[tool.uv.index]] url: unexpected "b" after the value`,
-		"[[tool.uv.index]]\nurl = \"\\q\"\n":        `x.toml: line 2: [[tool.uv.index]] url: bad escape in "\q"`,
+		"[[tool.uv.index]]\nname = 3\n":             "x.toml: line 2: [[tool.uv.index]] name: want a one-line string",
+		"[[tool.uv.index]]\nurl = 'a' b\n":          "x.toml: line 2: [[tool.uv.index]] url: want only a comment after the value",
+		"[[tool.uv.index]]\nurl = \"\\q\"\n":        "x.toml: line 2: [[tool.uv.index]] url: a bad escape sequence",
 		"[[tool.uv.index]]\npublish-url = 'open\n":  "x.toml: line 2: [[tool.uv.index]] publish-url: unterminated string",
 		"[tool.other]\nname = 3\n[[tool.uv.index]]": "",
 	} {

@@ -53,7 +53,7 @@ func parseUVIndexes(name string, data []byte) ([]uvIndex, error) {
 }
 
 // tomlString reads a one-line TOML string value, with an optional
-// trailing comment.
+// trailing comment. Errors do not quote the value: it may hold a secret.
 func tomlString(v string) (string, error) {
 	switch {
 	case strings.HasPrefix(v, "'"):
@@ -70,20 +70,20 @@ func tomlString(v string) (string, error) {
 			case '"':
 				s, err := strconv.Unquote(v[:i+1])
 				if err != nil {
-					return "", fmt.Errorf("bad escape in %s", v[:i+1])
+					return "", fmt.Errorf("a bad escape sequence")
 				}
 				return s, trailing(v[i+1:])
 			}
 		}
 		return "", fmt.Errorf("unterminated string")
 	}
-	return "", fmt.Errorf("want a string, found %q", v)
+	return "", fmt.Errorf("want a one-line string")
 }
 
 // trailing checks that only a comment follows a value.
 func trailing(rest string) error {
 	if rest = strings.TrimSpace(rest); rest != "" && rest[0] != '#' {
-		return fmt.Errorf("unexpected %q after the value", rest)
+		return fmt.Errorf("want only a comment after the value")
 	}
 	return nil
 }
