@@ -100,6 +100,14 @@ type Options struct {
 	// SkipExisting makes a file the index already has (same name and
 	// sha256) a success instead of an error.
 	SkipExisting bool
+	// SkipMismatched, with SkipExisting, also skips a file the index
+	// holds under the same name with another sha256, as twine does (a
+	// non-reproducible build); its Result's Mismatch names both digests.
+	// Without it such a file fails with an *upload.MismatchError.
+	SkipMismatched bool
+	// Comment is sent with each file as its "comment" field, when not
+	// empty (twine's --comment).
+	Comment string
 	// Checks selects the rules the files are checked against.
 	Checks Checks
 	// Attestations says whether the PEP 740 attestation files kept beside

@@ -72,9 +72,11 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		Secrets:    secrets.Secrets,
 	}
 	uo := upload.Options{
-		SkipExisting: opts.SkipExisting,
-		Attestations: attestationMode(opts, t, creds.trusted, true),
-		Concurrency:  opts.Concurrency,
+		SkipExisting:   opts.SkipExisting,
+		SkipMismatched: opts.SkipMismatched,
+		Comment:        opts.Comment,
+		Attestations:   attestationMode(opts, t, creds.trusted, true),
+		Concurrency:    opts.Concurrency,
 		Progress: func(p upload.Progress) {
 			opts.emit(Event{Kind: EventKindSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
 		},

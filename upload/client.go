@@ -81,6 +81,10 @@ type Options struct {
 	// exists that the index listing cannot confirm gives OutcomeSkipped
 	// instead of an error.
 	SkipExisting bool
+	// SkipMismatched, with SkipExisting, skips a file the index lists
+	// with another sha256 too (OutcomeSkipped, Result.Mismatch set), as
+	// twine's --skip-existing does, instead of a *MismatchError.
+	SkipMismatched bool
 	// LegacyExistsAnswers also reads Nexus ("updating asset"),
 	// Artifactory ("overwrite artifact") and GitLab ("already been
 	// taken") answers as "file exists".

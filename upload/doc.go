@@ -53,7 +53,8 @@
 //	2xx, empty or not a page      OutcomeUploaded (Warehouse answers 200, empty)
 //	2xx, an HTML page             OutcomeUploaded if the listing shows it, else an *Error
 //	"file exists": 409, or 400    listed, same sha256: OutcomeAlreadyPresent
-//	  saying "already exists"     listed, other sha256: a *MismatchError
+//	  saying "already exists"     listed, other sha256: a *MismatchError, or
+//	                                OutcomeSkipped with SkipExisting and SkipMismatched
 //	                              not listed: OutcomeSkipped with SkipExisting, else
 //	                                an *Error (ErrFileExists)
 //	3xx                           from ".../legacy" to ".../legacy/" on the same origin:
@@ -62,7 +63,8 @@
 //	                                listing now shows it (OutcomeAlreadyPresent)
 //	other                         an *Error: the status, the index's message, a Hint
 //
-// With SkipExisting the listing is asked before the first attempt too.
+// With SkipExisting the listing is asked before the first attempt too,
+// and decides the same way.
 // errors.Is tells the cases a caller acts on apart: [ErrFileExists],
 // [ErrAuth], [ErrTooLarge], [ErrAborted].
 //

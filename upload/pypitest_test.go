@@ -144,8 +144,18 @@ func TestFaultOtherBytesUnderTheName(t *testing.T) {
 			t.Errorf("SkipExisting=%v: %d uploads sent", skip, sent)
 		}
 	}
-	// same bytes: SkipExisting sends nothing; without it, PyPI's 200 no-op
+	// twine's rule: SkipMismatched skips it, naming both digests
 	n := len(srv.Uploads())
+	res, err := c.Upload(t.Context(), other, Options{SkipExisting: true, SkipMismatched: true})
+	if err != nil || res.Outcome != OutcomeSkipped || res.Mismatch == nil ||
+		res.Mismatch.LocalSHA256 != other.Digests.SHA256 || res.Mismatch.IndexSHA256 != first.Digests.SHA256 || len(srv.Uploads()) != n {
+		t.Errorf("SkipMismatched: %v %+v %v, %d uploads sent; want skipped with both digests", res.Outcome, res.Mismatch, err, len(srv.Uploads())-n)
+	}
+	if _, err := c.Upload(t.Context(), other, Options{SkipMismatched: true}); !errors.As(err, new(*MismatchError)) {
+		t.Errorf("SkipMismatched without SkipExisting: err = %v, want a mismatch", err)
+	}
+	// same bytes: SkipExisting sends nothing; without it, PyPI's 200 no-op
+	n = len(srv.Uploads())
 	if res, err := c.Upload(t.Context(), first, Options{SkipExisting: true}); err != nil || res.Outcome != OutcomeAlreadyPresent || len(srv.Uploads()) != n {
 		t.Errorf("SkipExisting, same file: %v %v", res.Outcome, err)
 	}

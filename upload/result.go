@@ -55,5 +55,8 @@ type Result struct {
 	Duration time.Duration
 	// Message is the index's message when it said the file exists.
 	Message string
-	Err     error // nil unless Outcome is OutcomeFailed
+	// Mismatch names both digests when SkipMismatched skipped a file the
+	// index holds with other bytes.
+	Mismatch *MismatchError
+	Err      error // nil unless Outcome is OutcomeFailed
 }

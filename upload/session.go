@@ -139,7 +139,7 @@ func (s *session) upload(ctx context.Context, d *dist.Distribution) *Result {
 	res := &Result{File: baseName(d), Dist: d}
 	end := s.run(ctx, d, res)
 	res.Duration = time.Since(start)
-	res.Outcome, res.Message, res.Err = end.outcome, end.message, end.err
+	res.Outcome, res.Message, res.Mismatch, res.Err = end.outcome, end.message, end.mismatch, end.err
 	if end.err != nil {
 		res.Outcome = OutcomeFailed
 	}
@@ -159,11 +159,12 @@ const (
 // nothing.
 type step struct {
 	next       next
-	outcome    Outcome       // nextSettle without err: what became of the file
-	message    string        // the index's message, when it said the file exists
-	err        error         // nextSettle: why the file failed; nextRetry: what failed
-	retryAfter time.Duration // nextRetry: the answer's Retry-After, 0 if none
-	status     int           // the HTTP status answered, 0 if none
+	outcome    Outcome        // nextSettle without err: what became of the file
+	message    string         // the index's message, when it said the file exists
+	err        error          // nextSettle: why the file failed; nextRetry: what failed
+	retryAfter time.Duration  // nextRetry: the answer's Retry-After, 0 if none
+	status     int            // the HTTP status answered, 0 if none
+	mismatch   *MismatchError // settled as skipped by SkipMismatched
 }
 
 func settled(o Outcome, message string) step {
@@ -211,7 +212,7 @@ func (s *session) present(ctx context.Context, d *dist.Distribution, cached bool
 	found, err := s.findFile(ctx, d, cached)
 	switch {
 	case err != nil:
-		return failure(err)
+		return s.failureOrSkip(err)
 	case found:
 		return settled(OutcomeAlreadyPresent, "")
 	}
@@ -407,13 +408,23 @@ func (s *session) resolveExists(ctx context.Context, d *dist.Distribution, e *Er
 	found, err := s.findFile(ctx, d, false)
 	switch {
 	case err != nil:
-		return failure(err)
+		return s.failureOrSkip(err)
 	case found:
 		return settled(OutcomeAlreadyPresent, e.Message)
 	case s.opts.SkipExisting:
 		return settled(OutcomeSkipped, e.Message)
 	}
 	return failure(e)
+}
+
+// failureOrSkip settles a failed look at the index: a *MismatchError is
+// a skip with SkipExisting and SkipMismatched, anything else a failure.
+func (s *session) failureOrSkip(err error) step {
+	var me *MismatchError
+	if s.opts.SkipExisting && s.opts.SkipMismatched && errors.As(err, &me) {
+		return step{next: nextSettle, outcome: OutcomeSkipped, mismatch: me}
+	}
+	return failure(err)
 }
 
 func drain(resp *http.Response) {

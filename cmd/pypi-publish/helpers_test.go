@@ -60,11 +60,19 @@ type result struct {
 	output         string // the step outputs file, if any
 }
 
-// runCLI runs the program with args in exactly env (plus PATH), so that
-// the tests' own CI environment does not leak in.
+// runCLI runs the program with args in exactly env (plus PATH, and a
+// HOME of its own unless env has one), so that the tests' own CI
+// environment does not leak in.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runCLIIn(t, "", env, args...)
+}
+
+// runCLIIn is runCLI in the working directory dir ("": the test's).
+func runCLIIn(t *testing.T, dir string, env map[string]string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -8,16 +8,25 @@
 //	pypi-publish [flags] [PATH ...]
 //
 // PATH is a file, a directory or a glob pattern (default dist). The flags
-// are twine's and uv's where they have them: --repository-url,
-// --repository pypi|testpypi, -u/--username and -p/--password (or
-// TWINE_USERNAME and TWINE_PASSWORD; the username defaults to __token__,
-// making the password an API token), --trusted-publishing
-// auto|always|never, --skip-existing, --verify-metadata=false,
-// --attestations, --concurrency, --print-hash, --dry-run (check the files
-// and print the exact form fields, without credentials or upload), --json
-// (one JSON document on stdout), --timeout SECONDS (how long a network
-// request may connect or go without progress; default 60, or
-// UV_HTTP_TIMEOUT) and -v. Flags may follow the paths.
+// and variables are twine upload's and uv publish's, so that their
+// command lines run unchanged: -r/--repository with a .pypirc
+// (--config-file, TWINE_REPOSITORY), --repository-url or --publish-url
+// (TWINE_REPOSITORY_URL, UV_PUBLISH_URL), --index (a [[tool.uv.index]] of
+// pyproject.toml), --check-url, -u/--username, -p/--password and
+// -t/--token (TWINE_USERNAME, TWINE_PASSWORD, UV_PUBLISH_*; the username
+// defaults to __token__, making the password an API token),
+// --trusted-publishing automatic|always|never, --skip-existing (which, as
+// twine's, also skips a file the index has with other bytes, with a
+// warning; --strict-existing refuses it), --attestations,
+// --no-attestations, --cert, --client-cert, -c/--comment, -v/--verbose,
+// --non-interactive and --disable-progress-bar. Its own are
+// --verify-metadata=false, --checks, --concurrency, --print-hash,
+// --dry-run (check the files and print the exact form fields, without
+// credentials or upload), --json (one JSON document on stdout) and
+// --timeout SECONDS (how long a network request may connect or go without
+// progress; default 60, or UV_HTTP_TIMEOUT). Flags may follow the paths.
+// GPG signing (-s, --sign, --sign-with, --identity) is refused: PyPI no
+// longer accepts signatures.
 //
 // It is also a GitHub Action (see examples/action): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,
@@ -120,7 +129,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	// Everything but the runner's own commands goes through r.Writer,
 	// which makes the text of indexes and files safe to print.
 	out := r.Writer()
-	bars := terminal && !inActions && !c.json
+	bars := terminal && !inActions && !c.json && !c.noProgress
 	prog := newProgress(out, false)
 	if bars {
 		prog = newProgress(stderr, true)
@@ -128,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	p := &publisher{c: c, r: r, out: out, stdout: stdout, act: &action{r: r, c: c, getenv: getenv},
 		prog: prog, masked: map[string]bool{}}
 	// Mask every secret before anything else is printed.
-	for _, secret := range []string{c.password, getenv("TWINE_PASSWORD"), r.Input("password"), c.urlPassword(), getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")} {
+	for _, secret := range []string{c.password, c.token, getenv("TWINE_PASSWORD"), r.Input("password"), c.urlPassword(), getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN")} {
 		p.mask(secret)
 	}
 	return p.run(ctx)
@@ -261,6 +270,9 @@ func (p *publisher) event(e pypi.Event) {
 	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
+		if m := r.Mismatch; m != nil {
+			p.mismatchSkipped(r.Path, m)
+		}
 		if !p.prog.terminal {
 			fmt.Fprintf(p.out, "%s: %s\n", r.File, r.Outcome)
 		}

@@ -39,6 +39,8 @@ func TestCLI(t *testing.T) {
 		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
 		"HostileFileName":                     e2eHostileFileName,
 		"UploadRefusedWithHint":               e2eUploadRefusedWithHint,
+		"Spellings":                           e2eSpellings,
+		"SkipExistingOtherBytes":              e2eSkipExistingOtherBytes,
 	} {
 		t.Run(name, test)
 	}
