@@ -75,6 +75,22 @@ type action struct {
 	getenv func(string) string
 }
 
+// inputsOnly forgets the username, password and index URL that TWINE_*
+// variables gave: in action mode they come from the inputs alone, as in
+// gh-action-pypi-publish, so a job-level TWINE_PASSWORD cannot displace
+// Trusted Publishing. Flags on the command line still count.
+func (c *config) inputsOnly(set map[string]bool) {
+	if !set["u"] && !set["username"] {
+		c.username = ""
+	}
+	if !set["p"] && !set["password"] {
+		c.password = ""
+	}
+	if !set["repository-url"] && !set["repository"] {
+		c.repositoryURL = ""
+	}
+}
+
 // trustedPublishing reports whether the action would use Trusted
 // Publishing: user __token__ (or none) and no password.
 func (a *action) trustedPublishing() bool {

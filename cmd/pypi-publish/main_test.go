@@ -39,6 +39,7 @@ func TestCLI(t *testing.T) {
 		"OneVerdictPerFile":                   e2eOneVerdictPerFile,
 		"HostileFileName":                     e2eHostileFileName,
 		"UploadRefusedWithHint":               e2eUploadRefusedWithHint,
+		"ActionIgnoresTwineVariables":         e2eActionIgnoresTwineVariables,
 	} {
 		t.Run(name, test)
 	}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/trustpub/pypi/pypitest"
+)
+
+// A job-level TWINE_USERNAME, TWINE_PASSWORD and TWINE_REPOSITORY_URL do
+// not reach action mode: the inputs ask for Trusted Publishing at the
+// fake index, and that is what happens, as in gh-action-pypi-publish.
+func e2eActionIgnoresTwineVariables(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, pypitest.GitHubRun{})
+	env := f.actionsEnv(t, map[string]string{
+		"USER": "__token__", "REPOSITORY_URL": f.uploadURL(), "PACKAGES_DIR": f.dir,
+	})
+	env["TWINE_USERNAME"] = "someone"
+	env["TWINE_PASSWORD"] = "pypi-stale-job-token"
+	env["TWINE_REPOSITORY_URL"] = "http://127.0.0.1:1/legacy/"
+	r := runCLI(t, env)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := len(f.srv.Files()); n != 2 {
+		t.Errorf("the index has %d files, want 2", n)
+	}
+	if n := len(mintedTokens(f.srv)); n != 1 {
+		t.Errorf("minted %d tokens, want 1 (Trusted Publishing)", n)
+	}
+	if !strings.Contains(r.stdout, "Credentials: trusted publishing\n") {
+		t.Errorf("stdout does not say Trusted Publishing was used:\n%s", r.stdout)
+	}
+	noSecrets(t, r, env["TWINE_PASSWORD"], env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+}
