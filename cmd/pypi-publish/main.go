@@ -19,7 +19,7 @@
 // request may connect or go without progress; default 60, or
 // UV_HTTP_TIMEOUT) and -v. Flags may follow the paths.
 //
-// It is also a GitHub Action (see examples/action): under GitHub Actions
+// It is also a GitHub Action (action.yml at the repository root): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,
 // repository-url, packages-dir, verify-metadata, skip-existing, verbose,
 // print-hash, attestations) from INPUT_* variables, masks every secret
