@@ -212,3 +212,21 @@ func (a *action) warning(e pypi.Event) {
 	}
 	a.r.Warning(gha.Annotation{Title: e.Title}, e.Message)
 }
+
+// summaryTitle is the job summary's heading: "Published to" only when
+// every file is on the index, and how many are not when some are not.
+func summaryTitle(results []pypi.Result, repository string) string {
+	failed := 0
+	for _, r := range results {
+		if !r.Outcome.OK() {
+			failed++
+		}
+	}
+	switch {
+	case len(results) == 0:
+		return "Nothing published to " + repository
+	case failed > 0:
+		return fmt.Sprintf("Publishing to %s failed: %d of %d files not published", repository, failed, len(results))
+	}
+	return "Published to " + repository
+}

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/pypitest"
+	"github.com/trustpub/pypi/upload"
 )
 
 // A job-level TWINE_USERNAME, TWINE_PASSWORD and TWINE_REPOSITORY_URL do
@@ -33,4 +35,27 @@ func e2eActionIgnoresTwineVariables(t *testing.T) {
 		t.Errorf("stdout does not say Trusted Publishing was used:\n%s", r.stdout)
 	}
 	noSecrets(t, r, env["TWINE_PASSWORD"], env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+}
+
+// The job summary's heading says a run failed when a file is not on the
+// index, and "Published to" only when every one is.
+func TestSummaryHeading(t *testing.T) {
+	t.Parallel()
+	file := func(name string, o upload.Outcome) pypi.Result {
+		return pypi.Result{Result: upload.Result{File: name, Outcome: o}}
+	}
+	for _, tt := range []struct {
+		results []pypi.Result
+		want    string
+	}{
+		{[]pypi.Result{file("a.whl", upload.OutcomeUploaded), file("a.tar.gz", upload.OutcomeSkipped)}, "## Published to https://x/legacy/\n"},
+		{[]pypi.Result{file("a.whl", upload.OutcomeUploaded), file("a.tar.gz", upload.OutcomeFailed)},
+			"## Publishing to https://x/legacy/ failed: 1 of 2 files not published\n"},
+		{[]pypi.Result{file("a.whl", upload.OutcomeNotSent)}, "## Publishing to https://x/legacy/ failed: 1 of 1 files not published\n"},
+		{nil, "## Nothing published to https://x/legacy/\n"},
+	} {
+		if got := summary(tt.results, "https://x/legacy/", false); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("summary starts %q, want %q", strings.SplitN(got, "\n", 2)[0], tt.want)
+		}
+	}
 }
