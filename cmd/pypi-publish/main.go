@@ -248,6 +248,7 @@ func (p *publisher) event(e pypi.Event) {
 	switch e.Kind {
 	case pypi.EventKindChecked:
 		p.setGroup("Checking distributions")
+		p.prog.checked(e.File, e.Result.Size)
 		p.checked(e.Result)
 	case pypi.EventKindWarning:
 		if p.r.Enabled() {
