@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/mint"
 )
 
@@ -229,4 +232,18 @@ func summaryTitle(results []pypi.Result, repository string) string {
 		return fmt.Sprintf("Publishing to %s failed: %d of %d files not published", repository, failed, len(results))
 	}
 	return "Published to " + repository
+}
+
+// response prints, when verbose (the action's default), the index's
+// answer to a file's upload as twine --verbose does: "Response from URL:",
+// the status and its reason, then the index's message if it gave one,
+// with every known secret redacted. p.mu is held.
+func (p *publisher) response(r *pypi.Result) {
+	if !p.c.verbose || r.Status == 0 {
+		return
+	}
+	fmt.Fprintf(p.out, "Response from %s:\n%d %s\n", p.c.displayURL(), r.Status, http.StatusText(r.Status))
+	if r.Message != "" {
+		fmt.Fprintln(p.out, redact.String(r.Message, slices.Collect(maps.Keys(p.masked))...))
+	}
 }

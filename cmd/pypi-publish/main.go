@@ -262,6 +262,7 @@ func (p *publisher) event(e pypi.Event) {
 	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
+		p.response(r)
 		if !p.prog.terminal {
 			fmt.Fprintf(p.out, "%s: %s\n", r.File, r.Outcome)
 		}

@@ -153,7 +153,8 @@ func TestRun(t *testing.T) {
 			t.Errorf("the index has %d files, want 2", n)
 		}
 		contains(t, r, "Credentials: trusted publishing\n", "Showing hash values of files to be uploaded:\n",
-			"Checking sampleproject-1.0.0-py3-none-any.whl: PASSED\n")
+			"Checking sampleproject-1.0.0-py3-none-any.whl: PASSED\n",
+			"Response from "+f.srv.UploadURL()+":\n200 OK\nsampleproject-1.0.0.tar.gz: uploaded\n")
 		if want := "sampleproject-1.0.0-py3-none-any.whl\nsampleproject-1.0.0.tar.gz"; r.outputs["files"] != want {
 			t.Errorf("output files = %q, want %q", r.outputs["files"], want)
 		}
@@ -176,8 +177,10 @@ func TestRun(t *testing.T) {
 		if n := len(f.srv.Files()); n != 2 {
 			t.Errorf("the index has %d files, want 2", n)
 		}
-		if strings.Contains(r.stdout, "Showing hash values") {
-			t.Errorf("the log shows hashes despite print_hash: false:\n%s", r.stdout)
+		for _, absent := range []string{"Showing hash values", "Response from"} {
+			if strings.Contains(r.stdout, absent) {
+				t.Errorf("the log has %q despite print_hash and verbose false:\n%s", absent, r.stdout)
+			}
 		}
 		if v := r.publishEnv["INPUT_VERIFY_METADATA"]; v != "false" {
 			t.Errorf("verify_metadata: false gives INPUT_VERIFY_METADATA=%q", v)
