@@ -197,6 +197,7 @@ type ran struct {
 	outputs    map[string]string // the action's outputs
 	publishEnv map[string]string // the publish step's evaluated env
 	skipped    []string          // the uses: steps skipped by their if:
+	cacheKey   string            // the key actions/cache was given
 }
 
 // play runs the composite's steps as the runner does. The steps that use
@@ -224,6 +225,7 @@ func play(t *testing.T, m *metadata, j job) ran {
 			if !strings.HasPrefix(s.Uses, "actions/cache@") {
 				t.Fatalf("step %d: cannot play %s", i, s.Uses)
 			}
+			r.cacheKey = expand(t, s.With["key"], ctx)
 			restoreGoCaches(t, expand(t, s.With["path"], ctx))
 			continue
 		}

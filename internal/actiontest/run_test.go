@@ -26,7 +26,10 @@ var upstream = []struct{ name, def, alias string }{
 	{"attestations", "true", ""},
 }
 
-var pinnedRE = regexp.MustCompile(`^[\w.-]+/[\w.-]+@[0-9a-f]{40}$`)
+var (
+	pinnedRE   = regexp.MustCompile(`^[\w.-]+/[\w.-]+@[0-9a-f]{40}$`)
+	cacheKeyRE = regexp.MustCompile(`^trustpub-pypi-go-Linux-X64-[0-9a-f]{64}$`)
+)
 
 func TestMetadata(t *testing.T) {
 	t.Parallel()
@@ -160,6 +163,9 @@ func TestRun(t *testing.T) {
 		}
 		if want := f.srv.URL + "/simple/sampleproject/"; r.outputs["urls"] != want {
 			t.Errorf("output urls = %q, want %q", r.outputs["urls"], want)
+		}
+		if !cacheKeyRE.MatchString(r.cacheKey) {
+			t.Errorf("cache key %q, want the runner's OS and arch and the sources' SHA-256", r.cacheKey)
 		}
 		if len(r.skipped) != 1 || !strings.HasPrefix(r.skipped[0], "actions/setup-go@") {
 			t.Errorf("skipped %q, want only actions/setup-go (Go is on PATH)", r.skipped)
