@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
+	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/mint"
 )
 
@@ -73,6 +76,31 @@ type action struct {
 	r      *gha.Runner
 	c      *config
 	getenv func(string) string
+}
+
+// inputsOnly forgets the credentials and the index that TWINE_* and
+// UV_PUBLISH_* variables gave: in action mode they come from the inputs
+// alone, as in gh-action-pypi-publish, so a job-level TWINE_PASSWORD or
+// UV_PUBLISH_TOKEN cannot displace Trusted Publishing nor another
+// variable move the upload to another index. Flags on the command line
+// still count.
+func (c *config) inputsOnly(set map[string]bool) {
+	unless := func(v *string, flags ...string) {
+		for _, f := range flags {
+			if set[f] {
+				return
+			}
+		}
+		*v = ""
+	}
+	unless(&c.username, "u", "username")
+	unless(&c.password, "p", "password")
+	unless(&c.token, "t", "token")
+	repoFlags := []string{"r", "repository", "repository-url", "publish-url", "index"}
+	unless(&c.repositoryURL, repoFlags...)
+	unless(&c.repository, repoFlags...)
+	unless(&c.index, repoFlags...)
+	unless(&c.checkURL, "check-url")
 }
 
 // trustedPublishing reports whether the action would use Trusted
@@ -195,4 +223,36 @@ func (a *action) warning(e pypi.Event) {
 		return
 	}
 	a.r.Warning(gha.Annotation{Title: e.Title}, e.Message)
+}
+
+// summaryTitle is the job summary's heading: "Published to" only when
+// every file is on the index, and how many are not when some are not.
+func summaryTitle(results []pypi.Result, repository string) string {
+	failed := 0
+	for _, r := range results {
+		if !r.Outcome.OK() {
+			failed++
+		}
+	}
+	switch {
+	case len(results) == 0:
+		return "Nothing published to " + repository
+	case failed > 0:
+		return fmt.Sprintf("Publishing to %s failed: %d of %d files not published", repository, failed, len(results))
+	}
+	return "Published to " + repository
+}
+
+// response prints, when verbose (the action's default), the index's
+// answer to a file's upload as twine --verbose does: "Response from URL:",
+// the status and its reason, then the index's message if it gave one,
+// with every known secret redacted. p.mu is held.
+func (p *publisher) response(r *pypi.Result) {
+	if !p.c.verbose || r.Status == 0 {
+		return
+	}
+	fmt.Fprintf(p.out, "Response from %s:\n%d %s\n", p.c.displayURL(), r.Status, http.StatusText(r.Status))
+	if r.Message != "" {
+		fmt.Fprintln(p.out, redact.String(r.Message, slices.Collect(maps.Keys(p.masked))...))
+	}
 }

@@ -355,6 +355,7 @@ func (c *config) readInputs(r *gha.Runner, set map[string]bool) {
 	if !c.action {
 		return
 	}
+	c.inputsOnly(set)
 	if v := r.Input("user"); v != "" && !set["u"] && !set["username"] {
 		c.username = v
 	}

@@ -28,7 +28,7 @@
 // GPG signing (-s, --sign, --sign-with, --identity) is refused: PyPI no
 // longer accepts signatures.
 //
-// It is also a GitHub Action (see examples/action): under GitHub Actions
+// It is also a GitHub Action (action.yml at the repository root): under GitHub Actions
 // it reads the inputs of pypa/gh-action-pypi-publish (user, password,
 // repository-url, packages-dir, verify-metadata, skip-existing, verbose,
 // print-hash, attestations) from INPUT_* variables, masks every secret
@@ -257,6 +257,7 @@ func (p *publisher) event(e pypi.Event) {
 	switch e.Kind {
 	case pypi.EventKindChecked:
 		p.setGroup("Checking distributions")
+		p.prog.checked(e.File, e.Result.Size)
 		p.checked(e.Result)
 	case pypi.EventKindWarning:
 		if p.r.Enabled() {
@@ -273,6 +274,7 @@ func (p *publisher) event(e pypi.Event) {
 		if m := r.Mismatch; m != nil {
 			p.mismatchSkipped(r.Path, m)
 		}
+		p.response(r)
 		if !p.prog.terminal {
 			fmt.Fprintf(p.out, "%s: %s\n", r.File, r.Outcome)
 		}

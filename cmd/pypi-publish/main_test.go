@@ -41,6 +41,7 @@ func TestCLI(t *testing.T) {
 		"UploadRefusedWithHint":               e2eUploadRefusedWithHint,
 		"Spellings":                           e2eSpellings,
 		"SkipExistingOtherBytes":              e2eSkipExistingOtherBytes,
+		"ActionIgnoresTwineVariables":         e2eActionIgnoresTwineVariables,
 	} {
 		t.Run(name, test)
 	}

@@ -22,8 +22,9 @@ type progress struct {
 	mu      sync.Mutex
 	order   []string
 	files   map[string]*bar
-	drawn   int       // lines drawn last time (terminal)
-	lastRun time.Time // last redraw (terminal)
+	sizes   map[string]int64 // the files' own sizes, which twine prints
+	drawn   int              // lines drawn last time (terminal)
+	lastRun time.Time        // last redraw (terminal)
 }
 
 type bar struct {
@@ -33,7 +34,15 @@ type bar struct {
 }
 
 func newProgress(w io.Writer, terminal bool) *progress {
-	return &progress{w: w, terminal: terminal, files: map[string]*bar{}}
+	return &progress{w: w, terminal: terminal, files: map[string]*bar{}, sizes: map[string]int64{}}
+}
+
+// checked records the size of file, to print instead of its upload
+// body's (the form fields and multipart framing make that one larger).
+func (p *progress) checked(file string, n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sizes[file] = n
 }
 
 // sending records that sent of total bytes of file's body are sent.
@@ -48,7 +57,11 @@ func (p *progress) sending(file string, attempt int, sent, total int64) {
 	}
 	if !p.terminal && b.attempt != attempt {
 		if attempt == 1 {
-			fmt.Fprintf(p.w, "Uploading %s (%s)\n", file, size(total))
+			n, ok := p.sizes[file]
+			if !ok {
+				n = total
+			}
+			fmt.Fprintf(p.w, "Uploading %s (%s)\n", file, size(n))
 		} else {
 			fmt.Fprintf(p.w, "Uploading %s again (attempt %d)\n", file, attempt)
 		}

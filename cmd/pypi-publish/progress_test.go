@@ -35,6 +35,15 @@ func TestProgress(t *testing.T) {
 	if want := "Uploading a.whl (2.0 kB)\nUploading a.whl again (attempt 2)\n"; log.String() != want {
 		t.Errorf("log output %q, want %q", log.String(), want)
 	}
+
+	// A checked file's own size is printed, not its upload body's.
+	log.Reset()
+	p = newProgress(&log, false)
+	p.checked("b.whl", 1500)
+	p.sending("b.whl", 1, 0, 2100)
+	if want := "Uploading b.whl (1.5 kB)\n"; log.String() != want {
+		t.Errorf("log output %q, want %q", log.String(), want)
+	}
 }
 
 func TestSize(t *testing.T) {

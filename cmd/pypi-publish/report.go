@@ -96,7 +96,7 @@ func writeQuoted(w io.Writer, buf []byte, s string) []byte {
 // summary is the job summary: a Markdown table of the files.
 func summary(results []pypi.Result, repository string, dryRun bool) string {
 	var b strings.Builder
-	title := "Published to " + repository
+	title := summaryTitle(results, repository)
 	if dryRun {
 		title = "Dry run for " + repository + ": nothing was uploaded"
 	}
