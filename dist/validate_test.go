@@ -413,8 +413,11 @@ var badCases = map[string]badCase{
 		pypiError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
 		lenientError("WHEEL", "wheel-limit", "demo-1.0.dist-info/WHEEL is larger than 1024 KiB, the limit for checking it"),
 	}},
-	// Valid: a 60 MiB METADATA is read in one copy.
-	"wheel-metadata-60mib-bomb": {},
+	// Valid: a 60 MiB METADATA is read in one copy, and its description
+	// checked in any of the three formats.
+	"wheel-metadata-60mib-bomb":          {},
+	"wheel-metadata-markdown-60mib-bomb": {},
+	"wheel-metadata-rst-60mib-bomb":      {},
 	"zip-record-count": {open: []string{
 		"Invalid distribution file. ZIP archive not accepted: Mismatched central directory records. See https://docs.pypi.org/archives for more information",
 	}},

@@ -19,7 +19,7 @@ import (
 )
 
 // discardServer reads and drops every request body.
-func discardServer(b *testing.B) *httptest.Server {
+func discardServer(b testing.TB) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 	}))

@@ -1,7 +1,6 @@
 package upload
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -13,8 +12,13 @@ import (
 // part's header before the file's bytes, the closing boundary after them.
 // Only the file is streamed, so memory does not grow with its size.
 type formBody struct {
-	boundary   string
-	head, tail []byte
+	boundary string
+	// head is the body before the file's bytes, in pieces: the field
+	// values are the caller's strings, not copies (a description may be
+	// tens of MiB).
+	head    []string
+	headLen int64
+	tail    string
 }
 
 // newMultipart renders fields and the content part's header for the file
@@ -26,21 +30,26 @@ func newMultipart(fields []Field, filename, boundary string) (*formBody, error) 
 	} else if len(boundary) > 70 || strings.ContainsAny(boundary, "\r\n\"") {
 		return nil, fmt.Errorf("upload: invalid multipart boundary %q", boundary)
 	}
-	var head bytes.Buffer
+	m := &formBody{boundary: boundary, tail: "\r\n--" + boundary + "--\r\n"}
+	end := "" // what ends the previous part
 	for _, f := range fields {
 		if strings.Contains(f.Value, boundary) {
 			return nil, fmt.Errorf("upload: %s: field %s contains the multipart boundary %q", filename, f.Name, boundary)
 		}
-		fmt.Fprintf(&head, "--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n",
-			boundary, escapeParam(f.Name), f.Value)
+		m.add(end+"--"+boundary+"\r\nContent-Disposition: form-data; name=\""+escapeParam(f.Name)+"\"\r\n\r\n", f.Value)
+		end = "\r\n"
 	}
-	fmt.Fprintf(&head, "--%s\r\nContent-Disposition: form-data; name=\"content\"; filename=\"%s\"\r\n"+
-		"Content-Type: application/octet-stream\r\n\r\n", boundary, escapeParam(filename))
-	return &formBody{
-		boundary: boundary,
-		head:     head.Bytes(),
-		tail:     []byte("\r\n--" + boundary + "--\r\n"),
-	}, nil
+	m.add(end + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"content\"; filename=\"" + escapeParam(filename) + "\"\r\n" +
+		"Content-Type: application/octet-stream\r\n\r\n")
+	return m, nil
+}
+
+// add appends pieces to the head.
+func (m *formBody) add(pieces ...string) {
+	for _, p := range pieces {
+		m.head = append(m.head, p)
+		m.headLen += int64(len(p))
+	}
 }
 
 // ContentType is the request's Content-Type.
@@ -50,15 +59,20 @@ func (m *formBody) ContentType() string {
 
 // Len is the exact body length for a file of size bytes.
 func (m *formBody) Len(size int64) int64 {
-	return int64(len(m.head)) + size + int64(len(m.tail))
+	return m.headLen + size + int64(len(m.tail))
 }
 
 // Reader streams the body around file, which must yield exactly size
 // bytes; progress, if not nil, is called with the body bytes read so far.
 func (m *formBody) Reader(file io.ReadCloser, size int64, progress func(sent int64)) *bodyReader {
 	exact := &exactReader{r: io.LimitReader(file, size), left: size}
+	parts := make([]io.Reader, 0, len(m.head)+2)
+	for _, p := range m.head {
+		parts = append(parts, strings.NewReader(p))
+	}
+	parts = append(parts, exact, strings.NewReader(m.tail))
 	return &bodyReader{
-		r:        io.MultiReader(bytes.NewReader(m.head), exact, bytes.NewReader(m.tail)),
+		r:        io.MultiReader(parts...),
 		file:     file,
 		exact:    exact,
 		progress: progress,

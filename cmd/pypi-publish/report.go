@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -164,19 +166,23 @@ type jsonField struct {
 	Value string `json:"value"`
 }
 
-// writeJSON writes the --json document, escaped by gha.JSON so that no
-// text in it can run a workflow command or drive a terminal.
-func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun bool, err error) error {
-	doc := struct {
-		Repository string     `json:"repository"`
-		DryRun     bool       `json:"dry_run"`
-		OK         bool       `json:"ok"`
-		Error      string     `json:"error,omitempty"`
-		Files      []jsonFile `json:"files"`
-	}{Repository: repository, DryRun: dryRun, OK: err == nil, Files: []jsonFile{}}
+// jsonDocument is the --json document.
+type jsonDocument struct {
+	Repository string     `json:"repository"`
+	DryRun     bool       `json:"dry_run"`
+	OK         bool       `json:"ok"`
+	Error      string     `json:"error,omitempty"`
+	Files      []jsonFile `json:"files"`
+}
+
+// newJSONDocument returns the --json document of results with every form
+// field's value left empty, and those values in order.
+func newJSONDocument(results []pypi.Result, repository string, dryRun bool, err error) (jsonDocument, []string) {
+	doc := jsonDocument{Repository: repository, DryRun: dryRun, OK: err == nil, Files: []jsonFile{}}
 	if err != nil {
 		doc.Error = errorText(err)
 	}
+	var values []string
 	for _, r := range results {
 		f := jsonFile{File: r.File, Path: r.Path, Name: r.Name, Version: r.Version, Size: r.Size,
 			Digests: jsonDigests{r.Digests.SHA256, r.Digests.BLAKE2b256, r.Digests.MD5},
@@ -192,17 +198,42 @@ func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun boo
 			f.Problems = append(f.Problems, jsonProblem{p.Field, p.Rule, sev, p.Message})
 		}
 		for _, fl := range r.Form {
-			f.Fields = append(f.Fields, jsonField{fl.Name, fl.Value})
+			f.Fields = append(f.Fields, jsonField{Name: fl.Name})
+			values = append(values, fl.Value)
 		}
 		if r.Err != nil {
 			f.Error = errorText(r.Err)
 		}
 		doc.Files = append(doc.Files, f)
 	}
+	return doc, values
+}
+
+// emptyValue is how encoding/json indents a form field's empty value; no
+// string's encoding holds it, since a quote inside a string is escaped.
+const emptyValue = `"value": ""`
+
+// writeJSON writes the --json document, escaped by gha.JSON so that no
+// text in it can run a workflow command or drive a terminal. The form
+// fields' values, a whole description among them, are streamed into
+// their places rather than encoded within the document.
+func writeJSON(w io.Writer, results []pypi.Result, repository string, dryRun bool, err error) error {
+	doc, values := newJSONDocument(results, repository, dryRun, err)
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(gha.JSON(b), '\n'))
-	return err
+	rest := gha.JSON(b)
+	bw := bufio.NewWriter(w)
+	for _, v := range values {
+		i := bytes.Index(rest, []byte(emptyValue)) + len(emptyValue) - len(`""`)
+		bw.Write(rest[:i])
+		if err := gha.WriteJSONString(bw, v); err != nil {
+			return err
+		}
+		rest = rest[i+len(`""`):]
+	}
+	bw.Write(rest)
+	bw.WriteByte('\n')
+	return bw.Flush()
 }

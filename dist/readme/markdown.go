@@ -2,16 +2,58 @@ package readme
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer/html"
 )
 
+// markdownChunk is the size of the pieces checkMarkdown renders one at a
+// time, so that a long description never becomes one whole syntax tree
+// (about 30 times its size).
+const markdownChunk = 1 << 20
+
 // checkMarkdown fails only when the Markdown renders to nothing (for
 // example whitespace or only link reference definitions): Markdown has no
 // syntax errors, but readme_renderer returns None for empty output.
 func checkMarkdown(src string) *Error {
+	return checkMarkdownChunks(src, markdownChunk)
+}
+
+// checkMarkdownChunks is checkMarkdown rendering src in pieces of about
+// size bytes, each cut before a line that starts a block of its own: one
+// that follows a blank line and is not indented, so that it continues no
+// paragraph, list item or footnote. A piece that renders something makes
+// the whole render something: what follows cannot remove output (later
+// link definitions only turn text into links). A piece that renders
+// nothing held only blank lines, link reference definitions and
+// unreferenced footnotes, and left no block open, so the rest renders as
+// it would alone.
+//
+// A piece longer than size has no such cut inside: it is judged from its
+// first line without rendering it, since every block but a link
+// reference definition or a footnote (both start with '[') renders
+// something.
+func checkMarkdownChunks(src string, size int) *Error {
+	for src != "" {
+		n := markdownCut(src, size)
+		piece := src[:n]
+		src = src[n:]
+		if n > size && !mayRenderEmpty(piece) {
+			return nil
+		}
+		if e := renderMarkdown(piece); e == nil || e.Message != "" {
+			return e
+		}
+	}
+	return &Error{}
+}
+
+// renderMarkdown renders src as readme_renderer does (GitHub Flavored
+// Markdown with footnotes, raw HTML kept) and returns nil when the output
+// is not empty.
+func renderMarkdown(src string) *Error {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote),
 		goldmark.WithRendererOptions(html.WithUnsafe()),
@@ -24,4 +66,31 @@ func checkMarkdown(src string) *Error {
 		return nil
 	}
 	return &Error{}
+}
+
+// markdownSpace holds the bytes goldmark counts as white space in a line.
+const markdownSpace = " \t\r\v\f"
+
+// markdownCut returns the length of the first piece of src: up to the
+// first line at or after size bytes that is not blank, does not start
+// with white space and follows a blank line; all of src if there is none.
+func markdownCut(src string, size int) int {
+	blank := false
+	for i := 0; i < len(src); {
+		line, _, _ := strings.Cut(src[i:], "\n")
+		isBlank := strings.Trim(line, markdownSpace) == ""
+		if i >= size && blank && !isBlank && !strings.ContainsRune(markdownSpace, rune(line[0])) {
+			return i
+		}
+		blank = isBlank
+		i += len(line) + 1
+	}
+	return len(src)
+}
+
+// mayRenderEmpty reports whether src is blank or its first non-blank text
+// is a '[', which may start a link reference definition or a footnote.
+func mayRenderEmpty(src string) bool {
+	rest := strings.TrimLeft(src, markdownSpace+"\n")
+	return rest == "" || rest[0] == '['
 }

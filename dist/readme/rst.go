@@ -2,7 +2,6 @@ package readme
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -33,7 +32,9 @@ type node struct {
 
 // parser holds the state of one reStructuredText check.
 type parser struct {
-	lines []string
+	src   string   // the description
+	lines []string // its lines as written, cut by splitLines
+	end   int      // endLine of the lines as written
 
 	// Sections, as docutils' memo.title_styles and section_level.
 	titleStyles []string
@@ -75,7 +76,7 @@ func checkRST(src string) (e *Error) {
 			e = h.err
 		}
 	}()
-	p.lines = splitLines(src)
+	p.src, p.lines = src, splitLines(src)
 	for k, l := range p.lines {
 		if utf8.RuneCountInString(l) > lineLengthLimit {
 			// docutils checks this before it parses, and gives no line.
@@ -84,7 +85,8 @@ func checkRST(src string) (e *Error) {
 	}
 	// Parsing strips indentation from the lines in place; the document's
 	// end is judged on the lines as written.
-	p.body(slices.Clone(p.lines), 1, p.doc, true)
+	p.end = p.endLine()
+	p.body(p.lines, 1, p.doc, true)
 	p.resolve()
 	p.transitions(p.doc)
 	p.dangling()

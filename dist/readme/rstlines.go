@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // splitLines splits src as Python's str.splitlines does, then prepares each
@@ -192,4 +193,38 @@ func trimBlankEnd(b []string) []string {
 		b = b[:len(b)-1]
 	}
 	return b
+}
+
+// joinLines returns lines joined by "\n", as strings.Join does, but
+// without a copy when they lie in order in p.src, one "\n" apart (as
+// splitLines cuts unindented lines ending in "\n").
+func (p *parser) joinLines(lines []string) string {
+	start, ok := p.offset(lines[0])
+	end := start + len(lines[0])
+	for _, l := range lines[1:] {
+		if !ok {
+			break
+		}
+		var off int
+		off, ok = p.offset(l)
+		ok = ok && off == end+1 && p.src[end] == '\n'
+		end = off + len(l)
+	}
+	if !ok {
+		return strings.Join(lines, "\n")
+	}
+	return p.src[start:end]
+}
+
+// offset returns where s starts in p.src, if it is a non-empty substring
+// of it.
+func (p *parser) offset(s string) (int, bool) {
+	if s == "" || len(s) > len(p.src) {
+		return 0, false
+	}
+	d := uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(p.src)))
+	if d > uintptr(len(p.src)-len(s)) {
+		return 0, false
+	}
+	return int(d), true
 }

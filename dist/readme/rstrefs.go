@@ -259,7 +259,7 @@ func (p *parser) resolve() {
 	p.substitutions()
 	p.docinfo()
 	if r.anonymousRefs != r.anonymousTargets {
-		p.report(LevelError, p.endLine(), "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
+		p.report(LevelError, p.end, "Anonymous hyperlink mismatch: "+itoa(r.anonymousRefs)+" references but "+
 			itoa(r.anonymousTargets)+" targets.\nSee \"backrefs\" attribute for IDs.")
 	}
 	for _, t := range r.indirect {

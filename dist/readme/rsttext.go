@@ -58,7 +58,7 @@ func endsWithLiteralMarker(data string) bool {
 // paragraph parses lines[i:end] as a paragraph and, after a "::", the
 // literal block that must follow. It returns the next line index.
 func (p *parser) paragraph(lines []string, i, end, first int, parent *node) int {
-	data := strings.TrimRight(strings.Join(lines[i:end], "\n"), " \n")
+	data := strings.TrimRight(p.joinLines(lines[i:end]), " \n")
 	literal := endsWithLiteralMarker(data)
 	if data != "::" || !literal {
 		addTag(parent, nodeBody, "paragraph", first+i)

@@ -1,6 +1,7 @@
 package gha
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -56,11 +57,21 @@ type textState struct {
 	hashes  int  // '#' written just before
 }
 
-// write appends the safe form of the valid UTF-8 (or U+FFFD) text s to b:
-// control characters dropped, a line whose first non-space characters
-// are "::" written as `\::`, every "##[" as `##\[`.
-func (st *textState) write(b *strings.Builder, s string) {
-	for _, r := range s {
+// runeWriter is where textState writes: a strings.Builder or a
+// bufio.Writer.
+type runeWriter interface {
+	WriteByte(c byte) error
+	WriteRune(r rune) (int, error)
+	WriteString(s string) (int, error)
+}
+
+// write appends the safe form of the text s to b, invalid UTF-8 as
+// U+FFFD: control characters dropped, a line whose first non-space
+// characters are "::" written as `\::`, every "##[" as `##\[`.
+func (st *textState) write(b runeWriter, s []byte) {
+	for len(s) > 0 {
+		r, size := utf8.DecodeRune(s) // U+FFFD for an invalid byte
+		s = s[size:]
 		if isControl(r) {
 			continue
 		}
@@ -99,7 +110,7 @@ func (st *textState) write(b *strings.Builder, s string) {
 }
 
 // flushColon writes the ':' held back at a line's start.
-func (st *textState) flushColon(b *strings.Builder) {
+func (st *textState) flushColon(b runeWriter) {
 	if st.colon {
 		b.WriteByte(':')
 		st.colon, st.midLine = false, true
@@ -114,7 +125,7 @@ func (st *textState) flushColon(b *strings.Builder) {
 func Text(s string) string {
 	var b strings.Builder
 	var st textState
-	st.write(&b, s)
+	st.write(&b, []byte(s))
 	st.flushColon(&b)
 	return b.String()
 }
@@ -135,27 +146,47 @@ func (r *Runner) Writer() io.Writer { return &textWriter{r: r} }
 type textWriter struct {
 	r       *Runner
 	st      textState
-	partial []byte // the start of a UTF-8 sequence cut by the last Write
+	out     *bufio.Writer         // scratch space before r.out, reused
+	partial [utf8.UTFMax - 1]byte // the start of a UTF-8 sequence cut by the last Write
+	held    int                   // bytes in partial
 }
 
 func (w *textWriter) Write(p []byte) (int, error) {
 	w.r.mu.Lock()
 	defer w.r.mu.Unlock()
-	data := append(w.partial, p...)
+	if w.out == nil {
+		w.out = bufio.NewWriterSize(w.r.out, 4096)
+	}
+	rest := p
+	if w.held > 0 {
+		// Complete the held sequence (or show it invalid) from p's start.
+		var buf [utf8.UTFMax]byte
+		n := copy(buf[:], w.partial[:w.held])
+		seq := buf[:n+copy(buf[n:], rest)]
+		if !utf8.FullRune(seq) {
+			w.held = copy(w.partial[:], seq)
+			return len(p), nil
+		}
+		_, size := utf8.DecodeRune(seq)
+		size = max(size, w.held) // held continuation bytes are U+FFFD each
+		w.st.write(w.out, seq[:size])
+		rest = rest[size-w.held:]
+		w.held = 0
+	}
 	// Hold back an incomplete sequence at the end, at most 3 bytes.
-	cut := len(data)
-	for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax+1; i-- {
-		if utf8.RuneStart(data[i]) {
-			if !utf8.FullRune(data[i:]) {
+	cut := len(rest)
+	for i := len(rest) - 1; i >= 0 && i >= len(rest)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(rest[i]) {
+			if !utf8.FullRune(rest[i:]) {
 				cut = i
 			}
 			break
 		}
 	}
-	w.partial = append([]byte(nil), data[cut:]...)
-	var b strings.Builder
-	w.st.write(&b, string(data[:cut]))
-	if _, err := io.WriteString(w.r.out, b.String()); err != nil {
+	w.held = copy(w.partial[:], rest[cut:])
+	w.st.write(w.out, rest[:cut])
+	if err := w.out.Flush(); err != nil {
+		w.out.Reset(w.r.out)
 		return 0, fmt.Errorf("gha: %w", err)
 	}
 	return len(p), nil
@@ -234,4 +265,72 @@ func JSON(doc []byte) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// WriteJSONString writes s to w as the JSON string encoding/json makes of
+// it (with its HTML escaping), escaped further as JSON escapes a document,
+// so that JSON applied to a document holding the string would leave it
+// as written. It needs no copy of s: it escapes s through a small buffer.
+func WriteJSONString(w io.Writer, s string) error {
+	const hex = "0123456789abcdef"
+	b := bufio.NewWriterSize(w, 4096)
+	b.WriteByte('"')
+	hashes := 0
+	for i := 0; i < len(s); {
+		if run := jsonPlainRun(s[i:]); run > 0 {
+			b.WriteString(s[i : i+run])
+			i += run
+			hashes = 0
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20, r == '<', r == '>', r == '&', r == 0x2028, r == 0x2029,
+			isControl(r), r == '[' && hashes >= 2:
+			b.WriteString(`\u`)
+			for shift := 12; shift >= 0; shift -= 4 {
+				b.WriteByte(hex[r>>shift&0xf])
+			}
+		default:
+			b.WriteRune(r)
+		}
+		if r == '#' {
+			hashes++
+		} else {
+			hashes = 0
+		}
+	}
+	b.WriteByte('"')
+	if err := b.Flush(); err != nil {
+		return fmt.Errorf("gha: %w", err)
+	}
+	return nil
+}
+
+// jsonPlainRun returns how many bytes at the start of s WriteJSONString
+// writes as they are, whatever comes before: printable ASCII but for the
+// quote, the backslash, '<', '>', '&', '#' and '['.
+func jsonPlainRun(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || strings.IndexByte(`"\<>&#[`, c) >= 0 {
+			return i
+		}
+	}
+	return len(s)
 }

@@ -28,6 +28,10 @@ func hostileCases() []genCase {
 		w("wheel-wheel-tags-bomb", edit(demoWheel(meta()), mdir+"WHEEL", setData(append([]byte(wheelFile), repeatTo("Tag: py3-none-any\n", 3<<20)...)))),
 		// A 60 MiB METADATA: a plain-text description of 60 MiB.
 		w("wheel-metadata-60mib-bomb", demoWheel(append(meta("Description-Content-Type: text/plain"), repeatTo("A demo package.\n", 60<<16)...))),
+		// The same description in Markdown and in reStructuredText: about
+		// 4 M lines of one paragraph for their parsers.
+		w("wheel-metadata-markdown-60mib-bomb", demoWheel(append(meta("Description-Content-Type: text/markdown"), repeatTo("A demo package.\n", 60<<16)...))),
+		w("wheel-metadata-rst-60mib-bomb", demoWheel(append(meta("Description-Content-Type: text/x-rst"), repeatTo("A demo package.\n", 60<<16)...))),
 		// 7 M continuation lines in entry_points.txt: valid, as for PyPI.
 		w("wheel-entry-points-lines-bomb", demoWheel(meta(), zfile{name: mdir + "entry_points.txt", deflate: true,
 			data: append([]byte("[console_scripts]\ndemo = demo:main\n"), repeatTo(" x\n", 7<<20)...)})),
