@@ -6,15 +6,20 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -285,4 +290,99 @@ func TestSignFile(t *testing.T) {
 		t.Fatalf("second SignFile: %v, want fs.ErrExist", err)
 	}
 	wantSignError(t, err, attest.SignOpWrite, 0, dist+" already has a publish attestation: "+dist+".publish.attestation")
+}
+
+// frontSigstore puts a server before e's Sigstore: handle answers the
+// requests it wants to (returning true), the others go to the Sigstore.
+func frontSigstore(t *testing.T, e *signEnv, handle func(w http.ResponseWriter, r *http.Request) bool) {
+	t.Helper()
+	target, err := url.Parse(e.sig.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = e.sig.Client().Transport
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !handle(w, r) {
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(front.Close)
+	e.signer.FulcioURL, e.signer.RekorURL, e.signer.HTTPClient = front.URL, front.URL, front.Client()
+}
+
+func TestSignConflictWithAnotherEntry(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		location func(other string) string
+		status   int // of the last answer
+		want     string
+	}{
+		"another entry":  {func(other string) string { return "/api/v1/log/entries/" + other }, 200, "rekor: the entry does not record this envelope: attest: transparency log body: log entry payload hash does not match bundle"},
+		"foreign origin": {func(other string) string { return "http://192.0.2.1/api/v1/log/entries/" + other }, 409, "rekor: 409 Conflict: the Location of the existing entry is not on the log's origin"},
+		"no location":    {func(string) string { return "" }, 409, "rekor: 409 Conflict: no Location of the existing entry"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newSignEnv(t)
+			first, _ := e.sign(t, "sampleproject-1.0.tar.gz")
+			leaf := sha256.Sum256(append([]byte{0}, first.VerificationMaterial.TransparencyEntries[0].CanonicalizedBody...))
+			frontSigstore(t, e, func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost || r.URL.Path != "/api/v1/log/entries" {
+					return false
+				}
+				if loc := c.location(hex.EncodeToString(leaf[:])); loc != "" {
+					w.Header().Set("Location", loc)
+				}
+				w.WriteHeader(http.StatusConflict)
+				return true
+			})
+			_, err := e.signer.Sign(t.Context(), "sampleproject-1.0-py3-none-any.whl", [32]byte{1})
+			wantSignError(t, err, attest.SignOpRekor, c.status, c.want)
+		})
+	}
+}
+
+func TestSignOversizedAnswer(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	e.signer.Retries = -1
+	frontSigstore(t, e, func(w http.ResponseWriter, r *http.Request) bool {
+		w.Write(bytes.Repeat([]byte(" "), 2<<20))
+		return true
+	})
+	_, err := e.signer.Sign(t.Context(), "sampleproject-1.0.tar.gz", [32]byte{})
+	wantSignError(t, err, attest.SignOpFulcio, 0, "fulcio: answer larger than 1048576 bytes")
+}
+
+func TestSignCancelledDuringBackoff(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	e.signer.Backoff = time.Hour
+	ctx, cancel := context.WithCancel(t.Context())
+	var requests atomic.Int32
+	frontSigstore(t, e, func(w http.ResponseWriter, r *http.Request) bool {
+		requests.Add(1)
+		cancel()
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	})
+	_, err := e.signer.Sign(ctx, "sampleproject-1.0.tar.gz", [32]byte{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Sign: %v, want context.Canceled", err)
+	}
+	if n := requests.Load(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestSignPolicyStillChecked(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	a, s := e.sign(t, "sampleproject-1.0.tar.gz")
+	e.policy = fakeIssuerPolicy{e.iss.URL, attest.GitHubPublisher{Repository: "octo-org/other", Workflow: "release.yml"}}
+	var ve *attest.VerificationError
+	if err := e.verify(a, s); !errors.As(err, &ve) || ve.Check != attest.CheckPolicy {
+		t.Fatalf("Verify with another repository: %v, want a failed %v check", err, attest.CheckPolicy)
+	}
 }
