@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -384,5 +385,32 @@ func TestSignPolicyStillChecked(t *testing.T) {
 	var ve *attest.VerificationError
 	if err := e.verify(a, s); !errors.As(err, &ve) || ve.Check != attest.CheckPolicy {
 		t.Fatalf("Verify with another repository: %v, want a failed %v check", err, attest.CheckPolicy)
+	}
+}
+
+func TestSignConcurrently(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	names := []string{"a-1.0.tar.gz", "a-1.0-py3-none-any.whl", "a-1.0-cp313-cp313-manylinux_2_28_x86_64.whl", "a-1.0.zip"}
+	atts := make([]*attest.Attestation, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { atts[i], errs[i] = e.signer.Sign(t.Context(), name, sha256.Sum256([]byte(name))) })
+	}
+	wg.Wait()
+	for i, name := range names {
+		if errs[i] != nil {
+			t.Fatalf("Sign(%s): %v", name, errs[i])
+		}
+		if err := e.verify(atts[i], attest.Subject{Filename: name, SHA256: sha256.Sum256([]byte(name))}); err != nil {
+			t.Errorf("Verify(%s): %v", name, err)
+		}
+		if !bytes.Equal(atts[i].VerificationMaterial.Certificate, atts[0].VerificationMaterial.Certificate) {
+			t.Errorf("%s has a certificate of its own", name)
+		}
+	}
+	if n := e.iss.Issued(); n != 1 {
+		t.Errorf("issuer handed out %d tokens, want 1", n)
 	}
 }
