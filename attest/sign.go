@@ -249,7 +249,9 @@ func (s *Signer) certificate(ctx context.Context) (*ecdsa.PrivateKey, *x509.Cert
 
 // identityToken returns a token from IDToken and its subject, checked as
 // sigstore-python's IdentityToken checks it, unverified: audience
-// "sigstore", the claims aud, sub, iat, exp and iss, and the time window.
+// "sigstore", the claims aud, sub, iat, exp and iss, the time window
+// (with 5 s of leeway), and nbf if present. The messages are
+// sigstore-python's, followed by what is wrong.
 func (s *Signer) identityToken() (token, sub string, _ *SignError) {
 	if s.IDToken == nil {
 		return "", "", &SignError{Op: SignOpIdentity, Reason: "no identity token source"}
@@ -272,6 +274,7 @@ func (s *Signer) identityToken() (token, sub string, _ *SignError) {
 		Sub      string          `json:"sub"`
 		Iss      string          `json:"iss"`
 		Iat, Exp *float64
+		Nbf      *float64
 	}
 	if err != nil || json.Unmarshal(payload, &c) != nil {
 		return bad("undecodable claims")
@@ -288,6 +291,9 @@ func (s *Signer) identityToken() (token, sub string, _ *SignError) {
 	}
 	if !now.Add(-tokenLeeway).Before(time.Unix(int64(*c.Exp), 0)) {
 		return bad("expired")
+	}
+	if c.Nbf != nil && now.Before(time.Unix(int64(*c.Nbf), 0)) {
+		return "", "", &SignError{Op: SignOpIdentity, Reason: "Identity token is not within its validity period"}
 	}
 	return token, c.Sub, nil
 }
