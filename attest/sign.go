@@ -48,6 +48,9 @@ const (
 // real ones are a few kilobytes.
 const maxResponse = 1 << 20
 
+// maxBackoff caps the wait between two attempts.
+const maxBackoff = time.Minute
+
 // certMargin is how long before its expiry a certificate is replaced.
 const certMargin = time.Minute
 
@@ -130,8 +133,8 @@ type Signer struct {
 	// Retries is how many times a request is repeated after a 5xx, a 429
 	// or a transport error; 0 means DefaultRetries, negative none.
 	Retries int
-	// Backoff is the first wait before a retry, doubled at each; 0 means
-	// DefaultBackoff.
+	// Backoff is the first wait before a retry, doubled at each up to a
+	// minute; 0 means DefaultBackoff.
 	Backoff time.Duration
 	// Timeout bounds each request, reading its answer included; 0 means
 	// DefaultTimeout.
@@ -614,7 +617,8 @@ func (s *Signer) do(ctx context.Context, op SignOp, method, u string, hdr http.H
 			}
 			return 0, nil, nil, statusError(op, status, resp)
 		}
-		t := time.NewTimer(wait << attempt)
+		t := time.NewTimer(wait)
+		wait = min(2*wait, maxBackoff)
 		select {
 		case <-ctx.Done():
 			t.Stop()
