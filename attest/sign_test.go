@@ -414,3 +414,23 @@ func TestSignConcurrently(t *testing.T) {
 		t.Errorf("issuer handed out %d tokens, want 1", n)
 	}
 }
+
+func TestSignSendsTokenToFulcioOnly(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	var fulcio, rekor atomic.Int32
+	frontSigstore(t, e, func(w http.ResponseWriter, r *http.Request) bool {
+		auth := r.Header.Get("Authorization")
+		switch {
+		case r.URL.Path == "/api/v2/signingCert" && strings.HasPrefix(auth, "Bearer ey"):
+			fulcio.Add(1)
+		case strings.HasPrefix(r.URL.Path, "/api/v1/log/entries") && auth != "":
+			rekor.Add(1)
+		}
+		return false
+	})
+	e.sign(t, "sampleproject-1.0.tar.gz")
+	if f, r := fulcio.Load(), rekor.Load(); f != 1 || r != 0 {
+		t.Fatalf("%d Fulcio requests with the token, %d Rekor requests with credentials; want 1 and 0", f, r)
+	}
+}
