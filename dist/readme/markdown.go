@@ -2,6 +2,7 @@ package readme
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -13,6 +14,11 @@ import (
 // time, so that a long description never becomes one whole syntax tree
 // (about 30 times its size).
 const markdownChunk = 1 << 20
+
+// markdownDefinitionChunk is the size of the pieces a run of link
+// reference definitions is cut into: goldmark's time grows with the
+// square of such a run.
+const markdownDefinitionChunk = 16 << 10
 
 // checkMarkdown fails only when the Markdown renders to nothing (for
 // example whitespace or only link reference definitions): Markdown has no
@@ -30,6 +36,12 @@ func checkMarkdown(src string) *Error {
 // nothing held only blank lines, link reference definitions and
 // unreferenced footnotes, and left no block open, so the rest renders as
 // it would alone.
+//
+// A run of link reference definitions has no blank line to cut at, and
+// goldmark's time grows faster than the run; so a piece may also end
+// after a line that is a whole definition (destination, and title if
+// any, on the line) when the next line starts with '[': that line can be
+// no title of it, so it starts a definition or text as it would alone.
 //
 // A piece longer than size has no such cut inside: it is judged from its
 // first line without rendering it, since every block but a link
@@ -75,18 +87,26 @@ const markdownSpace = " \t\r\v\f"
 // first line at or after size bytes that is not blank, does not start
 // with white space and follows a blank line; all of src if there is none.
 func markdownCut(src string, size int) int {
-	blank := false
+	defSize := min(size, markdownDefinitionChunk)
+	blank, definition := false, false
 	for i := 0; i < len(src); {
 		line, _, _ := strings.Cut(src[i:], "\n")
 		isBlank := strings.Trim(line, markdownSpace) == ""
-		if i >= size && blank && !isBlank && !strings.ContainsRune(markdownSpace, rune(line[0])) {
+		if !isBlank && (i >= size && blank && !strings.ContainsRune(markdownSpace, rune(line[0])) ||
+			i >= defSize && definition && line[0] == '[') {
 			return i
 		}
 		blank = isBlank
+		definition = i+len(line) >= defSize && reLinkDefinition.MatchString(line)
 		i += len(line) + 1
 	}
 	return len(src)
 }
+
+// reLinkDefinition matches a line that is a whole link reference
+// definition (not a footnote): label, destination and an optional title
+// closed on the same line.
+var reLinkDefinition = regexp.MustCompile(`^ {0,3}\[[^\]\[\\^][^\]\[\\]*\]:[ \t]*(<[^<>]*>|[^ \t<][^ \t]*)([ \t]+("[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$`)
 
 // mayRenderEmpty reports whether src is blank or its first non-blank text
 // is a '[', which may start a link reference definition or a footnote.

@@ -28,6 +28,11 @@ func FuzzMarkdownChunks(f *testing.F) {
 		"[a]: /u \"\ntitle\n\"\n\n[b]: /v\n",
 		"- a\n\n  b\n\nc\n",
 		"```\n\n[a]: /u\n\n```\n",
+		"[a]: /u\n[b]: /v\n[c]:\n/w\n",
+		"[a]: /u\n[b]\n",
+		"[a]: /u\n[^b]: x\n[c]: /w\n",
+		"[a]: /u 'x'\n[b]: </v> (y)\n[c]: /w\n\"t\"\n",
+		"> [a]: /u\n[b]: /v\n",
 	} {
 		f.Add(s, uint8(0))
 		f.Add(s, uint8(3))
@@ -50,6 +55,9 @@ func markdownSamples() map[string]string {
 		"one-paragraph": strings.Repeat("A demo package.\n", lines),
 		"paragraphs":    strings.Repeat("A demo package.\n\n", lines/2),
 		"definitions":   strings.Repeat("[a]: /demo/ab\n\n", lines/2) + "A demo package.\n",
+		// goldmark's time grows with the square of a run of definitions
+		// without blank lines between them.
+		"definition-run": strings.Repeat("[a]: /demo/ab\n", lines) + "A demo package.\n",
 	}
 }
 
