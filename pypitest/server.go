@@ -45,7 +45,8 @@ type Server struct {
 	listener net.Listener // WithListener; nil means a new one on a random loopback port
 	noOIDC   bool         // WithoutTrustedPublishing
 
-	trustedRoot *attest.TrustedRoot // WithSigstore; nil: statements only
+	trustedRoot    *attest.TrustedRoot // WithSigstore; nil: statements only
+	sigstoreIssuer string              // WithSigstore: the issuer its certificates name, read as GitHub's
 
 	mu            sync.Mutex
 	disabled      bool // DisableTrustedPublishing
