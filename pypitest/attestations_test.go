@@ -255,6 +255,13 @@ func TestAttestationsRefused(t *testing.T) {
 	if got := uploadAttested(t, srv, name, content, "["+good+","+slsa+"]", minted); got != "200 OK" {
 		t.Fatalf("publish and SLSA attestations: %s", got)
 	}
+	// A publisher without an environment has a null one in the provenance.
+	_, body := getWith(t, srv, srv.URL+"/integrity/demo/1.0/"+name+"/provenance", "")
+	want := `{"version":1,"attestation_bundles":[{"publisher":{"kind":"GitHub","claims":null,"repository":"octo-org/sampleproject","workflow":"release.yml","environment":null},"attestations":[` +
+		good + "," + slsa + "]}]}"
+	if body != want {
+		t.Errorf("provenance\n%s\nwant\n%s", body, want)
+	}
 }
 
 // FuzzCheckAttestations judges attestations fields, with and without a
