@@ -31,6 +31,15 @@
 //	GET  /simple/, /simple/<name>/  PEP 691 JSON or HTML, with PEP 658 metadata
 //	GET  /pypi/<name>[/<ver>]/json  the JSON API
 //	GET  /packages/...              the stored files and their metadata
+//	GET  /integrity/<name>/<ver>/   the provenance of a file uploaded with
+//	     <file>/provenance          PEP 740 attestations (the integrity API)
+//
+// Attestations (the upload's attestations field) are accepted only from a
+// trusted publisher. With [WithSigstore] they are verified as Warehouse
+// verifies them (package attest) against a fake Sigstore's trusted root
+// ([NewSigstore]) and the policy of the publisher that minted the token;
+// without it only their statements are checked (one subject, the file's
+// name and sha256, a supported predicate type, each type once).
 //
 // Credentials are tokens the server minted, API tokens ([Server.AddAPIToken])
 // and, unlike PyPI, passwords ([Server.AddUser]). Clocks are injectable
@@ -40,5 +49,5 @@
 //
 // Not emulated: pending publishers, organization issuers, providers other
 // than GitHub, Warehouse's 60-second cool-down between JWKS fetches,
-// attestation signatures (only their statements are checked) and yanking.
+// the DISABLE_PEP740 admin flag and yanking.
 package pypitest

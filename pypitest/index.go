@@ -36,6 +36,11 @@ type File struct {
 	Content, Metadata []byte
 	// Attestations is the attestations field as sent; "" if none.
 	Attestations string
+	// Provenance is the file's provenance object as PyPI's integrity API
+	// serves it (GET /integrity/{project}/{version}/{filename}/provenance):
+	// the accepted attestations and the Trusted Publisher that uploaded
+	// them; nil if the file came without attestations.
+	Provenance []byte
 	// Fields are the upload's text fields, in the order received.
 	Fields []FormField
 	// Uploader is who the credentials proved the uploader to be.
@@ -142,7 +147,7 @@ func newIndex(s *Server) *index {
 // register makes ix mux's handler of the paths it serves; ServeHTTP
 // routes among them.
 func (ix *index) register(mux *http.ServeMux) {
-	for _, p := range []string{"/legacy", "/legacy/", "/simple/", "/pypi/", "/packages/"} {
+	for _, p := range []string{"/legacy", "/legacy/", "/simple/", "/pypi/", "/packages/", "/integrity/"} {
 		mux.Handle(p, ix)
 	}
 }
@@ -164,6 +169,8 @@ func (ix *index) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ix.serveSimpleProject(w, r)
 	case strings.HasPrefix(p, "/pypi/"):
 		ix.serveJSON(w, r)
+	case strings.HasPrefix(p, "/integrity/"):
+		ix.serveProvenance(w, r)
 	default:
 		ix.serveFile(w, r)
 	}

@@ -330,16 +330,18 @@ func (ix *index) store(form *uploadForm, d *dist.Distribution, openErr error, fi
 	if msg := dist.PyPIReply(fileProblems); msg != "" {
 		return badRequest("%s", msg), false
 	}
+	var prov []byte
 	if att := form.value("attestations"); att != "" {
-		if msg := checkAttestations(att, c.filename, c.sha256, id.Publisher != nil); msg != "" {
-			return badRequest("%s", msg), false
+		var msg string
+		if prov, msg = ix.s.checkAttestations(att, c.filename, c.sha256, id); msg != "" {
+			return badRequest("%s", attestationsPrefix+msg), false
 		}
 	}
 	f := &File{
 		Project: display, Version: version, Filename: c.filename, Filetype: form.value("filetype"),
 		PythonVersion: form.value("pyversion"), Size: c.size, SHA256: c.sha256, BLAKE2b256: c.blake2, MD5: c.md5,
 		RequiresPython: form.value("requires_python"), UploadedAt: now, Metadata: d.MetadataBytes,
-		Attestations: form.value("attestations"), Fields: form.fields, Uploader: *id, path: c.file.Name(),
+		Attestations: form.value("attestations"), Provenance: prov, Fields: form.fields, Uploader: *id, path: c.file.Name(),
 	}
 	c.kept = true
 	if p == nil {

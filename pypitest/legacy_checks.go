@@ -1,8 +1,6 @@
 package pypitest
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -91,59 +89,6 @@ func checkFilename(filename, filetype string) string {
 	ext := m[1]
 	if ok := filetype == "sdist" && (ext == ".zip" || ext == ".tar.gz") || filetype == "bdist_wheel" && ext == ".whl"; !ok {
 		return fmt.Sprintf("Invalid file extension: Extension %s is invalid for filetype %s. See https://www.python.org/dev/peps/pep-0527 for more information.", ext, filetype)
-	}
-	return ""
-}
-
-// attestation is what the index reads of a PEP 740 attestation: the
-// statement in its envelope. Signatures are not verified.
-type attestation struct {
-	Version  int `json:"version"`
-	Envelope struct {
-		Statement string `json:"statement"`
-	} `json:"envelope"`
-}
-
-// checkAttestations judges the attestations field of an upload of
-// filename with sha256 by a trusted publisher (or not), or returns "".
-func checkAttestations(field, filename, sha256 string, trusted bool) string {
-	if !trusted {
-		return attestationsPrefix + "Attestations are only supported when using Trusted Publishing"
-	}
-	var list []attestation
-	if err := json.Unmarshal([]byte(field), &list); err != nil {
-		return attestationsPrefix + "Malformed attestations: " + err.Error()
-	}
-	switch {
-	case len(list) == 0:
-		return attestationsPrefix + "Malformed attestations: an empty attestation set is not permitted"
-	case len(list) > 2:
-		return attestationsPrefix + "A maximum of 2 attestations per file are supported"
-	}
-	seen := map[string]bool{}
-	for _, a := range list {
-		var st struct {
-			Subject []struct {
-				Name   string            `json:"name"`
-				Digest map[string]string `json:"digest"`
-			} `json:"subject"`
-			PredicateType string `json:"predicateType"`
-		}
-		raw, err := base64.StdEncoding.DecodeString(a.Envelope.Statement)
-		if err == nil {
-			err = json.Unmarshal(raw, &st)
-		}
-		switch {
-		case a.Version != 1 || err != nil:
-			return attestationsPrefix + "Malformed attestations: not a version 1 attestation with an in-toto statement"
-		case len(st.Subject) != 1 || st.Subject[0].Name != filename || !strings.EqualFold(st.Subject[0].Digest["sha256"], sha256):
-			return attestationsPrefix + "Could not verify the uploaded artifact using the included attestation: Subject does not match distribution"
-		case st.PredicateType != "https://docs.pypi.org/attestations/publish/v1" && st.PredicateType != "https://slsa.dev/provenance/v1":
-			return attestationsPrefix + "Attestation with unsupported predicate type: " + st.PredicateType
-		case seen[st.PredicateType]:
-			return attestationsPrefix + fmt.Sprintf("Multiple attestations for the same file with the same predicate type (%s) are not supported", st.PredicateType)
-		}
-		seen[st.PredicateType] = true
 	}
 	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/dist"
 )
 
@@ -43,6 +44,9 @@ type Server struct {
 	useTLS   bool
 	listener net.Listener // WithListener; nil means a new one on a random loopback port
 	noOIDC   bool         // WithoutTrustedPublishing
+
+	trustedRoot    *attest.TrustedRoot // WithSigstore; nil: statements only
+	sigstoreIssuer string              // WithSigstore: the issuer its certificates name, read as GitHub's
 
 	mu            sync.Mutex
 	disabled      bool // DisableTrustedPublishing

@@ -106,6 +106,9 @@ func (ix *index) serveSimpleProject(w http.ResponseWriter, r *http.Request) {
 		if m, ok := f.CoreMetadata.(map[string]string); ok {
 			fmt.Fprintf(&b, " data-dist-info-metadata=\"sha256=%s\" data-core-metadata=\"sha256=%s\"", m["sha256"], m["sha256"])
 		}
+		if f.Provenance != nil {
+			fmt.Fprintf(&b, " data-provenance=\"%s\"", html.EscapeString(*f.Provenance))
+		}
 		fmt.Fprintf(&b, ">%s</a><br />\n", html.EscapeString(f.Filename))
 	}
 	b.WriteString("  </body>\n</html>\n")
@@ -159,6 +162,10 @@ func newSimpleFile(r *http.Request, f *File) simpleFile {
 	}
 	m := coreMetadata(f)
 	sf.DistInfoMeta, sf.CoreMetadata = m, m
+	if f.Provenance != nil {
+		u := origin(r) + provenancePath(f)
+		sf.Provenance = &u
+	}
 	return sf
 }
 
@@ -181,12 +188,14 @@ func filePath(f *File) string {
 }
 
 // fileURL is f's absolute URL, on the host r was sent to.
-func fileURL(r *http.Request, f *File) string {
-	scheme := "http"
+func fileURL(r *http.Request, f *File) string { return origin(r) + filePath(f) }
+
+// origin is the scheme and host r was sent to, e.g. http://127.0.0.1:8080.
+func origin(r *http.Request) string {
 	if r.TLS != nil {
-		scheme = "https"
+		return "https://" + r.Host
 	}
-	return scheme + "://" + r.Host + filePath(f)
+	return "http://" + r.Host
 }
 
 // sortVersions sorts versions in PEP 440 order (unparseable ones first).

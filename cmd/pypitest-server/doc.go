@@ -37,7 +37,10 @@
 // (Fulcio and Rekor on one server, trusting the issuer's tokens for
 // audience "sigstore"), for signing PEP 740 attestations, and announces
 // PYPITEST_SIGSTORE_URL and PYPITEST_SIGSTORE_TRUSTED_ROOT, the path of a
-// trusted_root.json for it, which is removed when the server stops.
+// trusted_root.json for it, which is removed when the server stops. The
+// index then verifies uploaded attestations against that root, as PyPI
+// verifies them against Sigstore's, and serves their provenance at
+// /integrity/<project>/<version>/<file>/provenance.
 //
 // Example, in a shell script testing twine:
 //

@@ -33,30 +33,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	var listen []pypitest.Option
-	if c.addr != "127.0.0.1:0" {
-		ln, err := net.Listen("tcp", c.addr)
-		if err != nil {
-			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
-			return 1
-		}
-		listen = append(listen, pypitest.WithListener(ln))
-	}
-	srv, iss := start(c, listen...)
-	url := srv.URL
-	a := newAnnouncement(url, iss)
+	iss := pypitest.NewIssuer(pypitest.WithRun(c.run))
+	var opts []pypitest.Option
+	var sigstoreURL, root string
 	if c.sigstore {
-		sig, root, err := startSigstore(iss)
+		// The index trusts the fake Sigstore's root, so attestations signed
+		// with it are verified as PyPI verifies them.
+		sig, file, err := startSigstore(iss)
 		if err != nil {
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
-			srv.Close()
 			iss.Close()
 			return 1
 		}
 		defer sig.Close()
-		defer os.RemoveAll(filepath.Dir(root))
-		a.SigstoreURL, a.TrustedRoot = sig.URL, root
+		defer os.RemoveAll(filepath.Dir(file))
+		sigstoreURL, root = sig.URL, file
+		opts = append(opts, pypitest.WithSigstore(sig))
 	}
+	if c.addr != "127.0.0.1:0" {
+		ln, err := net.Listen("tcp", c.addr)
+		if err != nil {
+			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
+			iss.Close()
+			return 1
+		}
+		opts = append(opts, pypitest.WithListener(ln))
+	}
+	srv := start(c, iss, opts...)
+	url := srv.URL
+	a := newAnnouncement(url, iss)
+	a.SigstoreURL, a.TrustedRoot = sigstoreURL, root
 	if err := announce(stdout, c.json, a); err != nil {
 		fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 	}
@@ -76,10 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// start starts the issuer and the index as c describes them.
-// The caller closes both. extra are further options for the index.
-func start(c *config, extra ...pypitest.Option) (*pypitest.Server, *pypitest.Issuer) {
-	iss := pypitest.NewIssuer(pypitest.WithRun(c.run))
+// start starts the index as c describes it, trusting iss. The caller
+// closes it. extra are further options for the index.
+func start(c *config, iss *pypitest.Issuer, extra ...pypitest.Option) *pypitest.Server {
 	opts := []pypitest.Option{pypitest.WithIssuer(iss), pypitest.WithAudience(c.audience)}
 	if c.noOIDC {
 		opts = append(opts, pypitest.WithoutTrustedPublishing())
@@ -110,7 +115,7 @@ func start(c *config, extra ...pypitest.Option) (*pypitest.Server, *pypitest.Iss
 	if c.loseResponses > 0 {
 		srv.LoseUploadResponses(c.loseResponses)
 	}
-	return srv, iss
+	return srv
 }
 
 // watch logs each upload and minted token as it happens, until done is

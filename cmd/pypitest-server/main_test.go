@@ -61,6 +61,7 @@ func TestServer(t *testing.T) {
 		"NoTrustedPublisher": testNoTrustedPublishing,
 		"Sigstore":           testSigstore,
 		"SigstoreText":       testSigstoreText,
+		"SigstoreVerifies":   testSigstoreVerifies,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -248,6 +249,19 @@ func testPasswordPlainHTTP(t *testing.T, bin string, demo *dist.Distribution) {
 // token minted for it, an upload with that.
 func testTrustedPublishing(t *testing.T, bin string, demo *dist.Distribution) {
 	p := launch(t, bin, "-v", "-publisher", "benchpkg_000", "-repository", "acme/demo", "-workflow", "publish.yml")
+	if _, err := uploadAs(t, p.UploadURL, "__token__", p.mint(t), demo); err != nil {
+		t.Fatal(err)
+	}
+	p.wantStored(t, demo)
+	if log := p.stop(t); !strings.Contains(log, "minted a token for [benchpkg_000] (publisher acme/demo, publish.yml)") {
+		t.Errorf("stderr does not log the minted token:\n%s", log)
+	}
+}
+
+// mint gets an identity token from the announced Actions environment for
+// the index's audience and exchanges it for an upload token.
+func (p *proc) mint(t *testing.T) string {
+	t.Helper()
 	var aud struct{ Audience string }
 	getJSON(t, p.URL+"/_/oidc/audience", "", &aud)
 	var id struct{ Value string }
@@ -263,13 +277,7 @@ func testTrustedPublishing(t *testing.T, bin string, demo *dist.Distribution) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(minted.Token, "pypi-") {
 		t.Fatalf("mint-token: %s, token %q", resp.Status, minted.Token)
 	}
-	if _, err := uploadAs(t, p.UploadURL, "__token__", minted.Token, demo); err != nil {
-		t.Fatal(err)
-	}
-	p.wantStored(t, demo)
-	if log := p.stop(t); !strings.Contains(log, "minted a token for [benchpkg_000] (publisher acme/demo, publish.yml)") {
-		t.Errorf("stderr does not log the minted token:\n%s", log)
-	}
+	return minted.Token
 }
 
 func getJSON(t *testing.T, u, authorization string, v any) {

@@ -2,15 +2,20 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/trustpub/pypi/dist"
+	"github.com/trustpub/pypi/upload"
 )
 
 // testSigstore runs the server with -sigstore: it announces the fake
@@ -71,4 +76,41 @@ func testSigstoreText(t *testing.T, bin string, _ *dist.Distribution) {
 		t.Errorf("PYPITEST_SIGSTORE_TRUSTED_ROOT: %v", err)
 	}
 	p.stop(t)
+}
+
+// testSigstoreVerifies checks that with -sigstore the index verifies the
+// attestations of an upload against the fake Sigstore's root: an
+// attestation whose statement names the file but which no Sigstore signed
+// is refused in PyPI's words, and the file is not stored.
+func testSigstoreVerifies(t *testing.T, bin string, demo *dist.Distribution) {
+	p := launch(t, bin, "-sigstore", "-publisher", "benchpkg_000", "-repository", "acme/demo", "-workflow", "publish.yml")
+	wheel := filepath.Join(t.TempDir(), filepath.Base(demo.Path))
+	b, err := os.ReadFile(demo.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	statement := fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":%q,"digest":{"sha256":"%x"}}],"predicateType":"https://docs.pypi.org/attestations/publish/v1","predicate":null}`,
+		filepath.Base(wheel), sum)
+	forged := fmt.Sprintf(`{"version":1,"verification_material":{"certificate":"MAA=","transparency_entries":[{"logIndex":"1","logId":{"keyId":"AA=="},"kindVersion":{"kind":"dsse","version":"0.0.1"},"integratedTime":"1","canonicalizedBody":"e30="}]},"envelope":{"statement":%q,"signature":"MAA="}}`,
+		base64.StdEncoding.EncodeToString([]byte(statement)))
+	if err := os.WriteFile(wheel, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wheel+".publish.attestation", []byte(forged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dist.Open(wheel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = uploadAs(t, p.UploadURL, "__token__", p.mint(t), d)
+	var ue *upload.Error
+	const want = "Invalid attestations supplied during upload: Could not verify the uploaded artifact using the included attestation: Verification failed: "
+	if !errors.As(err, &ue) || ue.StatusCode != http.StatusBadRequest || !strings.HasPrefix(ue.Message, want) {
+		t.Fatalf("upload with a forged attestation: %v, want 400 %s…", err, want)
+	}
+	if got := p.files(t, demoProject); got != nil {
+		t.Errorf("the index stored %q", got)
+	}
 }

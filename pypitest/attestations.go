@@ -1,0 +1,225 @@
+package pypitest
+
+import (
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trustpub/pypi/attest"
+)
+
+// Warehouse's words for the attestations field
+// (warehouse/attestations/services.py, _extract_attestations_from_request
+// and IntegrityService.parse_attestations).
+const (
+	attestationsMalformed   = "Malformed attestations: "
+	attestationsNotVerified = "Could not verify the uploaded artifact using the included attestation: "
+	attestationsUnknownErr  = "Unknown error while trying to verify included attestations: "
+	maxAttestations         = 2 // one per supported predicate type
+)
+
+// WithSigstore makes the server verify the attestations uploaded with a
+// file against g's trusted root, as Warehouse verifies them against
+// Sigstore's production root: the signature, certificate chain, SCT and
+// Rekor entry, the Trusted Publisher's identity (its repository and
+// workflow) and the statement's subject. Without it the server checks only
+// the statements (subject and predicate type) and trusts the signatures.
+//
+// g's certificates name g's issuer (see [WithIssuer]) where Fulcio names
+// GitHub Actions' (https://token.actions.githubusercontent.com); the
+// server reads that issuer as GitHub's before applying pypi-attestations'
+// GitHub policy, so that a certificate of any other issuer still fails as
+// at PyPI.
+func WithSigstore(g *Sigstore) Option {
+	root, err := attest.ParseTrustedRoot(g.TrustedRoot())
+	if err != nil {
+		panic("pypitest: the fake Sigstore's trusted root: " + err.Error())
+	}
+	var issuer string
+	if iss := g.verifier.issuer; iss != nil {
+		issuer = iss.URL
+	}
+	return serverOption(func(s *Server) { s.trustedRoot, s.sigstoreIssuer = root, issuer })
+}
+
+// gitHubIssuer is the issuer of GitHub Actions' identity tokens.
+const gitHubIssuer = "https://token.actions.githubusercontent.com"
+
+// fakeIssuerPolicy is a publisher policy for the certificates of a fake
+// Sigstore: it reads the fake issuer's URL in the OIDC Issuer (V2)
+// extension as GitHub's, then applies the GitHub policy.
+type fakeIssuerPolicy struct {
+	github attest.GitHubPublisher
+	issuer string // the fake issuer's URL; "" if none
+}
+
+// VerifyCertificate implements attest.Policy.
+func (p fakeIssuerPolicy) VerifyCertificate(cert *x509.Certificate) error {
+	c := *cert
+	c.Extensions = slices.Clone(cert.Extensions)
+	for i, e := range c.Extensions {
+		var v string
+		if rest, err := asn1.UnmarshalWithParams(e.Value, &v, "utf8"); p.issuer == "" || !e.Id.Equal(sigstoreOID(8)) || err != nil || len(rest) != 0 || v != p.issuer {
+			continue
+		}
+		der, err := asn1.MarshalWithParams(gitHubIssuer, "utf8")
+		if err != nil {
+			panic("pypitest: " + err.Error())
+		}
+		c.Extensions[i].Value = der
+	}
+	return p.github.VerifyCertificate(&c)
+}
+
+// provenance is a file's provenance object, as PyPI's integrity API
+// serves it (pypi-attestations' Provenance, dumped as JSON).
+type provenance struct {
+	Version            int                 `json:"version"`
+	AttestationBundles []attestationBundle `json:"attestation_bundles"`
+}
+
+// attestationBundle is the attestations of one publisher.
+type attestationBundle struct {
+	Publisher    provenancePublisher `json:"publisher"`
+	Attestations []json.RawMessage   `json:"attestations"`
+}
+
+// provenancePublisher is pypi-attestations' GitHubPublisher, as Warehouse
+// builds it from the Trusted Publisher that authenticated the upload.
+type provenancePublisher struct {
+	Kind        string         `json:"kind"`
+	Claims      map[string]any `json:"claims"`
+	Repository  string         `json:"repository"`
+	Workflow    string         `json:"workflow"`
+	Environment *string        `json:"environment"`
+}
+
+// newProvenance returns the provenance JSON of attestations uploaded by p.
+func newProvenance(p *GitHubPublisher, atts []json.RawMessage) []byte {
+	pub := provenancePublisher{Kind: "GitHub", Repository: p.RepositoryOwner + "/" + p.Repository, Workflow: p.WorkflowFilename}
+	if p.Environment != "" {
+		pub.Environment = &p.Environment
+	}
+	b, err := json.Marshal(provenance{Version: 1, AttestationBundles: []attestationBundle{{Publisher: pub, Attestations: atts}}})
+	if err != nil {
+		panic("pypitest: " + err.Error())
+	}
+	return b
+}
+
+// checkAttestations judges the attestations field of an upload of
+// filename with sha256 (lowercase hex) by id, as Warehouse's
+// IntegrityService.parse_attestations does, in its order and words. It
+// returns the file's provenance JSON, or the reason for refusing it
+// (without the "Invalid attestations supplied during upload: " prefix).
+func (s *Server) checkAttestations(field, filename, sha256 string, id *Identity) ([]byte, string) {
+	if id.Publisher == nil {
+		return nil, "Attestations are only supported when using Trusted Publishing"
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal([]byte(field), &list); err != nil {
+		return nil, attestationsMalformed + err.Error()
+	}
+	var parsed []*attest.Attestation
+	if s.trustedRoot != nil {
+		for _, raw := range list {
+			a, err := attest.Parse(raw)
+			if err != nil {
+				return nil, attestationsMalformed + err.Error()
+			}
+			parsed = append(parsed, a)
+		}
+	}
+	switch {
+	case len(list) == 0:
+		return nil, attestationsMalformed + "an empty attestation set is not permitted"
+	case len(list) > maxAttestations:
+		return nil, fmt.Sprintf("A maximum of %d attestations per file are supported", maxAttestations)
+	}
+	var msg string
+	if s.trustedRoot != nil {
+		msg = s.verifyAttestations(parsed, filename, sha256, id.Publisher)
+	} else {
+		msg = checkStatements(list, filename, sha256)
+	}
+	if msg != "" {
+		return nil, msg
+	}
+	return newProvenance(id.Publisher, list), ""
+}
+
+// verifyAttestations verifies atts against the server's trusted root with
+// the policy of publisher p, as pypi-attestations' Attestation.verify does.
+func (s *Server) verifyAttestations(atts []*attest.Attestation, filename, sha256 string, p *GitHubPublisher) string {
+	sub := attest.Subject{Filename: filename}
+	if _, err := hex.Decode(sub.SHA256[:], []byte(sha256)); err != nil {
+		panic("pypitest: the index's own sha256 is not hex: " + err.Error())
+	}
+	policy := fakeIssuerPolicy{
+		github: attest.GitHubPublisher{Repository: p.RepositoryOwner + "/" + p.Repository, Workflow: p.WorkflowFilename},
+		issuer: s.sigstoreIssuer,
+	}
+	_, err := attest.VerifySet(atts, s.trustedRoot, policy, sub)
+	var ve *attest.VerificationError
+	var se *attest.SetError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ve):
+		return attestationsNotVerified + ve.PyPIMessage()
+	case errors.As(err, &se):
+		return se.Reason
+	}
+	return attestationsUnknownErr + err.Error()
+}
+
+// statementOnly is what the server reads of an attestation when it has no
+// trusted root: the statement in its envelope. Signatures are not
+// verified.
+type statementOnly struct {
+	Version  int `json:"version"`
+	Envelope struct {
+		Statement string `json:"statement"`
+	} `json:"envelope"`
+}
+
+// checkStatements checks the statements of atts alone: one subject, the
+// uploaded file, a supported predicate type, each type once.
+func checkStatements(atts []json.RawMessage, filename, sha256 string) string {
+	seen := map[string]bool{}
+	for _, raw := range atts {
+		var a statementOnly
+		var st struct {
+			Subject []struct {
+				Name   string            `json:"name"`
+				Digest map[string]string `json:"digest"`
+			} `json:"subject"`
+			PredicateType string `json:"predicateType"`
+		}
+		err := json.Unmarshal(raw, &a)
+		if err == nil {
+			var b []byte
+			if b, err = base64.StdEncoding.DecodeString(a.Envelope.Statement); err == nil {
+				err = json.Unmarshal(b, &st)
+			}
+		}
+		switch {
+		case a.Version != 1 || err != nil:
+			return attestationsMalformed + "not a version 1 attestation with an in-toto statement"
+		case len(st.Subject) != 1 || st.Subject[0].Name != filename || !strings.EqualFold(st.Subject[0].Digest["sha256"], sha256):
+			return attestationsNotVerified + "Subject does not match distribution"
+		case st.PredicateType != attest.PublishV1 && st.PredicateType != attest.SLSAProvenanceV1:
+			return "Attestation with unsupported predicate type: " + st.PredicateType
+		case seen[st.PredicateType]:
+			return fmt.Sprintf("Multiple attestations for the same file with the same predicate type (%s) are not supported", st.PredicateType)
+		}
+		seen[st.PredicateType] = true
+	}
+	return ""
+}
