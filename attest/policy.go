@@ -153,13 +153,24 @@ func refAndDigest(cert *x509.Certificate) []string {
 type GitHubPublisher struct {
 	Repository string // "owner/name"
 	Workflow   string // workflow file name, e.g. "release.yml"
+	// Issuer is the identity token issuer the certificate must name;
+	// "" means GitHub Actions' (GitHubIssuer). Tests set it to a fake
+	// issuer's URL.
+	Issuer string
 }
+
+// GitHubIssuer is the issuer of GitHub Actions' identity tokens.
+const GitHubIssuer = "https://token.actions.githubusercontent.com"
 
 // VerifyCertificate implements Policy.
 func (p GitHubPublisher) VerifyCertificate(cert *x509.Certificate) error {
 	repo := "https://github.com/" + p.Repository
+	issuer := p.Issuer
+	if issuer == "" {
+		issuer = GitHubIssuer
+	}
 	if err := allOf(cert,
-		extPolicy{"OIDCIssuerV2", oidIssuerV2, "https://token.actions.githubusercontent.com"},
+		extPolicy{"OIDCIssuerV2", oidIssuerV2, issuer},
 		extPolicy{"OIDCSourceRepositoryURI", oidSourceRepositoryURI, repo}); err != nil {
 		return err
 	}

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"crypto/x509"
-	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -17,7 +14,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,34 +36,6 @@ type signEnv struct {
 	policy attest.Policy
 }
 
-// oidIssuerV2 is Fulcio's Issuer (V2) extension.
-var oidIssuerV2 = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 8}
-
-// fakeIssuerPolicy is GitHubPublisher for certificates of the fake issuer:
-// it requires the issuer extension to name the fake issuer, then applies
-// GitHubPublisher, which requires GitHub's issuer, to a copy of the
-// certificate whose extension names GitHub's issuer instead.
-type fakeIssuerPolicy struct {
-	issuer string
-	github attest.GitHubPublisher
-}
-
-func (p fakeIssuerPolicy) VerifyCertificate(cert *x509.Certificate) error {
-	c := *cert
-	c.Extensions = slices.Clone(cert.Extensions)
-	for i, e := range c.Extensions {
-		if !e.Id.Equal(oidIssuerV2) {
-			continue
-		}
-		var iss string
-		if _, err := asn1.UnmarshalWithParams(e.Value, &iss, "utf8"); err != nil || iss != p.issuer {
-			return fmt.Errorf("issuer %q, want %q", iss, p.issuer)
-		}
-		c.Extensions[i].Value, _ = asn1.MarshalWithParams("https://token.actions.githubusercontent.com", "utf8")
-	}
-	return p.github.VerifyCertificate(&c)
-}
-
 func newSignEnv(t *testing.T, opts ...pypitest.Option) *signEnv {
 	t.Helper()
 	iss := pypitest.NewIssuer(opts...)
@@ -87,7 +55,7 @@ func newSignEnv(t *testing.T, opts ...pypitest.Option) *signEnv {
 		iss: iss, sig: sig, root: root,
 		signer: &attest.Signer{IDToken: src, FulcioURL: sig.FulcioURL(), RekorURL: sig.RekorURL(),
 			HTTPClient: sig.Client(), Backoff: time.Millisecond},
-		policy: fakeIssuerPolicy{iss.URL, attest.GitHubPublisher{Repository: run.Owner + "/" + run.Repository, Workflow: run.Workflow}},
+		policy: attest.GitHubPublisher{Repository: run.Owner + "/" + run.Repository, Workflow: run.Workflow, Issuer: iss.URL},
 	}
 }
 
@@ -381,7 +349,7 @@ func TestSignPolicyStillChecked(t *testing.T) {
 	t.Parallel()
 	e := newSignEnv(t)
 	a, s := e.sign(t, "sampleproject-1.0.tar.gz")
-	e.policy = fakeIssuerPolicy{e.iss.URL, attest.GitHubPublisher{Repository: "octo-org/other", Workflow: "release.yml"}}
+	e.policy = attest.GitHubPublisher{Repository: "octo-org/other", Workflow: "release.yml", Issuer: e.iss.URL}
 	var ve *attest.VerificationError
 	if err := e.verify(a, s); !errors.As(err, &ve) || ve.Check != attest.CheckPolicy {
 		t.Fatalf("Verify with another repository: %v, want a failed %v check", err, attest.CheckPolicy)

@@ -390,11 +390,11 @@ func TestPolicyEdgeCases(t *testing.T) {
 		policy Policy
 		want   string // "" for success
 	}{
-		{"digest only, matching", digestOnly, GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"}, ""},
-		{"digest only, other workflow", digestOnly, GitHubPublisher{"SWIFTSIM/swiftgalaxy", "release.yml"},
+		{"digest only, matching", digestOnly, GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"}, ""},
+		{"digest only, other workflow", digestOnly, GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "release.yml"},
 			"/.github/workflows/python-publish.yml@a26eb006d04dd0c41a6e38dc15ddaf7b46143505')>)>) does not match expected Trusted Publisher (release.yml @ SWIFTSIM/swiftgalaxy)"},
 		{"no Build Config URI", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift, 14: "refs/heads/main"}),
-			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"},
+			GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"},
 			"Certificate does not contain OIDCBuildConfigURI (1.3.6.1.4.1.57264.1.18) extension"},
 		{"digest only, GitLab", digestOnly, GitLabPublisher{"SWIFTSIM/swiftgalaxy", ".gitlab-ci.yml"}, "Certificate's OIDCIssuerV2 does not match"},
 		{"Google, matching", google, GooglePublisher{"919436158236-compute@developer.gserviceaccount.com"}, ""},
@@ -408,14 +408,14 @@ func TestPolicyEdgeCases(t *testing.T) {
 			"Certificate's OIDCIssuer does not match (got 'https://token.actions.githubusercontent.com', expected 'https://accounts.google.com')"},
 		{"neither ref nor digest", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift,
 			18: swift + "/.github/workflows/python-publish.yml@refs/heads/main"}),
-			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"},
+			GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"},
 			"Certificate must contain either Source Repository Digest or Source Repository Ref"},
 		{"ref only, matching", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift, 14: "refs/heads/main",
 			18: swift + "/.github/workflows/python-publish.yml@refs/heads/main"}),
-			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"}, ""},
+			GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"}, ""},
 		{"suffix of another claim", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift, 14: "refs/heads/main",
 			18: swift + "/.github/workflows/python-publish.yml@refs/heads/other"}),
-			GitHubPublisher{"SWIFTSIM/swiftgalaxy", "python-publish.yml"}, "does not match expected Trusted Publisher"},
+			GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"}, "does not match expected Trusted Publisher"},
 	} {
 		err := tc.policy.VerifyCertificate(tc.cert)
 		switch {

@@ -1,14 +1,11 @@
 package pypitest
 
 import (
-	"crypto/x509"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/trustpub/pypi/attest"
@@ -46,35 +43,6 @@ func WithSigstore(g *Sigstore) Option {
 		issuer = iss.URL
 	}
 	return serverOption(func(s *Server) { s.trustedRoot, s.sigstoreIssuer = root, issuer })
-}
-
-// gitHubIssuer is the issuer of GitHub Actions' identity tokens.
-const gitHubIssuer = "https://token.actions.githubusercontent.com"
-
-// fakeIssuerPolicy is a publisher policy for the certificates of a fake
-// Sigstore: it reads the fake issuer's URL in the OIDC Issuer (V2)
-// extension as GitHub's, then applies the GitHub policy.
-type fakeIssuerPolicy struct {
-	github attest.GitHubPublisher
-	issuer string // the fake issuer's URL; "" if none
-}
-
-// VerifyCertificate implements attest.Policy.
-func (p fakeIssuerPolicy) VerifyCertificate(cert *x509.Certificate) error {
-	c := *cert
-	c.Extensions = slices.Clone(cert.Extensions)
-	for i, e := range c.Extensions {
-		var v string
-		if rest, err := asn1.UnmarshalWithParams(e.Value, &v, "utf8"); p.issuer == "" || !e.Id.Equal(sigstoreOID(8)) || err != nil || len(rest) != 0 || v != p.issuer {
-			continue
-		}
-		der, err := asn1.MarshalWithParams(gitHubIssuer, "utf8")
-		if err != nil {
-			panic("pypitest: " + err.Error())
-		}
-		c.Extensions[i].Value = der
-	}
-	return p.github.VerifyCertificate(&c)
 }
 
 // provenance is a file's provenance object, as PyPI's integrity API
@@ -161,10 +129,8 @@ func (s *Server) verifyAttestations(atts []*attest.Attestation, filename, sha256
 	if _, err := hex.Decode(sub.SHA256[:], []byte(sha256)); err != nil {
 		panic("pypitest: the index's own sha256 is not hex: " + err.Error())
 	}
-	policy := fakeIssuerPolicy{
-		github: attest.GitHubPublisher{Repository: p.RepositoryOwner + "/" + p.Repository, Workflow: p.WorkflowFilename},
-		issuer: s.sigstoreIssuer,
-	}
+	policy := attest.GitHubPublisher{Repository: p.RepositoryOwner + "/" + p.Repository, Workflow: p.WorkflowFilename,
+		Issuer: s.sigstoreIssuer}
 	_, err := attest.VerifySet(atts, s.trustedRoot, policy, sub)
 	var ve *attest.VerificationError
 	var se *attest.SetError

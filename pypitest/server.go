@@ -46,7 +46,7 @@ type Server struct {
 	noOIDC   bool         // WithoutTrustedPublishing
 
 	trustedRoot    *attest.TrustedRoot // WithSigstore; nil: statements only
-	sigstoreIssuer string              // WithSigstore: the issuer its certificates name, read as GitHub's
+	sigstoreIssuer string              // WithSigstore: the issuer its certificates name
 
 	mu            sync.Mutex
 	disabled      bool // DisableTrustedPublishing
