@@ -29,10 +29,9 @@ const (
 // the statements (subject and predicate type) and trusts the signatures.
 //
 // g's certificates name g's issuer (see [WithIssuer]) where Fulcio names
-// GitHub Actions' (https://token.actions.githubusercontent.com); the
-// server reads that issuer as GitHub's before applying pypi-attestations'
-// GitHub policy, so that a certificate of any other issuer still fails as
-// at PyPI.
+// GitHub Actions'; the server's GitHub policy requires that issuer
+// (attest.GitHubPublisher.Issuer), so a certificate of any other issuer
+// still fails as at PyPI.
 func WithSigstore(g *Sigstore) Option {
 	root, err := attest.ParseTrustedRoot(g.TrustedRoot())
 	if err != nil {
