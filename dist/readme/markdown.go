@@ -2,7 +2,6 @@ package readme
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -97,16 +96,75 @@ func markdownCut(src string, size int) int {
 			return i
 		}
 		blank = isBlank
-		definition = i+len(line) >= defSize && reLinkDefinition.MatchString(line)
+		definition = i+len(line) >= defSize && isLinkDefinition(line)
 		i += len(line) + 1
 	}
 	return len(src)
 }
 
-// reLinkDefinition matches a line that is a whole link reference
-// definition (not a footnote): label, destination and an optional title
-// closed on the same line.
-var reLinkDefinition = regexp.MustCompile(`^ {0,3}\[[^\]\[\\^][^\]\[\\]*\]:[ \t]*(<[^<>]*>|[^ \t<][^ \t]*)([ \t]+("[^"]*"|'[^']*'|\([^()]*\)))?[ \t]*$`)
+// isLinkDefinition reports whether line is a whole link reference
+// definition (not a footnote): up to three spaces, a label, a colon, a
+// destination and an optional title closed on the same line. It
+// allocates nothing: it runs on every line of a long description.
+func isLinkDefinition(line string) bool {
+	i := 0
+	for i < 3 && i < len(line) && line[i] == ' ' {
+		i++
+	}
+	if !strings.HasPrefix(line[i:], "[") || strings.HasPrefix(line[i:], "[^") {
+		return false
+	}
+	i++
+	label := i
+	for i < len(line) && line[i] != ']' {
+		if line[i] == '[' || line[i] == '\\' {
+			return false
+		}
+		i++
+	}
+	if i == label || !strings.HasPrefix(line[i:], "]:") {
+		return false
+	}
+	rest := strings.TrimLeft(line[i+2:], " \t")
+	switch {
+	case rest == "":
+		return false
+	case rest[0] == '<':
+		end := strings.IndexByte(rest, '>')
+		if end < 0 || strings.IndexByte(rest[1:end], '<') >= 0 {
+			return false
+		}
+		rest = rest[end+1:]
+	default:
+		end := strings.IndexAny(rest, " \t")
+		if end < 0 {
+			return true
+		}
+		rest = rest[end:]
+	}
+	title := strings.TrimRight(rest, " \t")
+	if title == "" {
+		return true
+	}
+	if title[0] != ' ' && title[0] != '\t' {
+		return false
+	}
+	title = strings.TrimLeft(title, " \t")
+	var closer byte
+	switch title[0] {
+	case '"', '\'':
+		closer = title[0]
+	case '(':
+		closer = ')'
+	default:
+		return false
+	}
+	if len(title) < 2 || title[len(title)-1] != closer {
+		return false
+	}
+	inner := title[1 : len(title)-1]
+	return strings.IndexByte(inner, closer) < 0 && (closer != ')' || strings.IndexByte(inner, '(') < 0)
+}
 
 // mayRenderEmpty reports whether src is blank or its first non-blank text
 // is a '[', which may start a link reference definition or a footnote.
