@@ -21,8 +21,8 @@ func base(uploadURL string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mint: upload URL: %w", err)
 	}
-	if u.Scheme == "http" && !endpoint.IsLoopback(u.Hostname()) {
-		return nil, fmt.Errorf("mint: upload URL %s: use https (plain http is allowed only to loopback addresses)", u)
+	if endpoint.PlainHTTP(u) {
+		return nil, fmt.Errorf("mint: upload URL %s: %s", u, endpoint.UseHTTPS)
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }

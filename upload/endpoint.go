@@ -15,8 +15,8 @@ import (
 // removed from the URL.
 func parseEndpoint(raw string, insecure bool) (*url.URL, *url.Userinfo, error) {
 	u, user, err := parseURL(raw)
-	if err == nil && u.Scheme == "http" && !insecure && !endpoint.IsLoopback(u.Hostname()) {
-		err = fmt.Errorf("%w: %s: use https (plain http is allowed only to loopback addresses)", errInsecureURL, u)
+	if err == nil && !insecure && endpoint.PlainHTTP(u) {
+		err = fmt.Errorf("%w: %s: %s", errInsecureURL, u, endpoint.UseHTTPS)
 	}
 	return u, user, err
 }

@@ -50,3 +50,12 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// UseHTTPS is the advice of the error that refuses a PlainHTTP URL.
+const UseHTTPS = "use https (plain http is allowed only to loopback addresses)"
+
+// PlainHTTP reports whether u is plain http to a host that is not
+// loopback, which the upload and mint packages refuse.
+func PlainHTTP(u *url.URL) bool {
+	return u.Scheme == "http" && !IsLoopback(u.Hostname())
+}
