@@ -82,8 +82,9 @@ func anonymous(t *target) (*credentials, error) {
 // trustedPublishing gets upload tokens by Trusted Publishing, warning
 // when the identity token shows a reusable workflow.
 func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *redact.Set) (*credentials, error) {
-	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger}
-	mc := &mint.Config{UploadURL: t.upload.String(), HTTPClient: opts.httpClient(), Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
+	hc := opts.httpClient() // oidc and mint each copy it before use
+	oc := &oidc.Config{Getenv: opts.Getenv, HTTPClient: hc, Masker: opts.Masker, Logger: opts.Logger}
+	mc := &mint.Config{UploadURL: t.upload.String(), HTTPClient: hc, Masker: opts.Masker, Logger: opts.Logger, Secrets: secrets.Secrets}
 	ts, claims, err := mc.TrustedPublishing(ctx, oc)
 	if called, caller, ok := claims.ReusableWorkflow(); ok {
 		opts.emit(Event{Kind: EventKindWarning, Warning: WarningReusableWorkflow, Claims: claims,
