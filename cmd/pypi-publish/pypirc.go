@@ -9,13 +9,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/trustpub/pypi/upload"
 )
 
 // Upload URLs twine gives the built-in pypi and testpypi sections of a
-// .pypirc (twine 6.2, twine/utils.py).
+// .pypirc (twine 6.2, twine/utils.py): PyPI's and TestPyPI's.
 const (
-	pypiUploadURL     = "https://upload.pypi.org/legacy/"
-	testPyPIUploadURL = "https://test.pypi.org/legacy/"
+	pypiUploadURL     = upload.PyPIURL
+	testPyPIUploadURL = upload.TestPyPIURL
 )
 
 // defaultPypirc is twine's default --config-file.
