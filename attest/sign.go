@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -308,15 +309,7 @@ func hasAudience(raw json.RawMessage, want string) bool {
 		return one == want
 	}
 	var many []string
-	if json.Unmarshal(raw, &many) != nil {
-		return false
-	}
-	for _, a := range many {
-		if a == want {
-			return true
-		}
-	}
-	return false
+	return json.Unmarshal(raw, &many) == nil && slices.Contains(many, want)
 }
 
 // fulcioRequest is the body of Fulcio's v2 signingCert.

@@ -47,7 +47,7 @@ type wheelSpec struct {
 
 const version = "1.0"
 
-func (s wheelSpec) filename() string { return s.project + "-" + version + "-" + s.tag + ".whl" }
+func (s wheelSpec) filename() string { return s.dist().Filename() }
 
 // dist describes project's sdist, or the wheel s (whose payload is read
 // from a seeded generator, twice, never held).
