@@ -108,6 +108,10 @@ func (p *listingParser) fileList() error {
 	return p.delim(']')
 }
 
+// maxListingDepth bounds the nesting skip follows, as encoding/json bounds
+// what Decode reads: the Decoder keeps a stack entry per open bracket.
+const maxListingDepth = 10000
+
 // skip reads a value of any kind, a token at a time.
 func (p *listingParser) skip() error {
 	depth := 0
@@ -119,6 +123,9 @@ func (p *listingParser) skip() error {
 		switch t {
 		case json.Delim('{'), json.Delim('['):
 			depth++
+			if depth > maxListingDepth {
+				return fmt.Errorf("%w: nested deeper than %d", errListing, maxListingDepth)
+			}
 		case json.Delim('}'), json.Delim(']'):
 			depth--
 		}

@@ -146,3 +146,20 @@ func TestListingCap(t *testing.T) {
 		t.Errorf("err = %v; want the cap named", err)
 	}
 }
+
+// TestListingDepth: a value nested past maxListingDepth under a key the
+// parser skips is refused, not followed bracket by bracket; one at the
+// bound is read.
+func TestListingDepth(t *testing.T) {
+	t.Parallel()
+	nested := func(n int) string {
+		return `{"meta": ` + strings.Repeat("[", n) + strings.Repeat("]", n) + `, "files": []}`
+	}
+	all := func(string) bool { return true }
+	if _, err := parseListing(strings.NewReader(nested(maxListingDepth)), simpleAPI, all); err != nil {
+		t.Errorf("nested %d deep: %v", maxListingDepth, err)
+	}
+	if _, err := parseListing(strings.NewReader(nested(maxListingDepth+1)), simpleAPI, all); !errors.Is(err, errListing) {
+		t.Errorf("nested %d deep: err = %v, want errListing", maxListingDepth+1, err)
+	}
+}
