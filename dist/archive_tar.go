@@ -27,12 +27,19 @@ type sdistLayout struct {
 // add records one member; it returns whether the member is named
 // <first component>/PKG-INFO, where a well-made sdist keeps it.
 func (l *sdistLayout) add(name string) bool {
-	parts := pathComponents(name)
 	if !l.started {
-		l.common, l.started = parts, true
+		l.common, l.started = pathComponents(name), true
 	} else {
+		// Only the common prefix is kept: count it without splitting
+		// name into a new slice, once per member.
 		n := 0
-		for n < len(l.common) && n < len(parts) && l.common[n] == parts[n] {
+		for p := range strings.SplitSeq(name, "/") {
+			if p == "" || p == "." {
+				continue
+			}
+			if n == len(l.common) || l.common[n] != p {
+				break
+			}
 			n++
 		}
 		l.common = l.common[:n]
@@ -40,11 +47,14 @@ func (l *sdistLayout) add(name string) bool {
 	if len(l.common) == 0 {
 		return false
 	}
-	n := strings.TrimSuffix(name, "/")
-	if dir, ok := strings.CutSuffix(n, "/PKG-INFO"); ok && strings.Contains(dir, "/") && (l.deeper == "" || len(dir) < len(l.deeper)) {
+	dir, ok := strings.CutSuffix(strings.TrimSuffix(name, "/"), "/PKG-INFO")
+	if !ok {
+		return false
+	}
+	if strings.Contains(dir, "/") && (l.deeper == "" || len(dir) < len(l.deeper)) {
 		l.deeper = dir
 	}
-	if n == l.common[0]+"/PKG-INFO" {
+	if dir == l.common[0] {
 		l.pkgInfo++
 		return true
 	}

@@ -138,7 +138,8 @@ func (c *checker) wheelFilename() {
 // only under PyPI.
 func (c *checker) sdistFilename() {
 	name, version := c.d.Filename.Name, c.d.Filename.Version
-	if mv, err := pep440.Parse(c.m.Version); err == nil && mv.IsPostrelease() && NormalizeName(name) != NormalizeName(c.m.Name) {
+	mv, mvErr := pep440.Parse(c.m.Version)
+	if mvErr == nil && mv.IsPostrelease() && NormalizeName(name) != NormalizeName(c.m.Name) {
 		name, version = splitPostRelease(c.file, name, version)
 	}
 	if !c.nameMatches(name) {
@@ -149,8 +150,8 @@ func (c *checker) sdistFilename() {
 		return
 	}
 	sev, rule := c.pypiError(), RuleFilenamePEP625
-	if mv, err1 := pep440.Parse(c.m.Version); err1 == nil {
-		if fv, err2 := pep440.Parse(version); err2 != nil || !mv.Equal(fv) {
+	if mvErr == nil {
+		if fv, err := pep440.Parse(version); err != nil || !mv.Equal(fv) {
 			sev, rule = SeverityError, RuleFilenameVersion
 		}
 	}
