@@ -305,6 +305,38 @@ func TestVerifyFakeSigstore(t *testing.T) {
 	}
 }
 
+// A GitLab identity from the fake verifies with --gitlab, for its
+// project and CI configuration only.
+func TestVerifyFakeSigstoreGitLab(t *testing.T) {
+	t.Parallel()
+	iss := pypitest.NewIssuer()
+	t.Cleanup(iss.Close)
+	sig := pypitest.NewSigstore(pypitest.WithIssuer(iss))
+	t.Cleanup(sig.Close)
+	run := pypitest.GitLabRun{Namespace: "group/sub", Project: "sampleproject"}
+	dist, root := signedDist(t, sig, iss.GitLabToken(attest.IdentityAudience, run))
+	args := []string{"--gitlab", "--trusted-root", root, "--issuer", iss.URL, dist}
+	for _, tc := range []struct {
+		args []string
+		want string // "" for success
+	}{
+		{[]string{"--repository", run.ProjectPath()}, ""},
+		{[]string{"--repository", run.ProjectPath(), "--workflow", ".gitlab-ci.yml"}, ""},
+		{[]string{"--repository", run.ProjectPath(), "--workflow", "ci/release.yml"},
+			"publisher policy: Certificate's Build Config URI ("},
+		{[]string{"--repository", "group/sampleproject"}, "publisher policy: Certificate's OIDCSourceRepositoryURI does not match " +
+			"(got https://gitlab.com/group/sub/sampleproject, expected https://gitlab.com/group/sampleproject)"},
+	} {
+		r := runVerifyCmd(append(args, tc.args...)...)
+		switch {
+		case tc.want == "" && r.code != 0:
+			t.Errorf("verify %q: exit %d, want 0\n%s%s", tc.args, r.code, r.stdout, r.stderr)
+		case tc.want != "" && (r.code != 1 || !strings.Contains(failedLine(r.stdout, attest.Filename(dist)), tc.want)):
+			t.Errorf("verify %q: exit %d\n%s\nwant 1 and %q", tc.args, r.code, r.stdout, tc.want)
+		}
+	}
+}
+
 func TestVerifyUsage(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
