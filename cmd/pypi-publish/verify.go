@@ -96,7 +96,8 @@ func parseVerifyConfig(args []string, stderr io.Writer) (*verifyConfig, error) {
 	return c, nil
 }
 
-// validate checks the command line's values.
+// validate checks the command line's values; a workflow given as its
+// path under .github/workflows becomes its file name.
 func (c *verifyConfig) validate() error {
 	c.workflow = strings.TrimPrefix(c.workflow, ".github/workflows/")
 	parts := strings.Split(c.repository, "/")
@@ -275,7 +276,7 @@ func verifyDist(path string, root *attest.TrustedRoot, policy attest.Policy) []v
 // verifyFile verifies the attestation file att of the distribution at
 // path; the attestation is nil unless it verified.
 func verifyFile(path, att string, root *attest.TrustedRoot, policy attest.Policy, s attest.Subject) (*attest.Attestation, verifyOutcome) {
-	b, err := readConfigFile(att)
+	b, err := readConfigFile(att) // at most 1 MiB, attest.MaxAttestationSize
 	if err != nil {
 		return nil, failure(path, att, err)
 	}
