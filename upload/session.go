@@ -235,7 +235,7 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	kept := &keptBody{ReadCloser: resp.Body}
 	resp.Body = kept
 	st := s.judge(ctx, d, mp, n, resp)
-	if st.status == 0 { // else the answer to a retry after a redirect
+	if st.status == 0 && len(kept.kept) > 0 { // else the answer to a retry after a redirect, or none
 		st.body = resultBody(s.redact(string(kept.kept)))
 	}
 	st.status = cmp.Or(st.status, resp.StatusCode)
