@@ -2,6 +2,7 @@ package attest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	encasn1 "encoding/asn1"
@@ -189,13 +190,20 @@ func (p GitHubPublisher) VerifyCertificate(cert *x509.Certificate) error {
 type GitLabPublisher struct {
 	Repository       string // "namespace/project"
 	WorkflowFilepath string // e.g. ".gitlab-ci.yml"
+	// Issuer is the identity token issuer the certificate must name;
+	// "" means GitLab.com's (GitLabIssuer). Tests set it to a fake
+	// issuer's URL.
+	Issuer string
 }
+
+// GitLabIssuer is the issuer of GitLab.com's CI/CD identity tokens.
+const GitLabIssuer = "https://gitlab.com"
 
 // VerifyCertificate implements Policy.
 func (p GitLabPublisher) VerifyCertificate(cert *x509.Certificate) error {
 	repo := "https://gitlab.com/" + p.Repository
 	if err := allOf(cert,
-		extPolicy{"OIDCIssuerV2", oidIssuerV2, "https://gitlab.com"},
+		extPolicy{"OIDCIssuerV2", oidIssuerV2, cmp.Or(p.Issuer, GitLabIssuer)},
 		extPolicy{"OIDCSourceRepositoryURI", oidSourceRepositoryURI, repo}); err != nil {
 		return err
 	}

@@ -396,7 +396,7 @@ func TestPolicyEdgeCases(t *testing.T) {
 		{"no Build Config URI", testCert(t, map[int]string{8: "https://token.actions.githubusercontent.com", 12: swift, 14: "refs/heads/main"}),
 			GitHubPublisher{Repository: "SWIFTSIM/swiftgalaxy", Workflow: "python-publish.yml"},
 			"Certificate does not contain OIDCBuildConfigURI (1.3.6.1.4.1.57264.1.18) extension"},
-		{"digest only, GitLab", digestOnly, GitLabPublisher{"SWIFTSIM/swiftgalaxy", ".gitlab-ci.yml"}, "Certificate's OIDCIssuerV2 does not match"},
+		{"digest only, GitLab", digestOnly, GitLabPublisher{Repository: "SWIFTSIM/swiftgalaxy", WorkflowFilepath: ".gitlab-ci.yml"}, "Certificate's OIDCIssuerV2 does not match"},
 		{"Google, matching", google, GooglePublisher{"919436158236-compute@developer.gserviceaccount.com"}, ""},
 		{"Google, other account", google, GooglePublisher{"other@developer.gserviceaccount.com"},
 			"Certificate's SANs do not match other@developer.gserviceaccount.com; actual SANs: {'919436158236-compute@developer.gserviceaccount.com'}"},

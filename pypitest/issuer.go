@@ -27,7 +27,8 @@ const (
 // loopback interface with OIDC discovery, a JWKS, and the token endpoint a
 // job reaches through ACTIONS_ID_TOKEN_REQUEST_URL. Its tokens are RS256 JWTs
 // with GitHub's claims for the job described by its [GitHubRun], and their
-// issuer (claim iss) is the Issuer's URL.
+// issuer (claim iss) is the Issuer's URL. [Issuer.GitLabToken] makes GitLab
+// CI/CD ID tokens too, for a [GitLabRun].
 //
 // The token endpoint answers GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=AUD carrying
 // "Authorization: bearer ACTIONS_ID_TOKEN_REQUEST_TOKEN" (any case of "bearer") with
@@ -165,6 +166,17 @@ func (i *Issuer) freshClaims(audience string) map[string]any {
 // Token returns a fresh signed token for audience, as the token endpoint
 // would give it.
 func (i *Issuer) Token(audience string) string { return i.sign(i.freshClaims(audience)) }
+
+// GitLabToken returns a fresh signed GitLab CI/CD ID token for audience
+// (the aud of the job's id_tokens entry, e.g. "sigstore") describing the
+// job r, with the issuer's URL as iss. GitLab hands a job its tokens in
+// variables rather than from an endpoint; [NewSigstore]'s Fulcio renders
+// them with its gitlab-pipeline template.
+func (i *Issuer) GitLabToken(audience string, r GitLabRun) string {
+	c := r.claims(audience, newUUID(), i.now())
+	c["iss"] = i.URL
+	return i.sign(c)
+}
 
 // sign returns claims as a compact JWT signed with the issuer's current key
 // (RS256, with its kid). Any JSON-encodable claims are accepted, so that

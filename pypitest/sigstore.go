@@ -34,9 +34,10 @@ const (
 //
 // Fulcio trusts the identity tokens of the [Issuer] given by [WithIssuer]
 // (fetching its keys over HTTP, as the fake PyPI does) with audience
-// "sigstore" (see [WithAudience]), and renders GitHub's claims into the
-// certificate as Fulcio's GitHub Actions template does. Only GitHub
-// identities are issued, as the Issuer only speaks GitHub's claims. Rekor
+// "sigstore" (see [WithAudience]), and renders their claims into the
+// certificate as Fulcio's templates do: GitHub Actions' (github-workflow)
+// for the issuer's tokens, GitLab CI/CD's (gitlab-pipeline) for those of
+// [Issuer.GitLabToken]. Rekor
 // keeps its log in memory; its proofs, signed entry timestamps and
 // checkpoints are real and verify with the keys in the trusted root.
 //

@@ -152,11 +152,7 @@ func parsePEMPublicKey(s string) (*ecdsa.PublicKey, bool) {
 // identity, valid for ten minutes from now, with an embedded SCT if withSCT.
 func (g *Sigstore) issueLeaf(pub *ecdsa.PublicKey, claims map[string]any, withSCT bool) []byte {
 	now := g.now().Truncate(time.Second)
-	str := func(name string) string { s, _ := claims[name].(string); return s }
-	san, err := url.Parse(gitHubURL + "/" + str("job_workflow_ref"))
-	if err != nil {
-		san = &url.URL{Scheme: "https", Host: "github.com"}
-	}
+	san, exts := fulcioIdentity(claims)
 	tmpl := &x509.Certificate{
 		SerialNumber:    randomSerial(),
 		NotBefore:       now,
@@ -165,7 +161,7 @@ func (g *Sigstore) issueLeaf(pub *ecdsa.PublicKey, claims map[string]any, withSC
 		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
 		URIs:            []*url.URL{san},
 		SubjectKeyId:    subjectKeyID(pub),
-		ExtraExtensions: fulcioExtensions(str),
+		ExtraExtensions: exts,
 	}
 	if !withSCT {
 		return createCert(tmpl, g.intermediate.cert, pub, g.intermediate.key).Raw
@@ -204,16 +200,49 @@ func subjectKeyID(pub *ecdsa.PublicKey) []byte {
 	return sum[:]
 }
 
-// fulcioExtensions renders GitHub Actions claims (read by str) into
-// Fulcio's extensions, as Fulcio's github-workflow template does: the
-// deprecated raw-string ones (.1 to .6) and the DER UTF8String ones (.8 to
-// .22).
-func fulcioExtensions(str func(string) string) []pkix.Extension {
+// fulcioIdentity returns the SAN and the extensions Fulcio gives a leaf
+// for the claims of a token: by its gitlab-pipeline template for a GitLab
+// CI/CD job's, else by its github-workflow template, with GitHub's
+// deprecated raw-string extensions (.2 to .6). Both have the raw issuer
+// (.1) and the DER UTF8String extensions from .8 on, less those whose
+// value is empty, which Fulcio leaves out.
+func fulcioIdentity(claims map[string]any) (*url.URL, []pkix.Extension) {
+	str := func(name string) string { s, _ := claims[name].(string); return s }
 	exts := []pkix.Extension{pkixExtension(sigstoreOID(1), []byte(str("iss")))}
-	for i, claim := range fulcioLegacyClaims {
-		exts = append(exts, pkixExtension(sigstoreOID(2+i), []byte(str(claim))))
+	var san string
+	var values []string
+	host := "github.com" // of the SAN if the claims make no URL
+	if isGitLabClaims(claims) {
+		san, values = gitLabTemplate(str)
+		host = gitLabHost
+	} else {
+		san, values = gitHubTemplate(str)
+		for i, claim := range fulcioLegacyClaims {
+			exts = append(exts, pkixExtension(sigstoreOID(2+i), []byte(str(claim))))
+		}
 	}
-	values := []string{
+	for i, v := range values {
+		if v == "" {
+			continue
+		}
+		der, err := asn1.MarshalWithParams(v, "utf8")
+		if err != nil {
+			panic("pypitest: " + err.Error())
+		}
+		exts = append(exts, pkixExtension(sigstoreOID(8+i), der))
+	}
+	u, err := url.Parse(san)
+	if err != nil {
+		u = &url.URL{Scheme: "https", Host: host}
+	}
+	return u, exts
+}
+
+// gitHubTemplate renders GitHub Actions claims (read by str) as Fulcio's
+// github-workflow template does: the SAN, then the values of the
+// extensions .8 to .22.
+func gitHubTemplate(str func(string) string) (san string, values []string) {
+	return gitHubURL + "/" + str("job_workflow_ref"), []string{
 		str("iss"),
 		gitHubURL + "/" + str("job_workflow_ref"),
 		str("job_workflow_sha"),
@@ -230,14 +259,6 @@ func fulcioExtensions(str func(string) string) []pkix.Extension {
 		gitHubURL + "/" + str("repository") + "/actions/runs/" + str("run_id") + "/attempts/" + str("run_attempt"),
 		str("repository_visibility"),
 	}
-	for i, v := range values {
-		der, err := asn1.MarshalWithParams(v, "utf8")
-		if err != nil {
-			panic("pypitest: " + err.Error())
-		}
-		exts = append(exts, pkixExtension(sigstoreOID(8+i), der))
-	}
-	return exts
 }
 
 // sigstoreOID returns Fulcio's OID 1.3.6.1.4.1.57264.1.n.

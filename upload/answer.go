@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 const (
@@ -120,4 +121,36 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// MaxResultBody bounds Result.Body.
+const MaxResultBody = 4 << 10
+
+// keptBody keeps the first maxErrorBody bytes read through it: the part
+// of an answer that is judged.
+type keptBody struct {
+	io.ReadCloser
+	kept []byte
+}
+
+func (b *keptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if room := maxErrorBody - len(b.kept); room > 0 {
+		b.kept = append(b.kept, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+// resultBody cuts an answer's redacted text to MaxResultBody bytes, at
+// the start of a UTF-8 sequence; redacting first means no secret can
+// survive in part at the cut.
+func resultBody(text string) []byte {
+	if len(text) > MaxResultBody {
+		cut := MaxResultBody
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
+	return []byte(text)
 }

@@ -55,6 +55,11 @@ type Result struct {
 	Duration time.Duration
 	// Message is the index's message when it said the file exists.
 	Message string
+	// Body is the start (at most MaxResultBody bytes) of the last
+	// answer's body, every secret the client knows redacted, for a
+	// verbose log as twine --verbose shows it. It is the index's text:
+	// sanitize it before printing.
+	Body []byte
 	// Mismatch names both digests when SkipMismatched skipped a file the
 	// index holds with other bytes.
 	Mismatch *MismatchError

@@ -165,6 +165,7 @@ type step struct {
 	retryAfter time.Duration  // nextRetry: the answer's Retry-After, 0 if none
 	status     int            // the HTTP status answered, 0 if none
 	mismatch   *MismatchError // settled as skipped by SkipMismatched
+	body       []byte         // the answer's body, as Result.Body keeps it
 }
 
 func settled(o Outcome, message string) step {
@@ -199,6 +200,9 @@ func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) st
 		res.Attempts++
 		st = s.attempt(ctx, d, mp, res.Attempts)
 		res.Status = cmp.Or(st.status, res.Status)
+		if st.status != 0 {
+			res.Body = st.body
+		}
 		if st.next == nextRetry {
 			st = s.backoff(ctx, d, res.Attempts, st)
 		}
@@ -228,7 +232,12 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 		}
 		return failure(err)
 	}
+	kept := &keptBody{ReadCloser: resp.Body}
+	resp.Body = kept
 	st := s.judge(ctx, d, mp, n, resp)
+	if st.status == 0 && len(kept.kept) > 0 { // else the answer to a retry after a redirect, or none
+		st.body = resultBody(s.redact(string(kept.kept)))
+	}
 	st.status = cmp.Or(st.status, resp.StatusCode)
 	return st
 }

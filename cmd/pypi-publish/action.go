@@ -245,14 +245,14 @@ func summaryTitle(results []pypi.Result, repository string) string {
 
 // response prints, when verbose (the action's default), the index's
 // answer to a file's upload as twine --verbose does: "Response from URL:",
-// the status and its reason, then the index's message if it gave one,
-// with every known secret redacted. p.mu is held.
+// the status and its reason, then the body (see responseText), with
+// every known secret redacted. p.mu is held.
 func (p *publisher) response(r *pypi.Result) {
 	if !p.c.verbose || r.Status == 0 {
 		return
 	}
 	fmt.Fprintf(p.out, "Response from %s:\n%d %s\n", p.c.displayURL(), r.Status, http.StatusText(r.Status))
-	if r.Message != "" {
-		fmt.Fprintln(p.out, redact.String(r.Message, slices.Collect(maps.Keys(p.masked))...))
+	if text := responseText(r); text != "" {
+		fmt.Fprintln(p.out, redact.String(text, slices.Collect(maps.Keys(p.masked))...))
 	}
 }

@@ -40,6 +40,10 @@
 // workflow, no distributions, a password for PyPI, and the link that
 // creates a trusted publisher.
 //
+// "pypi-publish verify --trusted-root FILE --repository OWNER/REPO DIST..."
+// verifies the PEP 740 attestations beside each DIST offline, as PyPI
+// does (see pypi-publish verify -h).
+//
 // The exit status is 0 on success, 1 on failure and 2 for a bad command
 // line. SIGINT or SIGTERM stops the run (a second one ends it at once):
 // the exit status is then 130 or 143, as a shell reports it.
@@ -113,6 +117,9 @@ func isTerminal(f *os.File) bool {
 // run is the command; it returns the exit status. Progress bars go to
 // stderr when terminal is set.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, terminal bool) int {
+	if len(args) > 0 && args[0] == "verify" {
+		return runVerify(args[1:], stdout, stderr, getenv)
+	}
 	inActions := getenv("GITHUB_ACTIONS") == "true"
 	c, err := parseConfig(args, getenv, gha.New(io.Discard, getenv, inActions), gha.New(stderr, getenv, false).Writer())
 	switch {

@@ -43,6 +43,17 @@ func errorText(err error) string {
 	return err.Error()
 }
 
+// responseText is what twine --verbose prints after the status of an
+// upload's answer: its body (the start of it that upload.Result keeps,
+// redacted there), or else the index's message; "" for an empty body.
+// It is the index's text, to be printed through the sanitising writer.
+func responseText(r *pypi.Result) string {
+	if len(r.Body) > 0 {
+		return strings.TrimRight(string(r.Body), "\r\n")
+	}
+	return r.Message
+}
+
 // checkLine is twine check's line for a file: its verdict.
 func checkLine(r *pypi.Result) string {
 	return "Checking " + r.File + ": " + r.Verdict.String()
