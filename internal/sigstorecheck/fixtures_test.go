@@ -30,23 +30,24 @@ func readFixture(t *testing.T, name string) []byte {
 }
 
 // fixture is a real distribution, one of its attestations, and the
-// identities of the workflow that signed it.
+// publisher that signed it.
 type fixture struct {
 	dist, file string
-	identities []identity
+	publisher
 }
 
 var (
 	// trailofbits/pypi-attestations' release workflow, tag v0.0.19.
-	tobIdentities = gitHubIdentities(attest.GitHubIssuer, "trailofbits/pypi-attestations", "release.yml",
+	tob = gitHubPublisher(attest.GitHubIssuer, "trailofbits/pypi-attestations", "release.yml",
 		"refs/tags/v0.0.19", "08802efe1f8e5fec4ad842d6b8ce97656092ee72")
-	tobPublish = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.publish.attestation", tobIdentities}
-	tobSLSA    = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.slsa.attestation", tobIdentities}
+	tobPublish = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.publish.attestation", tob}
+	tobSLSA    = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.slsa.attestation", tob}
 	gitLab     = fixture{"gitlab_oidc_project-0.0.3.tar.gz", "gitlab_oidc_project-0.0.3.tar.gz.publish.attestation",
-		gitLabIdentities("facutuesca/gitlab-oidc-project", ".gitlab-ci.yml", "refs/heads/main", "72f7c63b75eb55ea80864962f0e645c93414da34")}
-	// Signed by Sigstore's staging instance, for an e-mail identity.
+		gitLabPublisher("facutuesca/gitlab-oidc-project", ".gitlab-ci.yml", "refs/heads/main", "72f7c63b75eb55ea80864962f0e645c93414da34")}
+	// Signed by Sigstore's staging instance for an e-mail identity, which
+	// no PyPI publisher policy accepts: checked as if from tob.
 	staging = fixture{"rfc8785-0.1.2-py3-none-any.whl", "rfc8785-0.1.2-py3-none-any.whl.publish.attestation",
-		[]identity{{san: "william@yossarian.net", issuer: "https://github.com/login/oauth"}}}
+		publisher{identities: []identity{{san: "william@yossarian.net", issuer: "https://github.com/login/oauth"}}, policy: tob.policy}}
 )
 
 // attestation parses the fixture's attestation.
@@ -60,12 +61,12 @@ func (f fixture) attestation(t *testing.T) *attest.Attestation {
 }
 
 // check returns the check of a (the fixture's attestation, or a changed
-// copy) against the public-good trusted root, for the fixture's signer
+// copy) against the public-good trusted root, for the fixture's publisher
 // and distribution.
 func (f fixture) check(t *testing.T, a *attest.Attestation) check {
 	t.Helper()
 	return check{root: readFixture(t, "trusted_root.public-good.json"), bundle: bundleOf(t, a),
-		identities: f.identities, sha256: sha256.Sum256(readFixture(t, f.dist))}
+		publisher: f.publisher, filename: f.dist, sha256: sha256.Sum256(readFixture(t, f.dist))}
 }
 
 func TestRealAttestationsVerify(t *testing.T) {
@@ -78,25 +79,37 @@ func TestRealAttestationsVerify(t *testing.T) {
 func TestTamperedRealAttestationsFail(t *testing.T) {
 	t.Parallel()
 	a := tobPublish.attestation(t)
+	good := tobPublish.check(t, a)
 	mustRefuse(t, "flipped signature byte", tobPublish.check(t, flipSignatureByte(a)), map[string]string{
-		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch"})
-	c := tobPublish.check(t, changeSubjectDigest(t, a, sha256.Sum256(readFixture(t, tobPublish.dist))))
+		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch",
+		"attest": "attest: transparency log body: log entry signatures do not match bundle"})
+	c := tobPublish.check(t, changeSubjectDigest(t, a, good.sha256))
 	c.sha256 = otherDigest
 	mustRefuse(t, "changed subject digest", c, map[string]string{
-		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch"})
-	c = tobPublish.check(t, a)
+		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch",
+		"attest": "attest: transparency log body: log entry payload hash does not match bundle"})
+	c = good
 	c.sha256 = otherDigest
 	mustRefuse(t, "another artifact digest", c, map[string]string{
-		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR"})
-	c = tobPublish.check(t, a)
-	c.identities = gitHubIdentities(attest.GitHubIssuer, "trailofbits/other", "release.yml",
+		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
+		"attest": "attest: statement: subject does not match distribution digest"})
+	c = good
+	c.filename, c.sha256 = gitLab.dist, sha256.Sum256(readFixture(t, gitLab.dist))
+	mustRefuse(t, "paired with another file", c, map[string]string{
+		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
+		"attest": "attest: statement: subject does not match distribution name"})
+	c = good
+	c.publisher = gitHubPublisher(attest.GitHubIssuer, "trailofbits/other", "release.yml",
 		"refs/tags/v0.0.19", "08802efe1f8e5fec4ad842d6b8ce97656092ee72")
 	mustRefuse(t, "another repository", c, map[string]string{
-		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error"})
+		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error",
+		"attest": "attest: publisher policy: Certificate's OIDCSourceRepositoryURI does not match"})
 	c = gitLab.check(t, gitLab.attestation(t))
-	c.identities = tobIdentities
-	mustRefuse(t, "GitLab attestation, GitHub identity", c, map[string]string{
-		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error"})
+	c.publisher = tob
+	mustRefuse(t, "GitLab attestation, GitHub publisher", c, map[string]string{
+		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error",
+		"attest": "attest: publisher policy: Certificate's OIDCIssuerV2 does not match"})
 	mustRefuse(t, "staging-signed", staging.check(t, staging.attestation(t)), map[string]string{
-		"sigstore-go": "not enough verified log entries from transparency log: 0 < 1", "sigstore-js": "CERTIFICATE_ERROR: Failed to verify certificate chain"})
+		"sigstore-go": "not enough verified log entries from transparency log: 0 < 1", "sigstore-js": "CERTIFICATE_ERROR: Failed to verify certificate chain",
+		"attest": "attest: transparency log entry: no transparency log with key ID"})
 }

@@ -12,26 +12,35 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/internal/testenv"
 )
 
 // repoRoot is the repository's root, seen from this module's directory.
 const repoRoot = "../.."
 
-// identity is one signer a check accepts: the certificate's SAN (exact),
-// its Fulcio issuer, and the extensions PyPI's publisher policies read
-// (only the Source Repository and Build Config ones are set).
+// identity is one signer sigstore-go and @sigstore/verify accept: the
+// certificate's SAN (exact), its Fulcio issuer, and the extensions PyPI's
+// publisher policies read (only the Source Repository and Build Config
+// ones are set).
 type identity struct {
 	san, issuer string
 	ext         certificate.Extensions
 }
 
-// ciIdentities returns the identities of a CI workflow as PyPI's GitHub
-// and GitLab policies accept them (pypi-attestations' _impl.py): the
+// publisher is a Trusted Publisher as each verifier expresses it: PyPI's
+// policy as identities for the Sigstore verifiers, which match all the
+// extensions of one identity (so "ref or digest" takes two), and as
+// package attest's Policy.
+type publisher struct {
+	identities []identity
+	policy     attest.Policy
+}
+
+// ciIdentities returns the identities of a CI workflow run for ref and
+// commit sha, as pypi-attestations' policies (_impl.py) accept them: the
 // Source Repository URI, and a Build Config URI of the workflow at the
-// Source Repository Ref or at the Source Repository Digest, whichever
-// the certificate carries. sigstore-go and @sigstore/verify match all the
-// extensions of one identity, hence two identities for "ref or digest".
+// Source Repository Ref or at the Source Repository Digest.
 func ciIdentities(issuer, san, sourceRepo, buildConfig, ref, sha string) []identity {
 	return []identity{
 		{san: san, issuer: issuer, ext: certificate.Extensions{
@@ -41,40 +50,50 @@ func ciIdentities(issuer, san, sourceRepo, buildConfig, ref, sha string) []ident
 	}
 }
 
-// gitHubIdentities returns the identities of a GitHub Actions workflow
-// (Fulcio's github-workflow template) run for ref and commit sha.
-func gitHubIdentities(issuer, repository, workflow, ref, sha string) []identity {
+// gitHubPublisher returns a GitHub Actions workflow (Fulcio's
+// github-workflow template) run for ref and commit sha.
+func gitHubPublisher(issuer, repository, workflow, ref, sha string) publisher {
 	repo := "https://github.com/" + repository
 	wf := repo + "/.github/workflows/" + workflow
-	return ciIdentities(issuer, wf+"@"+ref, repo, wf, ref, sha)
+	return publisher{
+		identities: ciIdentities(issuer, wf+"@"+ref, repo, wf, ref, sha),
+		policy:     attest.GitHubPublisher{Repository: repository, Workflow: workflow, Issuer: issuer},
+	}
 }
 
-// gitLabIdentities returns the identities of a GitLab CI/CD pipeline
-// (Fulcio's gitlab-pipeline template) run for ref and commit sha.
-func gitLabIdentities(project, ciFile, ref, sha string) []identity {
+// gitLabPublisher returns a GitLab CI/CD pipeline (Fulcio's
+// gitlab-pipeline template) run for ref and commit sha. PyPI's GitLab
+// policy wants both the ref and the digest extensions.
+func gitLabPublisher(project, ciFile, ref, sha string) publisher {
 	repo := "https://gitlab.com/" + project
 	config := repo + "//" + ciFile
-	return ciIdentities("https://gitlab.com", config+"@"+ref, repo, config, ref, sha)
+	ids := ciIdentities("https://gitlab.com", config+"@"+ref, repo, config, ref, sha)
+	for i := range ids {
+		ids[i].ext.SourceRepositoryRef, ids[i].ext.SourceRepositoryDigest = ref, sha
+	}
+	return publisher{identities: ids, policy: attest.GitLabPublisher{Repository: project, WorkflowFilepath: ciFile}}
 }
 
 // check is one verification: a Sigstore bundle against a trusted root,
-// signed by any one of the identities, over an in-toto statement naming
-// an artifact with this sha256.
+// signed by the publisher, over an in-toto statement naming the artifact
+// filename with this sha256.
 type check struct {
 	root, bundle []byte
-	identities   []identity
-	sha256       [32]byte
+	publisher
+	filename string
+	sha256   [32]byte
 }
 
-// oracle verifies a check, returning nil if it holds or why not.
-type oracle struct {
+// verifier verifies a check, returning nil if it holds or why not.
+type verifier struct {
 	name   string
 	verify func(t *testing.T, c check) error
 }
 
-// oracles are the two verifiers, each at Sigstore's production thresholds:
-// an embedded SCT, a transparency log entry, and its integrated time.
-var oracles = []oracle{{"sigstore-go", sigstoreGo}, {"sigstore-js", sigstoreJS}}
+// verifiers are the two oracles, each at Sigstore's production thresholds
+// (an embedded SCT, a transparency log entry, and its integrated time),
+// and package attest, which must agree with them.
+var verifiers = []verifier{{"sigstore-go", sigstoreGo}, {"sigstore-js", sigstoreJS}, {"attest", attestVerify}}
 
 // sigstoreGo verifies with sigstore-go's verify.Verifier, the artifact
 // given by its digest.
@@ -128,6 +147,22 @@ func sigstoreJS(t *testing.T, c check) error {
 	return nil
 }
 
+// attestVerify converts the bundle back to an attestation and verifies it
+// with package attest, as PyPI would.
+func attestVerify(t *testing.T, c check) error {
+	t.Helper()
+	root, err := attest.ParseTrustedRoot(c.root)
+	if err != nil {
+		return err
+	}
+	a, err := attest.FromBundle(c.bundle)
+	if err != nil {
+		return err
+	}
+	_, err = a.Verify(root, c.policy, attest.Subject{Filename: c.filename, SHA256: c.sha256})
+	return err
+}
+
 // fulcioOIDs returns the extensions identity sets, by Fulcio OID.
 func fulcioOIDs(e certificate.Extensions) map[string]string {
 	m := map[string]string{}
@@ -144,10 +179,10 @@ func fulcioOIDs(e certificate.Extensions) map[string]string {
 	return m
 }
 
-// mustVerify runs every oracle on c and fails t unless each verifies it.
+// mustVerify runs every verifier on c and fails t unless each verifies it.
 func mustVerify(t *testing.T, what string, c check) {
 	t.Helper()
-	for _, o := range oracles {
+	for _, o := range verifiers {
 		if err := o.verify(t, c); err != nil {
 			t.Errorf("%s: %s refused it: %v", what, o.name, err)
 		} else {
@@ -156,11 +191,11 @@ func mustVerify(t *testing.T, what string, c check) {
 	}
 }
 
-// mustRefuse runs every oracle on c and fails t unless each refuses it
-// with an error containing the oracle's expected words.
+// mustRefuse runs every verifier on c and fails t unless each refuses it
+// with an error containing the words expected from it.
 func mustRefuse(t *testing.T, what string, c check, want map[string]string) {
 	t.Helper()
-	for _, o := range oracles {
+	for _, o := range verifiers {
 		if want[o.name] == "" {
 			t.Fatalf("%s: no words expected from %s", what, o.name)
 		}

@@ -37,11 +37,11 @@ func newFakeSigstore(t *testing.T) *fakeSigstore {
 	}}
 }
 
-// identities returns the GitHub identities of the issuer's run, for the
+// publisher returns the GitHub publisher of the issuer's run, for the
 // given repository ("owner/name").
-func (f *fakeSigstore) identities(repository string) []identity {
+func (f *fakeSigstore) publisher(repository string) publisher {
 	run := f.iss.Run()
-	return gitHubIdentities(f.iss.URL, repository, run.Workflow, run.Ref, run.SHA)
+	return gitHubPublisher(f.iss.URL, repository, run.Workflow, run.Ref, run.SHA)
 }
 
 // repository is the run's repository, "owner/name".
@@ -50,77 +50,91 @@ func (f *fakeSigstore) repository() string {
 	return run.Owner + "/" + run.Repository
 }
 
-// sign signs a made-up distribution called name.
-func (f *fakeSigstore) sign(t *testing.T, name string) (*attest.Attestation, [32]byte) {
+// sign signs a made-up distribution called name, and returns the check
+// of its attestation, as a Sigstore bundle, against the fake's trusted
+// root, for the run's own publisher and the distribution.
+func (f *fakeSigstore) sign(t *testing.T, name string) (*attest.Attestation, check) {
 	t.Helper()
 	sum := sha256.Sum256([]byte("the content of " + name))
 	a, err := f.signer.Sign(t.Context(), name, sum)
 	if err != nil {
 		t.Fatalf("Sign(%s): %v", name, err)
 	}
-	return a, sum
-}
-
-// check returns the check of a's bundle against the fake's trusted root,
-// for the run's own identity and the artifact digest sum.
-func (f *fakeSigstore) check(t *testing.T, a *attest.Attestation, sum [32]byte) check {
-	t.Helper()
-	return check{root: f.sig.TrustedRoot(), bundle: bundleOf(t, a), identities: f.identities(f.repository()), sha256: sum}
+	return a, check{root: f.sig.TrustedRoot(), bundle: bundleOf(t, a), publisher: f.publisher(f.repository()),
+		filename: name, sha256: sum}
 }
 
 func TestSignerAttestationsVerify(t *testing.T) {
 	t.Parallel()
 	f := newFakeSigstore(t)
-	names := []string{"sampleproject-1.0.tar.gz", "sampleproject-1.0-py3-none-any.whl", "sampleproject-1.0.zip"}
-	var atts []*attest.Attestation
-	for _, name := range names {
-		a, sum := f.sign(t, name)
-		atts = append(atts, a)
-		mustVerify(t, name, f.check(t, a, sum))
+	var first *attest.Attestation
+	for _, name := range []string{"sampleproject-1.0.tar.gz", "sampleproject-1.0-py3-none-any.whl", "sampleproject-1.0.zip"} {
+		a, c := f.sign(t, name)
+		if first == nil {
+			first = a
+		}
+		mustVerify(t, name, c)
 	}
 	// Fulcio's certificates last ten minutes; the Signer asks for another
 	// one when less than a minute is left.
 	f.clock.Advance(9*time.Minute + 30*time.Second)
-	renewed, sum := f.sign(t, "sampleproject-1.0-cp312-cp312-manylinux_2_17_x86_64.whl")
-	if bytes.Equal(renewed.VerificationMaterial.Certificate, atts[0].VerificationMaterial.Certificate) {
+	renewed, c := f.sign(t, "sampleproject-1.0-cp312-cp312-manylinux_2_17_x86_64.whl")
+	if bytes.Equal(renewed.VerificationMaterial.Certificate, first.VerificationMaterial.Certificate) {
 		t.Fatal("the Signer kept its certificate with thirty seconds left")
 	}
-	mustVerify(t, "after renewal", f.check(t, renewed, sum))
+	mustVerify(t, "after renewal", c)
 }
 
 func TestTamperedSignerAttestationsFail(t *testing.T) {
 	t.Parallel()
 	f := newFakeSigstore(t)
-	a, sum := f.sign(t, "sampleproject-1.0.tar.gz")
+	a, good := f.sign(t, "sampleproject-1.0.tar.gz")
+	tampered := func(a *attest.Attestation) check {
+		c := good
+		c.bundle = bundleOf(t, a)
+		return c
+	}
 
-	mustRefuse(t, "flipped signature byte", f.check(t, flipSignatureByte(a), sum), map[string]string{
-		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch"})
-	mustRefuse(t, "changed subject digest", f.check(t, changeSubjectDigest(t, a, sum), otherDigest), map[string]string{
-		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch"})
-	mustRefuse(t, "another artifact digest", f.check(t, a, otherDigest), map[string]string{
-		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR"})
-	wrong := f.check(t, a, sum)
-	wrong.identities = f.identities("octo-org/otherproject")
-	mustRefuse(t, "another repository", wrong, map[string]string{
-		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error"})
+	mustRefuse(t, "flipped signature byte", tampered(flipSignatureByte(a)), map[string]string{
+		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch",
+		"attest": "attest: transparency log body: log entry signatures do not match bundle"})
+	c := tampered(changeSubjectDigest(t, a, good.sha256))
+	c.sha256 = otherDigest
+	mustRefuse(t, "changed subject digest", c, map[string]string{
+		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch",
+		"attest": "attest: transparency log body: log entry payload hash does not match bundle"})
+	c = good
+	c.sha256 = otherDigest
+	mustRefuse(t, "another artifact digest", c, map[string]string{
+		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
+		"attest": "attest: statement: subject does not match distribution digest"})
+	c = good
+	c.publisher = f.publisher("octo-org/otherproject")
+	mustRefuse(t, "another repository", c, map[string]string{
+		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error",
+		"attest": "attest: publisher policy: Certificate's OIDCSourceRepositoryURI does not match"})
 	// The SAN and issuer right, the Source Repository URI another's: the
-	// extensions are checked too.
-	wrong.identities = f.identities(f.repository())
-	for i := range wrong.identities {
-		wrong.identities[i].ext.SourceRepositoryURI = "https://github.com/octo-org/otherproject"
+	// Sigstore verifiers check the extensions too.
+	c = good
+	c.publisher = f.publisher("octo-org/otherproject")
+	c.identities = f.publisher(f.repository()).identities
+	for i := range c.identities {
+		c.identities[i].ext.SourceRepositoryURI = "https://github.com/octo-org/otherproject"
 	}
-	mustRefuse(t, "another source repository", wrong, map[string]string{
-		"sigstore-go": "expected SourceRepositoryURI", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: invalid certificate extension - missing OID 1.3.6.1.4.1.57264.1.12"})
-	wrong.identities = f.identities(f.repository())
-	for i := range wrong.identities {
-		wrong.identities[i].issuer = attest.GitHubIssuer
-	}
-	mustRefuse(t, "another issuer", wrong, map[string]string{
-		"sigstore-go": "expected issuer value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: invalid certificate extension - expected issuer="})
+	mustRefuse(t, "another source repository", c, map[string]string{
+		"sigstore-go": "expected SourceRepositoryURI", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: invalid certificate extension - missing OID 1.3.6.1.4.1.57264.1.12",
+		"attest": "attest: publisher policy: Certificate's OIDCSourceRepositoryURI does not match"})
+	c = good
+	run := f.iss.Run()
+	c.publisher = gitHubPublisher(attest.GitHubIssuer, f.repository(), run.Workflow, run.Ref, run.SHA)
+	mustRefuse(t, "another issuer", c, map[string]string{
+		"sigstore-go": "expected issuer value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: invalid certificate extension - expected issuer=",
+		"attest": "attest: publisher policy: Certificate's OIDCIssuerV2 does not match"})
 
 	f.sig.OmitSCTs(1)
 	f.clock.Advance(10 * time.Minute) // a new certificate, without SCT
-	bare, sum := f.sign(t, "sampleproject-1.0-py3-none-any.whl")
-	mustRefuse(t, "certificate without SCT", f.check(t, bare, sum), map[string]string{
-		"sigstore-go": "unable to meet threshold of 1", "sigstore-js": "CERTIFICATE_ERROR: expected 1 SCTs, got 0"})
+	_, c = f.sign(t, "sampleproject-1.0-py3-none-any.whl")
+	mustRefuse(t, "certificate without SCT", c, map[string]string{
+		"sigstore-go": "unable to meet threshold of 1", "sigstore-js": "CERTIFICATE_ERROR: expected 1 SCTs, got 0",
+		"attest": "attest: signed certificate timestamp: failed to verify SCT on signing certificate"})
 }
