@@ -83,6 +83,11 @@ func TestSignerAttestationsVerify(t *testing.T) {
 		t.Fatal("the Signer kept its certificate with thirty seconds left")
 	}
 	mustVerify(t, "after renewal", c)
+	// Rekor answers 409 for an entry it has logged (as when its first
+	// answer was lost): the Signer fetches the entry and its proof.
+	f.sig.ConflictEntries(1)
+	_, c = f.sign(t, "sampleproject-1.0-py3-none-win_amd64.whl")
+	mustVerify(t, "fetched after a 409", c)
 }
 
 func TestTamperedSignerAttestationsFail(t *testing.T) {
