@@ -2,11 +2,13 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // SigstoreJSDir is the npm project, relative to the repository's root,
@@ -90,7 +92,10 @@ func SigstoreJS(t testing.TB, repoRoot string, in SigstoreJSInput) SigstoreJSVer
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, filepath.Join(dir, "verify.js"))
+	// A bound for a hung node only: one run takes well under a second.
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(dir, "verify.js"))
 	cmd.Stdin = bytes.NewReader(stdin)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
