@@ -5,73 +5,28 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/trustpub/pypi/internal/testenv"
 )
 
-// npmModules is where Debian's nodejs package keeps npm's own modules,
-// among them @sigstore/verify, with which npm checks provenance.
-const npmModules = "/usr/lib/node_modules/npm/node_modules"
-
-// sigstoreJSScript verifies a Sigstore bundle with @sigstore/verify at
-// its defaults (one SCT, one log entry, one timestamp) against a trusted
-// root, with the identity policy of a SAN and a Fulcio issuer. It reads
-// {"root", "bundle", "san", "issuer"} on stdin.
-const sigstoreJSScript = `
-const { Verifier, toSignedEntity, toTrustMaterial } = require("@sigstore/verify");
-const { bundleFromJSON } = require("@sigstore/bundle");
-const { TrustedRoot } = require("@sigstore/protobuf-specs");
-let input = "";
-process.stdin.on("data", (d) => (input += d));
-process.stdin.on("end", () => {
-  const a = JSON.parse(input);
-  const verifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(a.root)));
-  try {
-    const signer = verifier.verify(toSignedEntity(bundleFromJSON(a.bundle)),
-      { subjectAlternativeName: a.san, extensions: { issuer: a.issuer } });
-    console.log("ok", signer.identity.subjectAlternativeName);
-  } catch (e) {
-    console.log("refused", e.code, e.message);
-  }
-});
-`
-
+// TestSigstoreVerifiesWithSigstoreJS checks the fake's certificates, log
+// entries and trusted root with npm's @sigstore/verify, as pinned by the
+// npm project testenv.SigstoreJSDir, at its defaults (one SCT, one log
+// entry, one timestamp).
 func TestSigstoreVerifiesWithSigstoreJS(t *testing.T) {
 	t.Parallel()
-	node := testenv.NeedCommand(t, "node")
-	if _, err := os.Stat(filepath.Join(npmModules, "@sigstore", "verify")); err != nil {
-		testenv.Missing(t, "npm's @sigstore/verify")
-	}
-	script := filepath.Join(t.TempDir(), "verify.js")
-	if err := os.WriteFile(script, []byte(sigstoreJSScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s := newSigner(t, GitHubRun{})
-	var root map[string]any
-	if err := json.Unmarshal(s.sig.TrustedRoot(), &root); err != nil {
-		t.Fatal(err)
-	}
-	verify := func(bundle map[string]any) string {
+	san := "https://github.com/" + s.iss.Run().workflowRef()
+	verify := func(bundle map[string]any) testenv.SigstoreJSVerdict {
 		t.Helper()
-		in, err := json.Marshal(map[string]any{"root": root, "bundle": bundle, "issuer": s.iss.URL,
-			"san": "https://github.com/" + s.iss.Run().workflowRef()})
+		b, err := json.Marshal(bundle)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(node, script)
-		cmd.Env = append(os.Environ(), "NODE_PATH="+npmModules)
-		cmd.Stdin = strings.NewReader(string(in))
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("node: %v\n%s", err, out)
-		}
-		return strings.TrimSpace(string(out))
+		return testenv.SigstoreJS(t, "..", testenv.SigstoreJSInput{Root: s.sig.TrustedRoot(), Bundle: b,
+			Identities: []testenv.SigstoreJSIdentity{{SAN: san, Issuer: s.iss.URL}}})
 	}
 
 	chain := s.certify()
@@ -86,8 +41,8 @@ func TestSigstoreVerifiesWithSigstoreJS(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("entry: %d", status)
 	}
-	if got := verify(sigstoreBundle(t, chain[0], e, env)); got != "ok https://github.com/"+s.iss.Run().workflowRef() {
-		t.Fatalf("@sigstore/verify refused the fake's bundle: %s", got)
+	if got := verify(sigstoreBundle(t, chain[0], e, env)); !got.Verified || got.SAN != san {
+		t.Fatalf("@sigstore/verify refused the fake's bundle: %v", got)
 	}
 
 	// The same with a leaf the fake issued without an SCT: refused.
@@ -95,8 +50,8 @@ func TestSigstoreVerifiesWithSigstoreJS(t *testing.T) {
 	bare := s.certify()
 	proposal, env = s.proposal(bare[0], statement)
 	_, _, _, e = s.logEntry(proposal)
-	if got := verify(sigstoreBundle(t, bare[0], e, env)); !strings.HasPrefix(got, "refused CERTIFICATE_ERROR") {
-		t.Errorf("@sigstore/verify on a leaf without SCT: %s", got)
+	if got := verify(sigstoreBundle(t, bare[0], e, env)); got.Verified || got.Code != "CERTIFICATE_ERROR" {
+		t.Errorf("@sigstore/verify on a leaf without SCT: %v", got)
 	}
 }
 

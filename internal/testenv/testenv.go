@@ -1,5 +1,6 @@
 // Package testenv tells tests whether the third-party programs they drive
-// (Debian's Python, twine, python3 -m build) are on the machine. Locally a
+// (Debian's Python, twine, python3 -m build, node with npm's
+// @sigstore/verify) are on the machine, and runs the shared ones. Locally a
 // missing tool skips the test; under CI=true it fails it, so interop tests
 // can never be skipped silently in CI.
 package testenv
