@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 
 	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/oidc"
@@ -142,19 +141,36 @@ func attestFiles(ctx context.Context, opts *Options, t *target, creds *credentia
 	return upload.AttestationsAuto, nil
 }
 
-// signer returns the Signer for this upload: Options.Signer, or one
-// using Sigstore's public-good instance with identity tokens of audience
+// signer returns the Signer for this upload: Options.Signer if it has
+// an IDToken, else a Signer (a copy of Options.Signer's settings, or
+// Sigstore's public-good instance) with identity tokens of audience
 // "sigstore" from the CI that gave the Trusted Publishing token. It is
 // nil, with the reason, when PyPI would refuse what it signs.
 func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signer, string, error) {
-	if called, caller, ok := creds.claims.ReusableWorkflow(); ok && !buildConfigMatches(creds.claims) {
+	// PyPI refuses the attestations of a reusable workflow. Read in
+	// pypi/warehouse@6b62157 (2026-08-21, the newest snapshot),
+	// warehouse/oidc/models/github.py: lookup_by_claims finds the Trusted
+	// Publisher by the file name in job_workflow_ref (the reusable
+	// workflow), and _check_job_workflow_ref lets a token mint only if
+	// job_workflow_ref is that file of the publisher's own repository at
+	// the run's ref or sha; attestation_identity is then pypi-attestations'
+	// GitHubPublisher(repository, workflow=that file name). In
+	// pypi/pypi-attestations@9314212 (0.0.29, Warehouse's pin),
+	// src/pypi_attestations/_impl.py, _GitHubTrustedPublisherPolicy
+	// requires the certificate's Build Config URI, which Fulcio renders
+	// from workflow_ref (the calling workflow), to be
+	// https://github.com/{repository}/.github/workflows/{workflow}@{ref or sha}.
+	// A token that minted with workflow_ref != job_workflow_ref comes from
+	// another file of the same repository at the same ref, so the two
+	// never match: such an attestation is always refused.
+	if called, caller, ok := creds.claims.ReusableWorkflow(); ok {
 		why := "the job runs the reusable workflow " + called + ", called by " + caller +
-			": PyPI checks an attestation's workflow (the caller's) against the Trusted Publisher's (the reusable one's) and would refuse it"
+			": PyPI checks an attestation's workflow file (the caller's) against the Trusted Publisher's (the reusable one's) and would refuse it"
 		o.emit(Event{Kind: EventKindWarning, Warning: WarningAttestationsIgnored, Claims: creds.claims,
 			Title: "attestations ignored", Message: "Attestations are not generated: " + why + "."})
 		return nil, why, nil
 	}
-	if o.Signer != nil {
+	if o.Signer != nil && o.Signer.IDToken != nil {
 		return o.Signer, "", nil
 	}
 	hc := o.httpClient()
@@ -168,42 +184,13 @@ func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signe
 	if err != nil {
 		return nil, "", err
 	}
-	return &attest.Signer{IDToken: ids, HTTPClient: hc}, "", nil
-}
-
-// workflowFilename finds a workflow's file name in a GitHub workflow ref
-// as Warehouse's _WORKFLOW_FILENAME_RE does (warehouse/oidc/models/github.py).
-var workflowFilename = regexp.MustCompile(`([^/]+\.(?:yml|yaml))@`)
-
-// buildConfigMatches reports whether PyPI would accept a publish
-// attestation signed with this GitHub job's identity when its
-// workflow_ref and job_workflow_ref differ (a reusable workflow).
-//
-// Read in pypi/warehouse@6b62157 (2026-08-21, the newest snapshot):
-// warehouse/oidc/models/github.py lookup_by_claims finds the Trusted
-// Publisher by the file name in job_workflow_ref (the reusable workflow),
-// and its attestation_identity is pypi-attestations'
-// GitHubPublisher(repository, workflow=that file name). In
-// pypi/pypi-attestations@9314212 (0.0.29, Warehouse's pin)
-// src/pypi_attestations/_impl.py, _GitHubTrustedPublisherPolicy requires
-// the certificate's Build Config URI, which Fulcio renders from
-// workflow_ref (the calling workflow), to equal
-// https://github.com/{repository}/.github/workflows/{workflow}@{ref or sha}.
-// So PyPI accepts the attestation exactly when the calling workflow is
-// that file of the repository, at the run's ref or sha: the caller and
-// the reusable workflow have the same file name.
-func buildConfigMatches(c oidc.Claims) bool {
-	caller, _ := c.Get("workflow_ref")
-	called, _ := c.Get("job_workflow_ref")
-	repo, _ := c.Get("repository")
-	m := workflowFilename.FindStringSubmatch(called)
-	if m == nil {
-		return false
-	}
-	for _, claim := range []string{"sha", "ref"} {
-		if v, ok := c.Get(claim); ok && v != "" && caller == repo+"/.github/workflows/"+m[1]+"@"+v {
-			return true
+	s := &attest.Signer{IDToken: ids, HTTPClient: hc}
+	if c := o.Signer; c != nil {
+		s.FulcioURL, s.RekorURL, s.Retries, s.Backoff, s.Timeout, s.Now, s.TrustedRoot =
+			c.FulcioURL, c.RekorURL, c.Retries, c.Backoff, c.Timeout, c.Now, c.TrustedRoot
+		if c.HTTPClient != nil {
+			s.HTTPClient = c.HTTPClient
 		}
 	}
-	return false
+	return s, "", nil
 }

@@ -129,12 +129,14 @@ type Options struct {
 	// generates nor sends any.
 	Attestations upload.Attestations
 	// Signer signs the attestations. Nil means one using Sigstore's
-	// public-good instance (attest.DefaultFulcioURL, attest.DefaultRekorURL),
+	// public-good instance (attest.DefaultFulcioURL, attest.DefaultRekorURL)
 	// with identity tokens of audience "sigstore" from the CI that gives
-	// the Trusted Publishing token: a token of their own, never the one
-	// PyPI sees. Setting it (e.g. to a Signer of a pypitest.Sigstore) also
-	// makes an index other than PyPI and TestPyPI, such as a fake PyPI,
-	// get attestations.
+	// the Trusted Publishing token: tokens of their own, never the one
+	// PyPI sees. A Signer without IDToken is used as a template: Publish
+	// signs with a new Signer of its settings and the CI's tokens (its
+	// HTTPClient defaulting to Options.HTTPClient). Setting Signer (e.g.
+	// to one pointed at a pypitest.Sigstore) also makes an index other
+	// than PyPI and TestPyPI, such as a fake PyPI, get attestations.
 	Signer *attest.Signer
 	// Concurrency is how many files are uploaded at once after the first
 	// file of each release, which goes alone; 0 means 4.
