@@ -163,6 +163,9 @@ func (p *publisher) run(ctx context.Context) int {
 		p.r.Summary("## " + passwordNudgeTitle + "\n\n" + passwordNudge + "\n")
 		return 1
 	}
+	if p.c.action && p.act.attesting() && p.act.attestationsExist() {
+		return 1
+	}
 	opts := p.c.options()
 	opts.Masker = p.mask
 	opts.Events = p.event
@@ -210,7 +213,8 @@ func (p *publisher) mask(secret string) {
 }
 
 // writeActionFiles writes the job summary and the step outputs: files
-// (on the index, one a line) and urls (where to see them).
+// (on the index, one a line), urls (where to see them), attestations and
+// log-entries (see attestationOutputs).
 func (p *publisher) writeActionFiles(results []pypi.Result) {
 	var files, urls []string
 	for _, r := range results {
@@ -221,10 +225,13 @@ func (p *publisher) writeActionFiles(results []pypi.Result) {
 			}
 		}
 	}
+	atts, entries := attestationOutputs(results, p.c.rekorURL())
 	for _, err := range []error{
-		p.r.Summary(summary(results, p.c.displayURL(), p.c.dryRun)),
+		p.r.Summary(summary(results, p.c.displayURL(), p.c.dryRun) + attestationSummary(results, p.c.rekorURL())),
 		p.r.SetOutput("files", strings.Join(files, "\n")),
 		p.r.SetOutput("urls", strings.Join(urls, "\n")),
+		p.r.SetOutput("attestations", atts),
+		p.r.SetOutput("log-entries", entries),
 	} {
 		if err != nil {
 			p.r.Warning(gha.Annotation{}, err.Error())
@@ -268,6 +275,11 @@ func (p *publisher) event(e pypi.Event) {
 	case pypi.EventKindAuthenticated:
 		p.setGroup("Uploading distributions to " + p.c.displayURL())
 		fmt.Fprintf(p.out, "Credentials: %s\nUploading distributions to %s\n", e.Message, p.c.displayURL())
+		if p.c.action && p.act.attesting() && e.Message == "trusted publishing" {
+			p.r.Notice(gha.Annotation{}, attestationsNotice)
+		}
+	case pypi.EventKindAttested:
+		p.attested(e.Result)
 	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
@@ -313,6 +325,7 @@ func (p *publisher) checked(r *pypi.Result) {
 // went wrong, in the action's words where it has them.
 func (p *publisher) report(results []pypi.Result, err error) {
 	var tpe *pypi.TrustedPublishingError
+	var ae *pypi.AttestationError
 	var fe *pypi.FilesError
 	switch {
 	case err == nil:
@@ -332,6 +345,8 @@ func (p *publisher) report(results []pypi.Result, err error) {
 		}
 	case errors.As(err, &tpe) && p.r.Enabled():
 		p.act.trustedPublishingFailed(err, results)
+	case errors.As(err, &ae) && p.r.Enabled():
+		p.act.attestationError(ae)
 	case errors.As(err, &tpe):
 		fmt.Fprintf(p.out, "error: trusted publishing failed:\n%s\n", explain(err))
 	case errors.Is(err, pypi.ErrPasswordRefused) && p.r.Enabled():
