@@ -36,14 +36,14 @@ func logEntryURL(rekor string, index int64) string {
 	return rekor + "/api/v1/log/entries?logIndex=" + strconv.FormatInt(index, 10)
 }
 
-// attestationOutputs are the step outputs "attestations" (the files
-// written, one a line) and "log-entries" (their Rekor entries' URLs, in
+// attestationOutputs are the step outputs "attestations" (the absolute
+// paths of the files written, one a line) and "log-entries" (their Rekor entries' URLs, in
 // the same order).
 func attestationOutputs(results []pypi.Result, rekor string) (paths, entries string) {
 	var ps, es []string
 	for _, r := range results {
 		for _, a := range r.Attestations {
-			ps = append(ps, gha.Line(a.Path))
+			ps = append(ps, gha.Line(absPath(a.Path)))
 			es = append(es, gha.Line(logEntryURL(rekor, a.LogIndex)))
 		}
 	}
