@@ -25,6 +25,11 @@
 // credentials or upload), --json (one JSON document on stdout) and
 // --timeout SECONDS (how long a network request may connect or go without
 // progress; default 60, or UV_HTTP_TIMEOUT). Flags may follow the paths.
+// Under Trusted Publishing to PyPI or TestPyPI it signs a PEP 740 publish
+// attestation for each file with Sigstore, writes it beside the file and
+// uploads it (--no-attestations: none); --fulcio-url, --rekor-url and
+// --sigstore-trusted-root point it at another Sigstore, such as
+// pypitest-server -sigstore's fake.
 // GPG signing (-s, --sign, --sign-with, --identity) is refused: PyPI no
 // longer accepts signatures.
 //
@@ -34,8 +39,9 @@
 // print-hash, attestations) from INPUT_* variables, masks every secret
 // before printing anything, groups its log, reports problems as
 // annotations on the files, writes a job summary and sets the outputs
-// "files" (the files on the index, one a line) and "urls" (where to see
-// them). It prints the action's messages where the action would: a
+// "files" (the files on the index, one a line), "urls" (where to see
+// them), "attestations" (the attestation files written) and "log-entries"
+// (their Rekor entries). It prints the action's messages where the action would: a
 // missing id-token permission, a pull request from a fork, a reusable
 // workflow, no distributions, a password for PyPI, and the link that
 // creates a trusted publisher.
