@@ -78,9 +78,8 @@ func unavailable(why string) error {
 
 // attestFiles generates, once the credentials are known and before
 // anything is uploaded, the publish attestation of every file that has
-// none beside it yet, writes them beside the files, and returns how the
-// upload sends attestations. Signing all files comes before writing any,
-// so a failure leaves no file behind.
+// none beside it yet (signFiles), and returns how the upload sends
+// attestations.
 func attestFiles(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked) (upload.Attestations, error) {
 	if opts.Attestations == upload.AttestationsOff {
 		return upload.AttestationsOff, nil
@@ -101,39 +100,8 @@ func attestFiles(ctx context.Context, opts *Options, t *target, creds *credentia
 		opts.logger().Info("pypi: no attestations generated", "reason", why)
 		return upload.AttestationsAuto, nil // those beside the files still go
 	}
-	var todo []*checked
-	for _, c := range files {
-		// A file that has its publish attestation already keeps it, as
-		// twine and uv send what they find; the checks have read it.
-		if _, err := os.Lstat(attest.Filename(c.result.Path)); err != nil {
-			todo = append(todo, c)
-		}
-	}
-	made := make([]*attest.Attestation, len(todo))
-	for i, c := range todo {
-		// The digest the checks computed in their one read of the file.
-		sum, err := hex.DecodeString(c.dist.Digests.SHA256)
-		if err != nil || len(sum) != 32 {
-			return 0, &AttestationError{File: c.result.File, Err: fmt.Errorf("%s: no sha256 digest", c.result.File)}
-		}
-		if made[i], err = signer.Sign(ctx, c.result.File, [32]byte(sum)); err != nil {
-			return 0, &AttestationError{File: c.result.File, Err: err}
-		}
-	}
-	for i, c := range todo {
-		path := attest.Filename(c.result.Path)
-		if err := made[i].WriteFile(path); err != nil {
-			for _, w := range todo[:i] {
-				os.Remove(attest.Filename(w.result.Path))
-			}
-			return 0, &AttestationError{File: c.result.File, Err: err}
-		}
-	}
-	for i, c := range todo {
-		entry := made[i].VerificationMaterial.TransparencyEntries[0]
-		c.result.Attestations = append(c.result.Attestations, Attestation{PredicateType: attest.PublishV1,
-			LogIndex: int64(entry.LogIndex), Path: attest.Filename(c.result.Path), Attestation: made[i]})
-		opts.emit(Event{Kind: EventKindAttested, File: c.result.File, Result: c.result})
+	if err := signFiles(ctx, opts, signer, files); err != nil {
+		return 0, err
 	}
 	if opts.Attestations == upload.AttestationsRequire {
 		return upload.AttestationsRequire, nil
@@ -193,4 +161,46 @@ func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signe
 		}
 	}
 	return s, "", nil
+}
+
+// signFiles signs the publish attestation of each file without one,
+// writes them beside the files and records them in the results. Signing
+// all files comes before writing any, and a failed write removes those
+// written, so a failure leaves no file behind.
+func signFiles(ctx context.Context, opts *Options, signer *attest.Signer, files []*checked) error {
+	var todo []*checked
+	for _, c := range files {
+		// A file that has its publish attestation already keeps it, as
+		// twine and uv send what they find; the checks have read it.
+		if _, err := os.Lstat(attest.Filename(c.result.Path)); err != nil {
+			todo = append(todo, c)
+		}
+	}
+	made := make([]*attest.Attestation, len(todo))
+	for i, c := range todo {
+		// The digest the checks computed in their one read of the file.
+		sum, err := hex.DecodeString(c.dist.Digests.SHA256)
+		if err != nil || len(sum) != 32 {
+			return &AttestationError{File: c.result.File, Err: fmt.Errorf("%s: no sha256 digest", c.result.File)}
+		}
+		if made[i], err = signer.Sign(ctx, c.result.File, [32]byte(sum)); err != nil {
+			return &AttestationError{File: c.result.File, Err: err}
+		}
+	}
+	for i, c := range todo {
+		path := attest.Filename(c.result.Path)
+		if err := made[i].WriteFile(path); err != nil {
+			for _, w := range todo[:i] {
+				os.Remove(attest.Filename(w.result.Path))
+			}
+			return &AttestationError{File: c.result.File, Err: err}
+		}
+	}
+	for i, c := range todo {
+		entry := made[i].VerificationMaterial.TransparencyEntries[0]
+		c.result.Attestations = append(c.result.Attestations, Attestation{PredicateType: attest.PublishV1,
+			LogIndex: int64(entry.LogIndex), Path: attest.Filename(c.result.Path), Attestation: made[i]})
+		opts.emit(Event{Kind: EventKindAttested, File: c.result.File, Result: c.result})
+	}
+	return nil
 }
