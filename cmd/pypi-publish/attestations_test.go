@@ -148,9 +148,13 @@ func e2eAttestationsJSONAndOff(t *testing.T) {
 	}
 	for _, file := range doc.Files {
 		a := readAttestation(t, f, file.File)
-		if len(file.Attestations) != 1 || file.Attestations[0].PredicateType != attest.PublishV1 ||
-			file.Attestations[0].LogIndex != int64(a.VerificationMaterial.TransparencyEntries[0].LogIndex) {
+		index := int64(a.VerificationMaterial.TransparencyEntries[0].LogIndex)
+		if len(file.Attestations) != 1 || file.Attestations[0].PredicateType != attest.PublishV1 || file.Attestations[0].LogIndex != index {
 			t.Errorf("%s: attestations %+v", file.File, file.Attestations)
+		}
+		line := "Attested " + file.File + ": " + filepath.Join(f.dir, file.File) + ".publish.attestation (Rekor log index " + strconv.FormatInt(index, 10) + ")\n"
+		if !strings.Contains(r.stderr, line) {
+			t.Errorf("the log lacks %q:\n%s", line, r.stderr)
 		}
 	}
 	for name, run := range map[string]struct {
