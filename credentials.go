@@ -19,6 +19,7 @@ type credentials struct {
 	token              oauth2.TokenSource // API token or minted tokens
 	username, password string             // HTTP Basic, when token is nil
 	trusted            bool               // tokens come from Trusted Publishing
+	claims             oidc.Claims        // of the first identity token, with trusted
 	how                string             // for EventKindAuthenticated
 }
 
@@ -95,5 +96,5 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *r
 	if err != nil {
 		return nil, &TrustedPublishingError{Err: err}
 	}
-	return &credentials{token: ts, trusted: true, how: "trusted publishing"}, nil
+	return &credentials{token: ts, trusted: true, claims: claims, how: "trusted publishing"}, nil
 }

@@ -13,6 +13,8 @@
 //     (GitHub Actions, GitLab CI, Buildkite, CircleCI, Google Cloud).
 //   - [github.com/trustpub/pypi/mint] trades it at the index for an upload
 //     token, and mints a fresh one before the old one expires.
+//   - [github.com/trustpub/pypi/attest] signs a PEP 740 publish
+//     attestation for each file with Sigstore (and verifies them offline).
 //   - [github.com/trustpub/pypi/upload] streams the files to the legacy
 //     upload API: idempotent, retried, parallel, constant in memory.
 //   - [github.com/trustpub/pypi/pypitest] is a fake PyPI and a fake CI
@@ -27,6 +29,8 @@
 //	  by the index's rules (Checks)     is sent, and the Results hold every problem
 //	get credentials                   a *TrustedPublishingError, ErrNoCredentials or
 //	  (TrustedPublishing)               ErrPasswordRefused
+//	sign and write attestations       an *AttestationError (nothing is uploaded), or
+//	  (Attestations, Signer)            ErrAttestationsUnavailable when required
 //	upload (upload.Client.UploadAll)  a *FilesError that is ErrUploadFailed, once
 //	                                    every other file is sent
 package pypi

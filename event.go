@@ -19,6 +19,10 @@ const (
 	// "trusted publishing", "an API token", "a username and password" or
 	// "no credentials".
 	EventKindAuthenticated
+	// EventKindAttested: File's publish attestation was signed and written
+	// beside it; the last of Result.Attestations is the new one. Reported
+	// for each file attested, once all are, before anything is uploaded.
+	EventKindAttested
 	// EventKindSending: Sent of Total bytes of File's upload body are sent.
 	EventKindSending
 	// EventKindDone: File is done; Result holds its final outcome. Reported
@@ -56,8 +60,9 @@ const (
 	// workflow (see oidc.Claims.ReusableWorkflow), which PyPI's Trusted
 	// Publishing does not officially support.
 	WarningReusableWorkflow
-	// WarningAttestationsIgnored: attestations were requested but are not
-	// sent, since the upload is not by Trusted Publishing to PyPI or
-	// TestPyPI.
+	// WarningAttestationsIgnored: attestations are not generated, since
+	// PyPI would refuse them: the job runs a reusable workflow whose file
+	// name differs from its caller's (Claims holds the identity token's
+	// claims).
 	WarningAttestationsIgnored
 )

@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/examples/quickstart/sampledist"
 	"github.com/trustpub/pypi/pypitest"
 )
@@ -20,16 +22,46 @@ type fixture struct {
 	srv *pypitest.Server
 	env map[string]string // the Actions job's environment
 	dir string            // the "dist" directory
+	// sig, in a fixture of newSigstoreFixture, is the fake Sigstore that
+	// the options sign with and the fake PyPI verifies against.
+	sig  *pypitest.Sigstore
+	root *attest.TrustedRoot // sig's
 }
 
 func newFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
 	t.Helper()
 	iss := pypitest.NewIssuer(pypitest.WithRun(run))
 	t.Cleanup(iss.Close)
-	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
-	t.Cleanup(srv.Close)
-	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
-	return &fixture{iss: iss, srv: srv, env: iss.Env(), dir: t.TempDir()}
+	return newFixtureOf(t, iss, nil)
+}
+
+// newSigstoreFixture is newFixture with a fake Sigstore trusting the
+// issuer, whose attestations the fake PyPI verifies as PyPI does.
+func newSigstoreFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
+	t.Helper()
+	iss := pypitest.NewIssuer(pypitest.WithRun(run))
+	t.Cleanup(iss.Close)
+	sig := pypitest.NewSigstore(pypitest.WithIssuer(iss))
+	t.Cleanup(sig.Close)
+	return newFixtureOf(t, iss, sig)
+}
+
+func newFixtureOf(t *testing.T, iss *pypitest.Issuer, sig *pypitest.Sigstore) *fixture {
+	t.Helper()
+	opts := []pypitest.Option{pypitest.WithIssuer(iss)}
+	f := &fixture{iss: iss, env: iss.Env(), dir: t.TempDir(), sig: sig}
+	if sig != nil {
+		opts = append(opts, pypitest.WithSigstore(sig))
+		root, err := attest.ParseTrustedRoot(sig.TrustedRoot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.root = root
+	}
+	f.srv = pypitest.NewServer(opts...)
+	t.Cleanup(f.srv.Close)
+	f.srv.AddPublisher(iss.Run().Publisher("sampleproject"))
+	return f
 }
 
 // build writes the sample project's wheel and sdist at version into the
@@ -44,15 +76,21 @@ func (f *fixture) build(t *testing.T, version string) []string {
 }
 
 // options publish the fixture's directory to its server by PyPI's rules,
-// in the Actions job's environment.
+// in the Actions job's environment; with a fake Sigstore, signing
+// attestations there with the job's identity tokens.
 func (f *fixture) options() pypi.Options {
-	return pypi.Options{
+	o := pypi.Options{
 		Files:      []string{f.dir},
 		Repository: f.srv.URL + "/legacy/",
 		Checks:     pypi.ChecksPyPI,
 		Getenv:     func(k string) string { return f.env[k] },
 		HTTPClient: f.srv.Client(),
 	}
+	if f.sig != nil {
+		o.Signer = &attest.Signer{FulcioURL: f.sig.FulcioURL(), RekorURL: f.sig.RekorURL(), HTTPClient: f.sig.Client(),
+			Backoff: time.Millisecond, TrustedRoot: f.root}
+	}
+	return o
 }
 
 // writeFile writes data to dir/name.

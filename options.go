@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/internal/deadline"
 	"github.com/trustpub/pypi/internal/redact"
 	"github.com/trustpub/pypi/upload"
@@ -110,14 +111,33 @@ type Options struct {
 	Comment string
 	// Checks selects the rules the files are checked against.
 	Checks Checks
-	// Attestations says whether the PEP 740 attestation files kept beside
-	// the distributions are sent. PyPI and TestPyPI accept them only from
-	// a Trusted Publishing identity, and other indexes not at all: so
-	// upload.AttestationsAuto sends them only then, and
-	// upload.AttestationsRequire, when they cannot be sent, sends none
-	// and reports a warning (as gh-action-pypi-publish ignores its
-	// attestations input).
+	// Attestations says whether PEP 740 attestations are generated and
+	// sent. PyPI and TestPyPI accept them only with a Trusted Publishing
+	// token, from GitHub, GitLab and Google Cloud publishers, and other
+	// indexes not at all; gh-action-pypi-publish generates them exactly
+	// then, and so does upload.AttestationsAuto (the zero value): once
+	// the token is minted and before the first upload, it signs a publish
+	// attestation for each file with Signer, writes it beside the file as
+	// attest.Filename(path) (where twine and uv read it too) and uploads
+	// the file with it, and with any other attestation file beside it
+	// (e.g. <file>.slsa.attestation). A file that has its
+	// <file>.publish.attestation already keeps it: it is checked and sent,
+	// and no other is made. When signing fails, nothing is uploaded (an
+	// *AttestationError). upload.AttestationsRequire does the same, but
+	// fails with ErrAttestationsUnavailable, before anything is sent, when
+	// the upload cannot carry attestations; upload.AttestationsOff neither
+	// generates nor sends any.
 	Attestations upload.Attestations
+	// Signer signs the attestations. Nil means one using Sigstore's
+	// public-good instance (attest.DefaultFulcioURL, attest.DefaultRekorURL)
+	// with identity tokens of audience "sigstore" from the CI that gives
+	// the Trusted Publishing token: tokens of their own, never the one
+	// PyPI sees. A Signer without IDToken is used as a template: Publish
+	// signs with a new Signer of its settings and the CI's tokens (its
+	// HTTPClient defaulting to Options.HTTPClient). Setting Signer (e.g.
+	// to one pointed at a pypitest.Sigstore) also makes an index other
+	// than PyPI and TestPyPI, such as a fake PyPI, get attestations.
+	Signer *attest.Signer
 	// Concurrency is how many files are uploaded at once after the first
 	// file of each release, which goes alone; 0 means 4.
 	Concurrency int

@@ -30,7 +30,10 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	// upload will send: Trusted Publishing is tried exactly when no
 	// credentials are given, and failing it sends nothing to PyPI.
 	trusted := explicitCredentials(&opts) == nil && opts.TrustedPublishing != TrustedPublishingNever
-	uo := upload.Options{Attestations: attestationMode(&opts, t, trusted, false)}
+	if ok, why := attestable(&opts, t, trusted); !ok && opts.Attestations == upload.AttestationsRequire {
+		return nil, unavailable(why)
+	}
+	uo := upload.Options{Attestations: checkMode(&opts, t, trusted)}
 	files, err := checkFiles(ctx, paths, profile, verify, uo)
 	if err != nil {
 		return nil, err
@@ -55,12 +58,16 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return results(files), err
 	}
 	opts.emit(Event{Kind: EventKindAuthenticated, Message: creds.how})
-	return send(ctx, &opts, t, creds, files, secrets)
+	mode, err := attestFiles(ctx, &opts, t, creds, files)
+	if err != nil {
+		return results(files), err
+	}
+	return send(ctx, &opts, t, creds, files, secrets, mode)
 }
 
-// send uploads the checked files with creds; the index's answers are
-// cleared of secrets.
-func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked, secrets *redact.Set) ([]Result, error) {
+// send uploads the checked files with creds, and attestations as mode
+// says; the index's answers are cleared of secrets.
+func send(ctx context.Context, opts *Options, t *target, creds *credentials, files []*checked, secrets *redact.Set, mode upload.Attestations) ([]Result, error) {
 	client := &upload.Client{
 		URL:        t.upload.String(),
 		ReadAPIURL: opts.ReadAPIURL,
@@ -75,7 +82,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		SkipExisting:   opts.SkipExisting,
 		SkipMismatched: opts.SkipMismatched,
 		Comment:        opts.Comment,
-		Attestations:   attestationMode(opts, t, creds.trusted, true),
+		Attestations:   mode,
 		Concurrency:    opts.Concurrency,
 		Progress: func(p upload.Progress) {
 			opts.emit(Event{Kind: EventKindSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
@@ -131,33 +138,6 @@ func fillForms(files []*checked, uo upload.Options) error {
 		return &FilesError{Errs: bad, sentinel: ErrChecksFailed}
 	}
 	return nil
-}
-
-// attestationMode decides whether attestation files go with the upload:
-// PyPI and TestPyPI take them from Trusted Publishing only, and other
-// indexes not at all. With warn, a request that cannot be honoured is
-// reported.
-func attestationMode(opts *Options, t *target, trusted, warn bool) upload.Attestations {
-	usable := trusted && t.public
-	switch {
-	case opts.Attestations == upload.AttestationsOff:
-		return upload.AttestationsOff
-	case opts.Attestations == upload.AttestationsAuto && usable:
-		return upload.AttestationsAuto
-	case opts.Attestations == upload.AttestationsAuto:
-		return upload.AttestationsOff
-	case usable:
-		return upload.AttestationsRequire
-	}
-	if warn {
-		why := "the upload is not by Trusted Publishing, the only way PyPI accepts them"
-		if !t.public {
-			why = "the repository is not PyPI or TestPyPI, which alone support PEP 740 attestations"
-		}
-		opts.emit(Event{Kind: EventKindWarning, Warning: WarningAttestationsIgnored, Title: "attestations ignored",
-			Message: "Attestations were requested, but " + why + ". They are not sent."})
-	}
-	return upload.AttestationsOff
 }
 
 func results(files []*checked) []Result {

@@ -436,39 +436,6 @@ func TestPublishRefusedTokenNotShown(t *testing.T) {
 	}
 }
 
-// Attestations need Trusted Publishing at PyPI: asked for with a token,
-// they are not sent, and Publish says so.
-func TestPublishAttestationsNeedTrustedPublishing(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t, pypitest.GitHubRun{})
-	f.build(t, "1.0.0")
-	const token = "pypi-AgEIcHlwaS5vcmcCJGF0dGVzdGF0aW9ucy10b2tlbg"
-	f.srv.AddAPIToken("alice", token)
-	var warnings []string
-	var mu sync.Mutex
-	opts := f.options()
-	opts.Token = token
-	opts.Attestations = upload.AttestationsRequire
-	opts.Events = func(e pypi.Event) {
-		if e.Kind == pypi.EventKindWarning {
-			mu.Lock()
-			warnings = append(warnings, e.Message)
-			mu.Unlock()
-		}
-	}
-	if _, err := pypi.Publish(context.Background(), opts); err != nil {
-		t.Fatal(err)
-	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "not PyPI or TestPyPI") {
-		t.Errorf("warnings: %q", warnings)
-	}
-	for _, file := range f.srv.Files() {
-		if file.Attestations != "" {
-			t.Errorf("%s was sent with attestations", file.Filename)
-		}
-	}
-}
-
 // With the checks off, a file PyPI refuses reaches the index, which
 // refuses it in Warehouse's words.
 func TestPublishChecksNone(t *testing.T) {

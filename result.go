@@ -65,6 +65,9 @@ type Result struct {
 	// Form is the upload form the file is sent with, or in a dry run
 	// would be (the file itself follows it).
 	Form []upload.Field
+	// Attestations are those Publish generated for the file (see
+	// Options.Attestations); the files already beside it are not listed.
+	Attestations []Attestation
 }
 
 // Sentinels for the errors Publish returns; test with errors.Is.

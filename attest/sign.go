@@ -143,6 +143,12 @@ type Signer struct {
 	// Now tells the time, to judge tokens and certificates; nil means
 	// time.Now.
 	Now func() time.Time
+	// TrustedRoot, if set, is what each certificate Fulcio issues is
+	// checked against before anything is signed with it, as
+	// sigstore-python checks it: its chain to a Fulcio CA of the root and
+	// its embedded SCT, signed by a CT log of the root. Nil skips the
+	// check (PyPI still makes it).
+	TrustedRoot *TrustedRoot
 
 	mu   sync.Mutex
 	key  *ecdsa.PrivateKey
@@ -198,18 +204,20 @@ func (s *Signer) SignFile(ctx context.Context, path string) (*Attestation, error
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(a)
-	if err == nil {
-		err = writeNew(out, b)
-	}
-	if err != nil {
+	if err := a.WriteFile(out); err != nil {
 		return nil, &SignError{Op: SignOpWrite, File: path, Reason: err.Error(), Err: err}
 	}
 	return a, nil
 }
 
-// writeNew writes b to a file that must not exist.
-func writeNew(name string, b []byte) error {
+// WriteFile writes a's JSON to the file name, which must not exist yet
+// (an error matching fs.ErrExist otherwise): an attestation is never
+// overwritten.
+func (a *Attestation) WriteFile(name string) error {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
@@ -217,6 +225,9 @@ func writeNew(name string, b []byte) error {
 	_, err = f.Write(b)
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	if err != nil {
+		os.Remove(name) // not half an attestation
 	}
 	return err
 }
@@ -359,7 +370,30 @@ func (s *Signer) requestCertificate(ctx context.Context) (*x509.Certificate, *Si
 	if !s.key.PublicKey.Equal(leaf.PublicKey) {
 		return nil, &SignError{Op: SignOpFulcio, StatusCode: status, Reason: "the certificate is for another key"}
 	}
+	if s.TrustedRoot != nil {
+		if err := s.checkCertificate(leaf); err != nil {
+			reason := err.Error()
+			var ve *VerificationError
+			if errors.As(err, &ve) {
+				reason = ve.Reason // the check's words, without their prefix
+			}
+			return nil, &SignError{Op: SignOpFulcio, StatusCode: status, Reason: reason, Err: err}
+		}
+	}
 	return leaf, nil
+}
+
+// checkCertificate checks a new certificate against s.TrustedRoot: its
+// chain now and its embedded SCT.
+func (s *Signer) checkCertificate(leaf *x509.Certificate) error {
+	chain, err := verifyChain(leaf, s.TrustedRoot, s.now())
+	if err != nil {
+		return err
+	}
+	if len(chain) < 2 {
+		return verr(CheckChain, "the certificate is its own issuer")
+	}
+	return verifySCT(leaf, chain[1], s.TrustedRoot)
 }
 
 // parseFulcioResponse returns the leaf of a signingCert answer's chain,

@@ -197,6 +197,21 @@ func TestSignWithoutSCT(t *testing.T) {
 	}
 }
 
+// With a trusted root, a certificate without SCT is refused before
+// anything is signed or logged.
+func TestSignChecksSCTWithRoot(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	e.signer.TrustedRoot = e.root
+	e.sig.OmitSCTs(1)
+	_, err := e.signer.Sign(t.Context(), "sampleproject-1.0.tar.gz", [32]byte{})
+	wantSignError(t, err, attest.SignOpFulcio, 200, "fulcio: failed to verify SCT on signing certificate: certificate has no embedded SCT")
+	a, s := e.sign(t, "sampleproject-1.0.tar.gz") // the next certificate has its SCT
+	if err := e.verify(a, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestSignRenewsCertificate(t *testing.T) {
 	t.Parallel()
 	clock := pypitest.NewClock(time.Now())

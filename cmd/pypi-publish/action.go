@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/internal/redact"
@@ -32,12 +34,26 @@ const (
 		"password was also set, disabling Trusted Publishing. As a result, the attestations input is ignored."
 	attestationsWrongIndex = "The workflow was run with 'attestations: true' input, but the specified " +
 		"repository URL does not support PEP 740 attestations. As a result, the attestations input is ignored."
-	// attestationsNotice is ours: the action signs attestations itself,
-	// this program sends those it finds.
-	attestationsNotice = "Uploading the PEP 740 attestations found beside the distributions " +
-		"(<file>.<kind>.attestation); this action does not generate them."
-	magicLinkTitle = "Create a Trusted Publisher"
-	magicLinkIntro = "A new Trusted Publisher for the currently running publishing workflow can be created " +
+	attestationsNotice = "Generating and uploading digital attestations"
+	// The texts of the action's attestations.py.
+	attestationFailurePrefix  = "Attestation generation failure: "
+	attestationFailureSummary = `
+Attestation generation failure:
+
+%s
+
+You're seeing this because the action attempted to generated PEP 740
+attestations for its inputs, but failed to do so.
+`
+	attestationTokenFailure = `
+OpenID Connect token retrieval failed: %s
+
+This failure occurred after a successful Trusted Publishing Flow,
+suggesting a transient error.
+`
+	attestationsExist = "The following distributions already have publish attestations: %s"
+	magicLinkTitle    = "Create a Trusted Publisher"
+	magicLinkIntro    = "A new Trusted Publisher for the currently running publishing workflow can be created " +
 		"by accessing the following link(s) while logged-in as an owner of the package(s):"
 	invalidTokenFile = "# >> PyPA publish to PyPI GHA: POTENTIALLY INVALID TOKEN << "
 	invalidToken     = "It looks like you are trying to use an API token to authenticate in the package " +
@@ -117,11 +133,8 @@ func (a *action) before() bool {
 		if !a.trustedPublishing() {
 			a.r.Warning(gha.Annotation{Title: attestationsIgnoredTitle}, attestationsWithoutTP)
 		}
-		if !onPyPI(repo) {
+		if !a.attestableIndex() {
 			a.r.Warning(gha.Annotation{Title: attestationsIgnoredTitle}, attestationsWrongIndex)
-		}
-		if a.trustedPublishing() && onPyPI(repo) {
-			a.r.Notice(gha.Annotation{}, attestationsNotice)
 		}
 	}
 	tokenUser := a.c.username == "" || a.c.username == "__token__"
@@ -150,6 +163,63 @@ func (a *action) before() bool {
 		a.r.Warning(gha.Annotation{File: missingDistsFile}, fmt.Sprintf(missingDists, a.packagesDir()+"/"))
 	}
 	return true
+}
+
+// attestableIndex reports whether the index takes attestations: PyPI or
+// TestPyPI, as the action's test (=~ pypi\.org) has it, or any index
+// when another Sigstore is configured (a fake PyPI's test).
+func (a *action) attestableIndex() bool {
+	return onPyPI(a.c.repositoryArg()) || a.c.signer != nil
+}
+
+// attesting reports whether the action generates attestations.
+func (a *action) attesting() bool {
+	return a.c.attestationsInput && a.trustedPublishing() && a.attestableIndex()
+}
+
+// attestationsExist reports, as the action's attestations.py does before
+// it signs anything, the distributions that already have a publish
+// attestation, and says whether there were any.
+func (a *action) attestationsExist() bool {
+	paths, _ := pypi.FindFiles(a.c.paths...)
+	var found []string
+	for _, p := range paths {
+		att := attest.Filename(p)
+		if _, err := os.Lstat(att); err == nil {
+			found = append(found, "* "+absPath(p)+" -> "+absPath(att))
+		}
+	}
+	if len(found) == 0 {
+		return false
+	}
+	a.attestationFailed(fmt.Sprintf(attestationsExist, strings.Join(found, "\n")))
+	return true
+}
+
+// attestationFailed reports a failure to generate attestations as the
+// action's die() does: the job summary, then an error annotation.
+func (a *action) attestationFailed(msg string) {
+	a.r.Summary(fmt.Sprintf(attestationFailureSummary, msg) + "\n")
+	a.r.Error(gha.Annotation{}, attestationFailurePrefix+msg)
+}
+
+// attestationError reports Publish's *pypi.AttestationError in the
+// action's words: a failure to get the identity token in its own.
+func (a *action) attestationError(err *pypi.AttestationError) {
+	var se *attest.SignError
+	if errors.As(err, &se) && se.Op == attest.SignOpIdentity {
+		a.attestationFailed(fmt.Sprintf(attestationTokenFailure, se.Reason))
+		return
+	}
+	a.attestationFailed(err.Err.Error())
+}
+
+// absPath is p made absolute, as the action's resolve() makes it.
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 func (a *action) packagesDir() string {

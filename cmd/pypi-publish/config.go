@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/internal/gha"
 	"github.com/trustpub/pypi/upload"
 )
@@ -46,6 +47,8 @@ type config struct {
 	httpClient     *http.Client // nil, or one trusting cert and showing clientCert
 	verify         bool
 	attestations   bool
+	sigstore       sigstoreConfig // another Sigstore than the public-good one
+	signer         *attest.Signer // nil, or one of sigstore's
 	concurrency    int
 	timeout        time.Duration // 0: the library's default
 	printHash      bool
@@ -56,8 +59,9 @@ type config struct {
 	// action is set when the inputs of gh-action-pypi-publish were read:
 	// its messages and nudges apply.
 	action bool
-	// attestationsInput is the action's attestations input (which asks
-	// for attestations to be sent if there are any, not required).
+	// attestationsInput is the action's attestations input (default
+	// true, as upstream): generate and send attestations when the upload
+	// is by Trusted Publishing to PyPI or TestPyPI.
 	attestationsInput bool
 }
 
@@ -148,7 +152,7 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	fs.StringVar(&c.checks, "checks", "auto", "rules to check the files by: auto (PyPI's for PyPI and TestPyPI), pypi or lenient")
 	boolean(&c.skipExisting, "succeed for files the index already has, even with other bytes (a warning names both sha256)", "skip-existing")
 	boolean(&c.strictExisting, "with --skip-existing, fail for a file the index has with other bytes", "strict-existing")
-	boolean(&c.noAttestations, "send no attestations (also UV_PUBLISH_NO_ATTESTATIONS)", "no-attestations")
+	boolean(&c.noAttestations, "neither make nor send PEP 740 attestations (also UV_PUBLISH_NO_ATTESTATIONS)", "no-attestations")
 	str(&c.comment, "a `comment` sent with each file", "c", "comment")
 	str(&c.cert, "a PEM `file` of CA certificates to trust besides the system's (also TWINE_CERT)", "cert")
 	str(&c.clientCert, "a PEM `file` holding a TLS client certificate and its key (also TWINE_CLIENT_CERT)", "client-cert")
@@ -167,7 +171,9 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 		})
 	}
 	fs.BoolVar(&c.verify, "verify-metadata", true, "check the files' metadata before uploading")
-	fs.BoolVar(&c.attestations, "attestations", false, "upload the PEP 740 attestation files beside each distribution (required for each)")
+	fs.BoolVar(&c.attestations, "attestations", false, "require a PEP 740 attestation with each file, signed with Sigstore under Trusted Publishing "+
+		"(the default when possible) or found beside it; fail before uploading when that cannot be")
+	c.sigstore.flags(fs)
 	fs.IntVar(&c.concurrency, "concurrency", 4, "how many files to upload at once after the first of each release")
 	fs.Func("timeout", "give up a network request after `SECONDS` without progress, or when connecting takes longer "+
 		"(default 60, or UV_HTTP_TIMEOUT)", func(v string) error {
@@ -231,6 +237,7 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	fromEnv(&c.clientCert, []string{"client-cert"}, "TWINE_CLIENT_CERT")
 	c.nonInteractive = c.nonInteractive || envBool(getenv("TWINE_NON_INTERACTIVE"))
 	c.noAttestations = c.noAttestations || envBool(getenv("UV_PUBLISH_NO_ATTESTATIONS"))
+	c.sigstore.fromEnv(fromEnv)
 	if r.Enabled() {
 		c.readInputs(r, set)
 	}
@@ -241,6 +248,12 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 		fmt.Fprintf(stderr, "pypi-publish: %v\n", err)
 		return nil, errUsage
 	}
+	signer, err := c.sigstore.signer()
+	if err != nil {
+		fmt.Fprintf(stderr, "pypi-publish: %v\n", err)
+		return nil, errUsage
+	}
+	c.signer = signer
 	return c, nil
 }
 
@@ -381,7 +394,7 @@ func (c *config) readInputs(r *gha.Runner, set map[string]bool) {
 	if !set["print-hash"] {
 		c.printHash = r.BoolInput("print-hash", false) || verbose
 	}
-	c.attestationsInput = r.BoolInput("attestations", false)
+	c.attestationsInput = r.BoolInput("attestations", true)
 }
 
 func (c *config) validate(set map[string]bool, stderr io.Writer) error {
@@ -450,6 +463,7 @@ func (c *config) options() pypi.Options {
 		Concurrency:    c.concurrency,
 		DryRun:         c.dryRun,
 		Timeout:        c.timeout,
+		Signer:         c.signer,
 	}
 	switch {
 	case c.trusted == "always":
@@ -475,7 +489,7 @@ func (c *config) options() pypi.Options {
 	case c.attestations:
 		o.Attestations = upload.AttestationsRequire
 	case c.action && !c.attestationsInput:
-		o.Attestations = upload.AttestationsOff // the action sends none unless asked
+		o.Attestations = upload.AttestationsOff // attestations: false
 	}
 	return o
 }

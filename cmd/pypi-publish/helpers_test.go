@@ -23,16 +23,37 @@ type fixture struct {
 	iss *pypitest.Issuer
 	srv *pypitest.Server
 	dir string
+	sig *pypitest.Sigstore // with newSigstoreFixture: the fake PyPI verifies attestations against it
 }
 
 func newFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
 	t.Helper()
 	iss := pypitest.NewIssuer(pypitest.WithRun(run))
 	t.Cleanup(iss.Close)
-	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	return newFixtureOf(t, iss, nil)
+}
+
+// newSigstoreFixture is newFixture with a fake Sigstore, whose
+// attestations the fake PyPI verifies; sigstoreEnv points the program at it.
+func newSigstoreFixture(t *testing.T) *fixture {
+	t.Helper()
+	iss := pypitest.NewIssuer()
+	t.Cleanup(iss.Close)
+	sig := pypitest.NewSigstore(pypitest.WithIssuer(iss))
+	t.Cleanup(sig.Close)
+	return newFixtureOf(t, iss, sig)
+}
+
+func newFixtureOf(t *testing.T, iss *pypitest.Issuer, sig *pypitest.Sigstore) *fixture {
+	t.Helper()
+	opts := []pypitest.Option{pypitest.WithIssuer(iss)}
+	if sig != nil {
+		opts = append(opts, pypitest.WithSigstore(sig))
+	}
+	srv := pypitest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
-	f := &fixture{iss: iss, srv: srv, dir: t.TempDir()}
+	f := &fixture{iss: iss, srv: srv, dir: t.TempDir(), sig: sig}
 	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(f.dir); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +61,20 @@ func newFixture(t *testing.T, run pypitest.GitHubRun) *fixture {
 }
 
 func (f *fixture) uploadURL() string { return f.srv.URL + "/legacy/" }
+
+// sigstoreEnv adds to env the variables that point the program at the
+// fixture's fake Sigstore, with its trusted root in a file.
+func (f *fixture) sigstoreEnv(t *testing.T, env map[string]string) map[string]string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "trusted_root.json")
+	if err := os.WriteFile(root, f.sig.TrustedRoot(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env["PYPI_PUBLISH_FULCIO_URL"] = f.sig.FulcioURL()
+	env["PYPI_PUBLISH_REKOR_URL"] = f.sig.RekorURL()
+	env["PYPI_PUBLISH_SIGSTORE_TRUSTED_ROOT"] = root
+	return env
+}
 
 // actionsEnv is the environment of a GitHub Actions step running the
 // action: the issuer's job, an outputs file, and the given inputs.

@@ -25,6 +25,11 @@
 // credentials or upload), --json (one JSON document on stdout) and
 // --timeout SECONDS (how long a network request may connect or go without
 // progress; default 60, or UV_HTTP_TIMEOUT). Flags may follow the paths.
+// Under Trusted Publishing to PyPI or TestPyPI it signs a PEP 740 publish
+// attestation for each file with Sigstore, writes it beside the file and
+// uploads it (--no-attestations: none); --fulcio-url, --rekor-url and
+// --sigstore-trusted-root point it at another Sigstore, such as
+// pypitest-server -sigstore's fake.
 // GPG signing (-s, --sign, --sign-with, --identity) is refused: PyPI no
 // longer accepts signatures.
 //
@@ -34,8 +39,9 @@
 // print-hash, attestations) from INPUT_* variables, masks every secret
 // before printing anything, groups its log, reports problems as
 // annotations on the files, writes a job summary and sets the outputs
-// "files" (the files on the index, one a line) and "urls" (where to see
-// them). It prints the action's messages where the action would: a
+// "files" (the files on the index, one a line), "urls" (where to see
+// them), "attestations" (the attestation files written) and "log-entries"
+// (their Rekor entries). It prints the action's messages where the action would: a
 // missing id-token permission, a pull request from a fork, a reusable
 // workflow, no distributions, a password for PyPI, and the link that
 // creates a trusted publisher.
@@ -170,6 +176,9 @@ func (p *publisher) run(ctx context.Context) int {
 		p.r.Summary("## " + passwordNudgeTitle + "\n\n" + passwordNudge + "\n")
 		return 1
 	}
+	if p.c.action && p.act.attesting() && p.act.attestationsExist() {
+		return 1
+	}
 	opts := p.c.options()
 	opts.Masker = p.mask
 	opts.Events = p.event
@@ -217,7 +226,8 @@ func (p *publisher) mask(secret string) {
 }
 
 // writeActionFiles writes the job summary and the step outputs: files
-// (on the index, one a line) and urls (where to see them).
+// (on the index, one a line), urls (where to see them), attestations and
+// log-entries (see attestationOutputs).
 func (p *publisher) writeActionFiles(results []pypi.Result) {
 	var files, urls []string
 	for _, r := range results {
@@ -228,10 +238,13 @@ func (p *publisher) writeActionFiles(results []pypi.Result) {
 			}
 		}
 	}
+	atts, entries := attestationOutputs(results, p.c.rekorURL())
 	for _, err := range []error{
-		p.r.Summary(summary(results, p.c.displayURL(), p.c.dryRun)),
+		p.r.Summary(summary(results, p.c.displayURL(), p.c.dryRun) + attestationSummary(results, p.c.rekorURL())),
 		p.r.SetOutput("files", strings.Join(files, "\n")),
 		p.r.SetOutput("urls", strings.Join(urls, "\n")),
+		p.r.SetOutput("attestations", atts),
+		p.r.SetOutput("log-entries", entries),
 	} {
 		if err != nil {
 			p.r.Warning(gha.Annotation{}, err.Error())
@@ -275,6 +288,11 @@ func (p *publisher) event(e pypi.Event) {
 	case pypi.EventKindAuthenticated:
 		p.setGroup("Uploading distributions to " + p.c.displayURL())
 		fmt.Fprintf(p.out, "Credentials: %s\nUploading distributions to %s\n", e.Message, p.c.displayURL())
+		if p.c.action && p.act.attesting() && e.Message == "trusted publishing" {
+			p.r.Notice(gha.Annotation{}, attestationsNotice)
+		}
+	case pypi.EventKindAttested:
+		p.attested(e.Result)
 	case pypi.EventKindDone:
 		r := e.Result
 		p.prog.done(r.File, r.Outcome.String())
@@ -320,6 +338,7 @@ func (p *publisher) checked(r *pypi.Result) {
 // went wrong, in the action's words where it has them.
 func (p *publisher) report(results []pypi.Result, err error) {
 	var tpe *pypi.TrustedPublishingError
+	var ae *pypi.AttestationError
 	var fe *pypi.FilesError
 	switch {
 	case err == nil:
@@ -339,6 +358,8 @@ func (p *publisher) report(results []pypi.Result, err error) {
 		}
 	case errors.As(err, &tpe) && p.r.Enabled():
 		p.act.trustedPublishingFailed(err, results)
+	case errors.As(err, &ae) && p.r.Enabled():
+		p.act.attestationError(ae)
 	case errors.As(err, &tpe):
 		fmt.Fprintf(p.out, "error: trusted publishing failed:\n%s\n", explain(err))
 	case errors.Is(err, pypi.ErrPasswordRefused) && p.r.Enabled():

@@ -42,6 +42,10 @@ func TestCLI(t *testing.T) {
 		"Spellings":                           e2eSpellings,
 		"SkipExistingOtherBytes":              e2eSkipExistingOtherBytes,
 		"ActionIgnoresTwineVariables":         e2eActionIgnoresTwineVariables,
+		"ActionAttestations":                  e2eActionAttestations,
+		"ActionAttestationsExist":             e2eActionAttestationsExist,
+		"ActionAttestationFailure":            e2eActionAttestationFailure,
+		"AttestationsJSONAndOff":              e2eAttestationsJSONAndOff,
 	} {
 		t.Run(name, test)
 	}

@@ -156,7 +156,9 @@ type jsonFile struct {
 	Attempts int            `json:"attempts"`
 	Problems []jsonProblem  `json:"problems"`
 	Fields   []jsonField    `json:"fields"`
-	Error    string         `json:"error,omitempty"`
+	// Attestations are those generated for the file.
+	Attestations []jsonAttestation `json:"attestations"`
+	Error        string            `json:"error,omitempty"`
 }
 
 type jsonDigests struct {
@@ -197,7 +199,8 @@ func newJSONDocument(results []pypi.Result, repository string, dryRun bool, err 
 	for _, r := range results {
 		f := jsonFile{File: r.File, Path: r.Path, Name: r.Name, Version: r.Version, Size: r.Size,
 			Digests: jsonDigests{r.Digests.SHA256, r.Digests.BLAKE2b256, r.Digests.MD5},
-			Verdict: r.Verdict, Outcome: r.Outcome, URL: r.URL, Attempts: r.Attempts, Problems: []jsonProblem{}, Fields: []jsonField{}}
+			Verdict: r.Verdict, Outcome: r.Outcome, URL: r.URL, Attempts: r.Attempts, Problems: []jsonProblem{}, Fields: []jsonField{},
+			Attestations: jsonAttestations(&r)}
 		if r.Kind != 0 {
 			f.Kind = r.Kind.String()
 		}

@@ -3,17 +3,19 @@
 //
 //	go run ./examples/quickstart
 //
-// It starts a fake GitHub Actions identity provider and a fake PyPI
-// (package pypitest) on the loopback interface, registers a trusted
-// publisher, makes this process look like the publishing job of a GitHub
-// Actions workflow, builds a wheel and an sdist, publishes them with
-// pypi.Publish and shows what the index lists afterwards. In a real
-// workflow only the pypi.Publish call remains: the job's environment, PyPI
-// and the files are real.
+// It starts a fake GitHub Actions identity provider, a fake Sigstore and
+// a fake PyPI (package pypitest) on the loopback interface, registers a
+// trusted publisher, makes this process look like the publishing job of a
+// GitHub Actions workflow, builds a wheel and an sdist, publishes them
+// with pypi.Publish, which signs a PEP 740 attestation for each, and
+// shows what the index lists afterwards, with the provenance it verified.
+// In a real workflow only the pypi.Publish call remains, without Signer:
+// the job's environment, Sigstore, PyPI and the files are real.
 package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +26,7 @@ import (
 	"time"
 
 	"github.com/trustpub/pypi"
+	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/examples/quickstart/sampledist"
 	"github.com/trustpub/pypi/pypitest"
 )
@@ -36,10 +39,12 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	fmt.Fprintln(w, "1. Start a fake GitHub Actions identity provider and a fake PyPI.")
+	fmt.Fprintln(w, "1. Start a fake GitHub Actions identity provider, a fake Sigstore and a fake PyPI.")
 	iss := pypitest.NewIssuer()
 	defer iss.Close()
-	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	sig := pypitest.NewSigstore(pypitest.WithIssuer(iss))
+	defer sig.Close()
+	srv := pypitest.NewServer(pypitest.WithIssuer(iss), pypitest.WithSigstore(sig))
 	defer srv.Close()
 	project := sampledist.Project{Name: "sampleproject", Version: "1.0.0"}
 	pub := iss.Run().Publisher(project.Name)
@@ -76,7 +81,9 @@ func run(ctx context.Context, w io.Writer) error {
 		Repository: srv.UploadURL(), // PyPI itself is the default
 		Getenv:     iss.Getenv,      // the job's environment; os.Getenv is the default
 		Checks:     pypi.ChecksPyPI, // judge the files as PyPI would
-		Events:     func(e pypi.Event) { mu.Lock(); describe(w, e); mu.Unlock() },
+		// Sigstore's public-good instance is the default.
+		Signer: &attest.Signer{FulcioURL: sig.FulcioURL(), RekorURL: sig.RekorURL()},
+		Events: func(e pypi.Event) { mu.Lock(); describe(w, e); mu.Unlock() },
 	})
 	if err != nil {
 		return err
@@ -96,8 +103,62 @@ func run(ctx context.Context, w io.Writer) error {
 	for _, f := range files {
 		fmt.Fprintf(w, "   %s  sha256=%s\n", f.Filename, f.Hashes["sha256"])
 	}
-	fmt.Fprintf(w, "\n%s %s published: %d files, checked before upload, uploaded without a stored secret.\n",
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(w, "6. Fetch each file's provenance, which the index verified, and verify it offline too.")
+	root, err := attest.ParseTrustedRoot(sig.TrustedRoot())
+	if err != nil {
+		return err
+	}
+	policy := attest.GitHubPublisher{Repository: pub.RepositoryOwner + "/" + pub.Repository, Workflow: pub.WorkflowFilename, Issuer: iss.URL}
+	for _, f := range files {
+		if err := showProvenance(ctx, w, srv.Client(), f, root, policy); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "\n%s %s published: %d files, checked before upload, attested, uploaded without a stored secret.\n",
 		project.Name, project.Version, len(results))
+	return nil
+}
+
+// showProvenance fetches a file's provenance from the integrity API,
+// verifies its attestations against the fake Sigstore's root, the
+// publisher and the file's digest, and says what it found.
+func showProvenance(ctx context.Context, w io.Writer, c *http.Client, f simpleFile, root *attest.TrustedRoot, policy attest.GitHubPublisher) error {
+	var prov struct {
+		Bundles []struct {
+			Publisher struct {
+				Kind       string `json:"kind"`
+				Repository string `json:"repository"`
+				Workflow   string `json:"workflow"`
+			} `json:"publisher"`
+			Attestations []json.RawMessage `json:"attestations"`
+		} `json:"attestation_bundles"`
+	}
+	if f.Provenance == nil {
+		return fmt.Errorf("%s has no provenance", f.Filename)
+	}
+	if err := getJSON(ctx, c, *f.Provenance, "application/json", &prov); err != nil {
+		return err
+	}
+	sum, err := hex.DecodeString(f.Hashes["sha256"])
+	if err != nil || len(sum) != 32 {
+		return fmt.Errorf("%s: bad sha256 in the listing", f.Filename)
+	}
+	for _, b := range prov.Bundles {
+		for _, raw := range b.Attestations {
+			a, err := attest.Parse(raw)
+			if err != nil {
+				return err
+			}
+			kind, err := a.Verify(root, policy, attest.Subject{Filename: f.Filename, SHA256: [32]byte(sum)})
+			if err != nil {
+				return fmt.Errorf("%s: %w", f.Filename, err)
+			}
+			fmt.Fprintf(w, "   %s: %s attestation by %s %s (%s), Rekor log index %d, verified offline\n", f.Filename, kind,
+				b.Publisher.Kind, b.Publisher.Repository, b.Publisher.Workflow, a.VerificationMaterial.TransparencyEntries[0].LogIndex)
+		}
+	}
 	return nil
 }
 
@@ -114,6 +175,10 @@ func describe(w io.Writer, e pypi.Event) {
 		fmt.Fprintf(w, "   warning: %s\n", e.Title)
 	case pypi.EventKindAuthenticated:
 		fmt.Fprintf(w, "   authenticated by %s: identity token from the CI, exchanged at PyPI\n", e.Message)
+	case pypi.EventKindAttested:
+		a := e.Result.Attestations[len(e.Result.Attestations)-1]
+		fmt.Fprintf(w, "   attested %s: Sigstore certificate for the job's identity, Rekor log index %d, written to %s\n",
+			e.File, a.LogIndex, filepath.Base(a.Path))
 	case pypi.EventKindDone:
 		fmt.Fprintf(w, "   %s: %s\n", e.File, e.Result.Outcome)
 	}
@@ -121,30 +186,37 @@ func describe(w io.Writer, e pypi.Event) {
 
 // simpleFile is a file of a PEP 691 project page.
 type simpleFile struct {
-	Filename string            `json:"filename"`
-	Hashes   map[string]string `json:"hashes"`
+	Filename   string            `json:"filename"`
+	Hashes     map[string]string `json:"hashes"`
+	Provenance *string           `json:"provenance"` // the integrity API's URL (PEP 740)
 }
 
 // simpleFiles reads the files of a project page of the simple API.
 func simpleFiles(ctx context.Context, c *http.Client, url string) ([]simpleFile, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s", url, resp.Status)
-	}
 	var page struct {
 		Files []simpleFile `json:"files"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
+	err := getJSON(ctx, c, url, "application/vnd.pypi.simple.v1+json", &page)
+	return page.Files, err
+}
+
+// getJSON reads the JSON document at url into v.
+func getJSON(ctx context.Context, c *http.Client, url, accept string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
 	}
-	return page.Files, nil
+	req.Header.Set("Accept", accept)
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", url, err)
+	}
+	return nil
 }

@@ -35,7 +35,7 @@ func TestQuickstartOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"1. Start a fake GitHub Actions identity provider and a fake PyPI.\n",
+		"1. Start a fake GitHub Actions identity provider, a fake Sigstore and a fake PyPI.\n",
 		"2. Be the workflow's job",
 		"4. Publish them with pypi.Publish.\n",
 		"authenticated by trusted publishing",
@@ -43,7 +43,8 @@ func TestQuickstartOutput(t *testing.T) {
 		"sampleproject-1.0.0.tar.gz: uploaded\n",
 		"PyPI minted one upload token for [sampleproject]",
 		"/simple/sampleproject/\n",
-		"sampleproject 1.0.0 published: 2 files",
+		"6. Fetch each file's provenance",
+		"sampleproject 1.0.0 published: 2 files, checked before upload, attested,",
 	}
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -51,8 +52,12 @@ func TestQuickstartOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(b)
-		want = append(want, "   "+filepath.Base(p)+"  sha256="+hex.EncodeToString(sum[:])+"\n",
-			"checked "+filepath.Base(p)+": passes PyPI's checks")
+		name := filepath.Base(p)
+		want = append(want, "   "+name+"  sha256="+hex.EncodeToString(sum[:])+"\n",
+			"checked "+name+": passes PyPI's checks",
+			"attested "+name+": Sigstore certificate for the job's identity, Rekor log index ",
+			"written to "+name+".publish.attestation\n",
+			"   "+name+": https://docs.pypi.org/attestations/publish/v1 attestation by GitHub octo-org/sampleproject (release.yml), Rekor log index ")
 	}
 	for _, w := range want {
 		if !strings.Contains(text, w) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestMetadata(t *testing.T) {
 			t.Errorf("step %d: %s is not pinned by a full commit", i, s.Uses)
 		}
 	}
-	for _, name := range []string{"files", "urls"} {
+	for _, name := range []string{"files", "urls", "attestations", "log-entries"} {
 		if m.Outputs[name].Value != "${{ steps.publish.outputs."+name+" }}" {
 			t.Errorf("output %s is %q, want the publish step's", name, m.Outputs[name].Value)
 		}
@@ -96,18 +97,30 @@ func TestDefaults(t *testing.T) {
 }
 
 // fixture is a fake PyPI with a trusted publisher for this job's run, and
-// a workspace whose dist holds sampleproject's wheel and sdist.
+// a workspace whose dist holds sampleproject's wheel and sdist; with
+// sigstore, a fake Sigstore too, which the fake PyPI verifies
+// attestations against and the job's environment points the program at.
 type fixture struct {
 	srv *pypitest.Server
+	sig *pypitest.Sigstore
 	env map[string]string
 	ws  string
 }
 
-func newFixture(t *testing.T, distDir string) *fixture {
+func newFixture(t *testing.T, distDir string, sigstore bool) *fixture {
 	t.Helper()
 	iss := pypitest.NewIssuer()
 	t.Cleanup(iss.Close)
-	srv := pypitest.NewServer(pypitest.WithIssuer(iss))
+	opts := []pypitest.Option{pypitest.WithIssuer(iss)}
+	env := iss.Env()
+	var sig *pypitest.Sigstore
+	if sigstore {
+		sig = pypitest.NewSigstore(pypitest.WithIssuer(iss))
+		t.Cleanup(sig.Close)
+		opts = append(opts, pypitest.WithSigstore(sig))
+		env["PYPI_PUBLISH_FULCIO_URL"], env["PYPI_PUBLISH_REKOR_URL"] = sig.FulcioURL(), sig.RekorURL()
+	}
+	srv := pypitest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 	ws := t.TempDir()
@@ -117,7 +130,7 @@ func newFixture(t *testing.T, distDir string) *fixture {
 	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(filepath.Join(ws, distDir)); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{srv: srv, env: iss.Env(), ws: ws}
+	return &fixture{srv: srv, sig: sig, env: env, ws: ws}
 }
 
 func (f *fixture) play(t *testing.T, m *metadata, with map[string]string) ran {
@@ -149,7 +162,7 @@ func TestRun(t *testing.T) {
 	// the files; Go was not set up again.
 	t.Run("Inputs", func(t *testing.T) {
 		t.Parallel()
-		f := newFixture(t, "dist")
+		f := newFixture(t, "dist", false)
 		r := f.play(t, m, map[string]string{"repository-url": f.srv.UploadURL()})
 		mustSucceed(t, r)
 		if n := len(f.srv.Files()); n != 2 {
@@ -171,10 +184,48 @@ func TestRun(t *testing.T) {
 			t.Errorf("skipped %q, want only actions/setup-go (Go is on PATH)", r.skipped)
 		}
 	})
+	// Attestations by default: generated beside the files (with the
+	// fake Sigstore the job's environment names), accepted by the fake
+	// PyPI, and listed in the outputs; without Sigstore settings, the
+	// fake index is not PyPI and the action says the input is ignored.
+	t.Run("Attestations", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, "dist", true)
+		r := f.play(t, m, map[string]string{"repository-url": f.srv.UploadURL()})
+		mustSucceed(t, r)
+		contains(t, r, "::notice::Generating and uploading digital attestations\n")
+		var paths, entries []string
+		for _, file := range f.srv.Files() {
+			if file.Provenance == nil {
+				t.Errorf("%s: no provenance at the index", file.Filename)
+			}
+			paths = append(paths, filepath.Join(f.ws, "dist", file.Filename)+".publish.attestation")
+		}
+		for _, p := range paths {
+			if _, err := os.Stat(p); err != nil {
+				t.Error(err)
+			}
+		}
+		if got := strings.Split(r.outputs["attestations"], "\n"); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(paths))) {
+			t.Errorf("output attestations = %q, want %q", got, paths)
+		}
+		entries = strings.Split(r.outputs["log-entries"], "\n")
+		if len(entries) != 2 || !strings.HasPrefix(entries[0], f.sig.RekorURL()+"/api/v1/log/entries?logIndex=") {
+			t.Errorf("output log-entries = %q", entries)
+		}
+
+		plain := newFixture(t, "dist", false)
+		r = plain.play(t, m, map[string]string{"repository-url": plain.srv.UploadURL()})
+		mustSucceed(t, r)
+		contains(t, r, "::warning title=attestations input ignored::The workflow was run with 'attestations: true' input, but the specified repository URL does not support PEP 740 attestations.")
+		if r.outputs["attestations"] != "" {
+			t.Errorf("output attestations = %q, want none", r.outputs["attestations"])
+		}
+	})
 	// Each deprecated alias reaches the program.
 	t.Run("Aliases", func(t *testing.T) {
 		t.Parallel()
-		f := newFixture(t, "out")
+		f := newFixture(t, "out", false)
 		r := f.play(t, m, map[string]string{
 			"repository_url": f.srv.UploadURL(), "packages_dir": "out/", "verify_metadata": "false",
 			"print_hash": "false", "verbose": "false",
@@ -204,7 +255,7 @@ func TestRun(t *testing.T) {
 	// The dashed spelling wins over the underscore one.
 	t.Run("DashedWins", func(t *testing.T) {
 		t.Parallel()
-		f := newFixture(t, "dist")
+		f := newFixture(t, "dist", false)
 		r := f.play(t, m, map[string]string{
 			"repository-url": f.srv.UploadURL(), "repository_url": "http://127.0.0.1:1/legacy/",
 		})
@@ -217,7 +268,7 @@ func TestRun(t *testing.T) {
 	// Publishing in place.
 	t.Run("JobTwinePassword", func(t *testing.T) {
 		t.Parallel()
-		f := newFixture(t, "dist")
+		f := newFixture(t, "dist", false)
 		f.env["TWINE_USERNAME"] = "someone"
 		f.env["TWINE_PASSWORD"] = "pypi-stale-job-token"
 		r := f.play(t, m, map[string]string{"repository-url": f.srv.UploadURL()})
