@@ -388,7 +388,7 @@ func (c *config) readInputs(r *gha.Runner, set map[string]bool) {
 		c.skipExisting = r.BoolInput("skip-existing", false)
 	}
 	verbose := r.BoolInput("verbose", false)
-	if !set["v"] {
+	if !set["v"] && !set["verbose"] {
 		c.verbose = verbose
 	}
 	if !set["print-hash"] {

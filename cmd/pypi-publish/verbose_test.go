@@ -35,6 +35,11 @@ func TestVerboseShowsResponseBody(t *testing.T) {
 			return map[string]string{"GITHUB_ACTIONS": "true", "INPUT_USER": "__token__", "INPUT_PASSWORD": token,
 				"INPUT_REPOSITORY-URL": url, "INPUT_PACKAGES-DIR": dir, "INPUT_VERBOSE": "false"}
 		}, false},
+		// A flag on the command line wins over the input, in either spelling.
+		{"action, verbose false, --verbose", []string{"--verbose"}, func(url, dir string) map[string]string {
+			return map[string]string{"GITHUB_ACTIONS": "true", "INPUT_USER": "__token__", "INPUT_PASSWORD": token,
+				"INPUT_REPOSITORY-URL": url, "INPUT_PACKAGES-DIR": dir, "INPUT_VERBOSE": "false"}
+		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -51,7 +56,7 @@ func TestVerboseShowsResponseBody(t *testing.T) {
 			env := map[string]string{}
 			args := append([]string{"--repository-url", url, "-u", "__token__", "-p", token, "--concurrency", "1", dir}, tc.args...)
 			if tc.env != nil {
-				env, args = tc.env(url, dir), nil
+				env, args = tc.env(url, dir), tc.args
 			}
 			var stdout, stderr bytes.Buffer
 			code := run(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] }, false)
