@@ -387,12 +387,12 @@ func (c *config) readInputs(r *gha.Runner, set map[string]bool) {
 	if !set["skip-existing"] {
 		c.skipExisting = r.BoolInput("skip-existing", false)
 	}
-	verbose := r.BoolInput("verbose", false)
+	verbose := r.BoolInput("verbose", true)
 	if !set["v"] && !set["verbose"] {
 		c.verbose = verbose
 	}
 	if !set["print-hash"] {
-		c.printHash = r.BoolInput("print-hash", false) || verbose
+		c.printHash = r.BoolInput("print-hash", true) || verbose
 	}
 	c.attestationsInput = r.BoolInput("attestations", true)
 }

@@ -35,6 +35,11 @@ func TestVerboseShowsResponseBody(t *testing.T) {
 			return map[string]string{"GITHUB_ACTIONS": "true", "INPUT_USER": "__token__", "INPUT_PASSWORD": token,
 				"INPUT_REPOSITORY-URL": url, "INPUT_PACKAGES-DIR": dir, "INPUT_VERBOSE": "false"}
 		}, false},
+		// Without the runner's defaults, the program applies action.yml's.
+		{"action, verbose unset", nil, func(url, dir string) map[string]string {
+			return map[string]string{"GITHUB_ACTIONS": "true", "INPUT_USER": "__token__", "INPUT_PASSWORD": token,
+				"INPUT_REPOSITORY-URL": url, "INPUT_PACKAGES-DIR": dir}
+		}, true},
 		// A flag on the command line wins over the input, in either spelling.
 		{"action, verbose false, --verbose", []string{"--verbose"}, func(url, dir string) map[string]string {
 			return map[string]string{"GITHUB_ACTIONS": "true", "INPUT_USER": "__token__", "INPUT_PASSWORD": token,
