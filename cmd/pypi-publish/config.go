@@ -76,6 +76,10 @@ and no credentials are given. Every file is checked before the first byte
 is sent. Under GitHub Actions it also reads the inputs of
 pypa/gh-action-pypi-publish (INPUT_USER, INPUT_PASSWORD, ...).
 
+Usage: pypi-publish verify --trusted-root FILE --repository OWNER/REPO DIST...
+
+Checks each distribution's PEP 740 attestations offline (see verify -h).
+
 Flags:
 `
 
