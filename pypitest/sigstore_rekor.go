@@ -31,6 +31,13 @@ const (
 	maxRekorBytes   = 64 << 20
 )
 
+// maxDSSESigners bounds an entry's signatures and its verifiers alike:
+// each signature is tried with each verifier, so the work grows with
+// their product, which the body's size alone would let reach millions of
+// ECDSA verifications. Rekor has no such bound; its clients send one
+// signature and one verifier.
+const maxDSSESigners = 16
+
 // rekorLog is Rekor's log in memory: the canonical bodies and their
 // RFC 6962 leaf hashes, in order (the Sigstore's mu guards it).
 type rekorLog struct {
@@ -102,7 +109,8 @@ type dsseBody struct {
 
 // canonicalDSSE checks a proposed dsse entry as Rekor does (a v0.0.1 dsse
 // proposal whose envelope's every signature verifies over the DSSE PAE
-// with one of the verifiers) and returns its canonical body, or a message.
+// with one of the verifiers; at most maxDSSESigners of each here) and
+// returns its canonical body, or a message.
 func canonicalDSSE(b []byte) ([]byte, string) {
 	var p rekorProposal
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -118,6 +126,9 @@ func canonicalDSSE(b []byte) ([]byte, string) {
 	}
 	if len(env.Signatures) == 0 || len(pc.Verifiers) == 0 {
 		return nil, "the envelope needs at least one signature and one verifier"
+	}
+	if len(env.Signatures) > maxDSSESigners || len(pc.Verifiers) > maxDSSESigners {
+		return nil, fmt.Sprintf("the envelope may have at most %d signatures and %d verifiers", maxDSSESigners, maxDSSESigners)
 	}
 	digest := sha256.Sum256(dssePAE(env.PayloadType, env.Payload))
 	keys := verifierKeys(pc.Verifiers)
