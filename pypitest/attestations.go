@@ -103,6 +103,11 @@ func (s *Server) checkAttestations(field, filename, sha256 string, id *Identity)
 			parsed = append(parsed, a)
 		}
 	}
+	// Warehouse counts in _extract_attestations_from_request, which its
+	// verifying and its non-verifying (NullIntegrityService) services share:
+	// here too the count applies with or without a trusted root, and the
+	// empty set's words carry the "Malformed attestations: " that
+	// attest.VerifySet's do not.
 	switch {
 	case len(list) == 0:
 		return nil, attestationsMalformed + "an empty attestation set is not permitted"

@@ -31,6 +31,13 @@ const (
 	maxRekorBytes   = 64 << 20
 )
 
+// maxDSSESigners bounds an entry's signatures and its verifiers alike:
+// each signature is tried with each verifier, so the work grows with
+// their product, which the body's size alone would let reach millions of
+// ECDSA verifications. Rekor has no such bound; its clients send one
+// signature and one verifier.
+const maxDSSESigners = 16
+
 // rekorLog is Rekor's log in memory: the canonical bodies and their
 // RFC 6962 leaf hashes, in order (the Sigstore's mu guards it).
 type rekorLog struct {
@@ -102,7 +109,8 @@ type dsseBody struct {
 
 // canonicalDSSE checks a proposed dsse entry as Rekor does (a v0.0.1 dsse
 // proposal whose envelope's every signature verifies over the DSSE PAE
-// with one of the verifiers) and returns its canonical body, or a message.
+// with one of the verifiers; at most maxDSSESigners of each here) and
+// returns its canonical body, or a message.
 func canonicalDSSE(b []byte) ([]byte, string) {
 	var p rekorProposal
 	if err := json.Unmarshal(b, &p); err != nil {
@@ -119,18 +127,22 @@ func canonicalDSSE(b []byte) ([]byte, string) {
 	if len(env.Signatures) == 0 || len(pc.Verifiers) == 0 {
 		return nil, "the envelope needs at least one signature and one verifier"
 	}
-	pae := dssePAE(env.PayloadType, env.Payload)
+	if len(env.Signatures) > maxDSSESigners || len(pc.Verifiers) > maxDSSESigners {
+		return nil, fmt.Sprintf("the envelope may have at most %d signatures and %d verifiers", maxDSSESigners, maxDSSESigners)
+	}
+	digest := sha256.Sum256(dssePAE(env.PayloadType, env.Payload))
+	keys := verifierKeys(pc.Verifiers)
 	var body dsseBody
 	body.APIVersion, body.Kind = "0.0.1", "dsse"
 	envHash, payloadHash := sha256.Sum256([]byte(pc.Envelope)), sha256.Sum256(env.Payload)
 	body.Spec.EnvelopeHash = rekorHash{"sha256", hex.EncodeToString(envHash[:])}
 	body.Spec.PayloadHash = rekorHash{"sha256", hex.EncodeToString(payloadHash[:])}
 	for _, s := range env.Signatures {
-		v := matchVerifier(pc.Verifiers, s.Sig, pae)
-		if v == nil {
+		i := matchVerifier(keys, s.Sig, digest)
+		if i < 0 {
 			return nil, "could not verify envelope signature"
 		}
-		body.Spec.Signatures = append(body.Spec.Signatures, rekorSignature{Signature: s.Sig, Verifier: v})
+		body.Spec.Signatures = append(body.Spec.Signatures, rekorSignature{Signature: s.Sig, Verifier: pc.Verifiers[i]})
 	}
 	out, err := json.Marshal(body)
 	if err != nil {
@@ -139,20 +151,29 @@ func canonicalDSSE(b []byte) ([]byte, string) {
 	return out, ""
 }
 
-// matchVerifier returns the verifier (a PEM certificate or public key)
-// whose ECDSA key made sig (base64) over msg, or nil.
-func matchVerifier(verifiers [][]byte, sig string, msg []byte) []byte {
+// verifierKeys returns the ECDSA key of each verifier, nil where it has
+// none, parsing each once however many signatures are checked with it.
+func verifierKeys(verifiers [][]byte) []*ecdsa.PublicKey {
+	keys := make([]*ecdsa.PublicKey, len(verifiers))
+	for i, v := range verifiers {
+		keys[i] = verifierKey(v)
+	}
+	return keys
+}
+
+// matchVerifier returns the index of the key that made sig (base64) over
+// the SHA-256 digest of the signed message, or -1.
+func matchVerifier(keys []*ecdsa.PublicKey, sig string, digest [32]byte) int {
 	raw, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil {
-		return nil
+		return -1
 	}
-	digest := sha256.Sum256(msg)
-	for _, v := range verifiers {
-		if pub := verifierKey(v); pub != nil && ecdsa.VerifyASN1(pub, digest[:], raw) {
-			return v
+	for i, pub := range keys {
+		if pub != nil && ecdsa.VerifyASN1(pub, digest[:], raw) {
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // verifierKey returns the ECDSA key of a PEM certificate or public key.

@@ -43,7 +43,7 @@ var (
 	tobPublish = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.publish.attestation", tob}
 	tobSLSA    = fixture{"pypi_attestations-0.0.19.tar.gz", "pypi_attestations-0.0.19.tar.gz.slsa.attestation", tob}
 	gitLab     = fixture{"gitlab_oidc_project-0.0.3.tar.gz", "gitlab_oidc_project-0.0.3.tar.gz.publish.attestation",
-		gitLabPublisher("facutuesca/gitlab-oidc-project", ".gitlab-ci.yml", "refs/heads/main", "72f7c63b75eb55ea80864962f0e645c93414da34")}
+		gitLabPublisher(attest.GitLabIssuer, "facutuesca/gitlab-oidc-project", ".gitlab-ci.yml", "refs/heads/main", "72f7c63b75eb55ea80864962f0e645c93414da34")}
 	// Signed by Sigstore's staging instance for an e-mail identity, which
 	// no PyPI publisher policy accepts: checked as if from tob.
 	staging = fixture{"rfc8785-0.1.2-py3-none-any.whl", "rfc8785-0.1.2-py3-none-any.whl.publish.attestation",

@@ -61,17 +61,19 @@ func gitHubPublisher(issuer, repository, workflow, ref, sha string) publisher {
 	}
 }
 
-// gitLabPublisher returns a GitLab CI/CD pipeline (Fulcio's
-// gitlab-pipeline template) run for ref and commit sha. PyPI's GitLab
-// policy wants both the ref and the digest extensions.
-func gitLabPublisher(project, ciFile, ref, sha string) publisher {
+// gitLabPublisher returns a GitLab.com CI/CD pipeline (Fulcio's
+// gitlab-pipeline template) run for ref and commit sha, its ID tokens
+// from issuer. PyPI's GitLab policy wants both the ref and the digest
+// extensions.
+func gitLabPublisher(issuer, project, ciFile, ref, sha string) publisher {
 	repo := "https://gitlab.com/" + project
 	config := repo + "//" + ciFile
-	ids := ciIdentities("https://gitlab.com", config+"@"+ref, repo, config, ref, sha)
+	ids := ciIdentities(issuer, config+"@"+ref, repo, config, ref, sha)
 	for i := range ids {
 		ids[i].ext.SourceRepositoryRef, ids[i].ext.SourceRepositoryDigest = ref, sha
 	}
-	return publisher{identities: ids, policy: attest.GitLabPublisher{Repository: project, WorkflowFilepath: ciFile}}
+	return publisher{identities: ids,
+		policy: attest.GitLabPublisher{Repository: project, WorkflowFilepath: ciFile, Issuer: issuer}}
 }
 
 // check is one verification: a Sigstore bundle against a trusted root,

@@ -6,18 +6,21 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/oidc"
 	"github.com/trustpub/pypi/pypitest"
 )
 
 // fakeSigstore is pypitest's fake issuer and Sigstore on one clock, and an
-// attest.Signer using them.
+// attest.Signer using them with an identity of signedBy.
 type fakeSigstore struct {
-	iss    *pypitest.Issuer
-	sig    *pypitest.Sigstore
-	clock  *pypitest.Clock
-	signer *attest.Signer
+	iss      *pypitest.Issuer
+	sig      *pypitest.Sigstore
+	clock    *pypitest.Clock
+	signer   *attest.Signer
+	signedBy publisher
 }
 
 func newFakeSigstore(t *testing.T) *fakeSigstore {
@@ -31,10 +34,37 @@ func newFakeSigstore(t *testing.T) *fakeSigstore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fakeSigstore{iss: iss, sig: sig, clock: clock, signer: &attest.Signer{
-		IDToken: ids, FulcioURL: sig.FulcioURL(), RekorURL: sig.RekorURL(), HTTPClient: sig.Client(),
-		Backoff: time.Millisecond, Now: clock.Now,
-	}}
+	f := &fakeSigstore{iss: iss, sig: sig, clock: clock}
+	f.signer = f.newSigner(ids)
+	f.signedBy = f.publisher(f.repository())
+	return f
+}
+
+// newSigner returns an attest.Signer using the fake Sigstore with the
+// identity tokens of ids.
+func (f *fakeSigstore) newSigner(ids oauth2.TokenSource) *attest.Signer {
+	return &attest.Signer{IDToken: ids, FulcioURL: f.sig.FulcioURL(), RekorURL: f.sig.RekorURL(),
+		HTTPClient: f.sig.Client(), Backoff: time.Millisecond, Now: f.clock.Now}
+}
+
+// gitLab returns a copy of f whose Signer has the identity of the GitLab
+// CI/CD job run, holding its ID token for Sigstore as such a job does.
+func (f *fakeSigstore) gitLab(run pypitest.GitLabRun) *fakeSigstore {
+	g := *f
+	token := f.iss.GitLabToken(attest.IdentityAudience, run)
+	g.signer = f.newSigner(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}))
+	g.signedBy = f.gitLabPublisher(run)
+	return &g
+}
+
+// gitLabPublisher returns the publisher of the GitLab CI/CD job run, which
+// must set Ref, RefType ("branch" or "tag"), SHA and CIConfigPath.
+func (f *fakeSigstore) gitLabPublisher(run pypitest.GitLabRun) publisher {
+	ref := "refs/heads/" + run.Ref
+	if run.RefType == "tag" {
+		ref = "refs/tags/" + run.Ref
+	}
+	return gitLabPublisher(f.iss.URL, run.ProjectPath(), run.CIConfigPath, ref, run.SHA)
 }
 
 // publisher returns the GitHub publisher of the issuer's run, for the
@@ -52,7 +82,7 @@ func (f *fakeSigstore) repository() string {
 
 // sign signs a made-up distribution called name, and returns the check
 // of its attestation, as a Sigstore bundle, against the fake's trusted
-// root, for the run's own publisher and the distribution.
+// root, for the signer's own publisher and the distribution.
 func (f *fakeSigstore) sign(t *testing.T, name string) (*attest.Attestation, check) {
 	t.Helper()
 	sum := sha256.Sum256([]byte("the content of " + name))
@@ -60,7 +90,7 @@ func (f *fakeSigstore) sign(t *testing.T, name string) (*attest.Attestation, che
 	if err != nil {
 		t.Fatalf("Sign(%s): %v", name, err)
 	}
-	return a, check{root: f.sig.TrustedRoot(), bundle: bundleOf(t, a), publisher: f.publisher(f.repository()),
+	return a, check{root: f.sig.TrustedRoot(), bundle: bundleOf(t, a), publisher: f.signedBy,
 		filename: name, sha256: sum}
 }
 
@@ -88,6 +118,24 @@ func TestSignerAttestationsVerify(t *testing.T) {
 	f.sig.ConflictEntries(1)
 	_, c = f.sign(t, "sampleproject-1.0-py3-none-win_amd64.whl")
 	mustVerify(t, "fetched after a 409", c)
+}
+
+// A GitLab CI/CD job's attestation verifies under PyPI's GitLab policy,
+// and only for its own project.
+func TestSignerGitLabAttestationVerifies(t *testing.T) {
+	t.Parallel()
+	run := pypitest.GitLabRun{Namespace: "octo-group/python", Project: "sampleproject", CIConfigPath: "ci/release.yml",
+		Ref: "v1.0.0", RefType: "tag", SHA: "5d8e0f3a9c1b2d4e6f708192a3b4c5d6e7f80912"}
+	f := newFakeSigstore(t).gitLab(run)
+	_, c := f.sign(t, "sampleproject-1.0.0.tar.gz")
+	mustVerify(t, "GitLab", c)
+
+	other := run
+	other.Project = "otherproject"
+	c.publisher = f.gitLabPublisher(other)
+	mustRefuse(t, "another GitLab project", c, map[string]string{
+		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error",
+		"attest": "attest: publisher policy: Certificate's OIDCSourceRepositoryURI does not match"})
 }
 
 func TestTamperedSignerAttestationsFail(t *testing.T) {
