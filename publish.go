@@ -31,7 +31,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	// credentials are given, and failing it sends nothing to PyPI.
 	trusted := explicitCredentials(&opts) == nil && opts.TrustedPublishing != TrustedPublishingNever
 	uo := upload.Options{Attestations: attestationMode(&opts, t, trusted, false)}
-	files, err := checkFiles(ctx, paths, profile, verify, uo)
+	files, err := checkFiles(ctx, paths, profile, verify, opts.DryRun || opts.HashBeforeUpload, uo)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +97,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	uo.OnResult = func(u *upload.Result) {
 		r := byDist[u.Dist]
 		r.Result = *u
+		r.Digests, _ = u.Dist.KnownDigests(false) // if it was sent, hashed on the way
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
 		}
@@ -120,7 +121,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 func fillForms(files []*checked, uo upload.Options) error {
 	var bad []error
 	for _, c := range files {
-		form, err := upload.Form(c.dist, uo)
+		form, err := form(c.dist, uo)
 		if err != nil {
 			c.result.Outcome, c.result.Err = upload.OutcomeFailed, err
 			bad = append(bad, err)

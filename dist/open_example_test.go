@@ -14,12 +14,27 @@ func ExampleOpen() {
 		return
 	}
 	fmt.Println(d.Kind(), d.Metadata.Name, d.Metadata.Version)
-	fmt.Println(len(d.Digests.SHA256), len(d.Digests.BLAKE2b256), len(d.Digests.MD5))
 	fmt.Println(d.Validate(dist.PyPI))
 	// Output:
 	// wheel demo 1.0
-	// 64 64 32
 	// <nil>
+}
+
+func ExampleDistribution_Digests() {
+	d, err := dist.Open("testdata/good/wheel/demo-1.0-py3-none-any.whl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, known := d.KnownDigests(false) // a wheel is hashed when first needed
+	digests, err := d.Digests(false)  // one read, sha256 and blake2b-256 in parallel
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(known, len(digests.SHA256), len(digests.BLAKE2b256), digests.MD5 == "")
+	// Output:
+	// false 64 64 true
 }
 
 func ExampleDistribution_Check() {

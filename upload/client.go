@@ -91,8 +91,18 @@ type Options struct {
 	LegacyExistsAnswers bool
 	// Comment is sent as the "comment" field when not empty.
 	Comment string
-	// MD5 also sends md5_digest, for old indexes that want it.
+	// MD5 also sends md5_digest, for old indexes that want it (twine
+	// 6.2 stopped sending it; PyPI verifies every digest sent).
 	MD5 bool
+	// DigestsFirst sends the digest fields before the file, as twine
+	// orders them, hashing the file before sending it, for an index that
+	// judges the form before reading the whole body. Without it the
+	// digests go after the file, which is hashed as it is sent, unless
+	// they are known already; and after an index refuses a form for
+	// lacking them (Warehouse's "Include at least one message digest."),
+	// the file is sent again, and the session's later files, with the
+	// digests first.
+	DigestsFirst bool
 	// AlwaysSendRequiresPython sends requires_python even when empty,
 	// as uv does for GitLab.
 	AlwaysSendRequiresPython bool

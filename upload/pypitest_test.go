@@ -137,7 +137,7 @@ func TestFaultOtherBytesUnderTheName(t *testing.T) {
 		_, err := c.Upload(t.Context(), other, Options{SkipExisting: skip})
 		var me *MismatchError
 		if !errors.As(err, &me) || !errors.Is(err, ErrFileExists) ||
-			!strings.Contains(err.Error(), first.Digests.SHA256) || !strings.Contains(err.Error(), other.Digests.SHA256) {
+			!strings.Contains(err.Error(), sums(t, first).SHA256) || !strings.Contains(err.Error(), sums(t, other).SHA256) {
 			t.Errorf("SkipExisting=%v: err = %v, want a mismatch naming both digests", skip, err)
 		}
 		if sent := len(srv.Uploads()) - n; sent != map[bool]int{false: 1, true: 0}[skip] {
@@ -148,7 +148,7 @@ func TestFaultOtherBytesUnderTheName(t *testing.T) {
 	n := len(srv.Uploads())
 	res, err := c.Upload(t.Context(), other, Options{SkipExisting: true, SkipMismatched: true})
 	if err != nil || res.Outcome != OutcomeSkipped || res.Mismatch == nil ||
-		res.Mismatch.LocalSHA256 != other.Digests.SHA256 || res.Mismatch.IndexSHA256 != first.Digests.SHA256 || len(srv.Uploads()) != n {
+		res.Mismatch.LocalSHA256 != sums(t, other).SHA256 || res.Mismatch.IndexSHA256 != sums(t, first).SHA256 || len(srv.Uploads()) != n {
 		t.Errorf("SkipMismatched: %v %+v %v, %d uploads sent; want skipped with both digests", res.Outcome, res.Mismatch, err, len(srv.Uploads())-n)
 	}
 	if _, err := c.Upload(t.Context(), other, Options{SkipMismatched: true}); !errors.As(err, new(*MismatchError)) {

@@ -451,6 +451,7 @@ func (c *config) options() pypi.Options {
 		DryRun:         c.dryRun,
 		Timeout:        c.timeout,
 	}
+	o.HashBeforeUpload = c.printHash // print-hash shows the digests with the checks
 	switch {
 	case c.trusted == "always":
 		o.TrustedPublishing = pypi.TrustedPublishingAlways
