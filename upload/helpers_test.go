@@ -94,6 +94,7 @@ func parseTestFilename(t testing.TB, filename string) *dist.Filename {
 // received is one upload request as a server saw it.
 type received struct {
 	Fields           []Field
+	FieldsBefore     int // how many of Fields came before the content part
 	Filename         string
 	ContentType      string // of the content part
 	Content          []byte
@@ -135,6 +136,7 @@ func readUpload(r *http.Request) (*received, error) {
 		}
 		if p.FormName() == "content" {
 			rec.Filename, rec.ContentType, rec.Content = p.FileName(), p.Header.Get("Content-Type"), b
+			rec.FieldsBefore = len(rec.Fields)
 			continue
 		}
 		rec.Fields = append(rec.Fields, Field{p.FormName(), string(b)})
