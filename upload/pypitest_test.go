@@ -292,3 +292,53 @@ func (rr *resultRecorder) record(r *Result) {
 	defer rr.mu.Unlock()
 	rr.calls = append(rr.calls, recordedResult{r, uploads, stored})
 }
+
+// TestFakePyPIReadsDigestsAfterFile: the fake PyPI, like Warehouse,
+// reads the whole form before judging it: digests after the file part
+// are checked against the file, a wrong one refused in Warehouse's words,
+// the right ones accepted.
+func TestFakePyPIReadsDigestsAfterFile(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	d := wheelOf(t, "demo", "1.0")
+	fields, err := FormWithoutDigests(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := sums(t, d)
+	bad := good
+	bad.BLAKE2b256 = strings.Repeat("0", 64)
+	for i, tc := range []struct {
+		sums   dist.Digests
+		status int
+		msg    string
+	}{
+		{bad, 400, "The digest supplied does not match a digest calculated from the uploaded file."},
+		{good, 200, ""},
+	} {
+		mp, err := newMultipart(fields, digestFields(tc.sums, false), baseName(d), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := d.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, c.URL, mp.Reader(file, d.Size, nil, nil))
+		req.ContentLength = mp.Len(d.Size)
+		req.Header.Set("Content-Type", mp.ContentType())
+		req.SetBasicAuth("__token__", testToken)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		up := srv.Uploads()[i]
+		if resp.StatusCode != tc.status || up.Status != tc.status || up.Message != tc.msg {
+			t.Errorf("digests %+v after the file: %d, index recorded %d %q; want %d %q", tc.sums, resp.StatusCode, up.Status, up.Message, tc.status, tc.msg)
+		}
+	}
+	if len(srv.Files()) != 1 {
+		t.Errorf("index holds %d files, want 1", len(srv.Files()))
+	}
+}
