@@ -1,0 +1,184 @@
+package upload
+
+import (
+	"archive/zip"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustpub/pypi/dist"
+)
+
+// randomWheel writes a valid wheel of demo 1.0 whose one module is size
+// pseudo-random bytes, stored: the file is about size bytes, and neither
+// compresses nor hashes any faster than real content.
+func randomWheel(tb testing.TB, dir string, size int64) string {
+	tb.Helper()
+	src := func() io.Reader { return io.LimitReader(rand.NewChaCha8([32]byte{1}), size) }
+	crc := crc32.NewIEEE()
+	if _, err := io.Copy(crc, src()); err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(dir, "demo-1.0-py3-none-any.whl")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "demo/big.bin", Method: zip.Store,
+		CRC32: crc.Sum32(), CompressedSize64: uint64(size), UncompressedSize64: uint64(size)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.Copy(w, src()); err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range []struct{ name, body string }{
+		{"demo-1.0.dist-info/METADATA", "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nSummary: big\n"},
+		{"demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+		{"demo-1.0.dist-info/RECORD", "demo/big.bin,,\ndemo-1.0.dist-info/METADATA,,\ndemo-1.0.dist-info/WHEEL,,\ndemo-1.0.dist-info/RECORD,,\n"},
+	} {
+		// Raw, with the sizes up front: PyPI refuses data descriptors.
+		mw, err := zw.CreateRaw(&zip.FileHeader{Name: m.name, Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte(m.body)),
+			CompressedSize64: uint64(len(m.body)), UncompressedSize64: uint64(len(m.body))})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		io.WriteString(mw, m.body)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// openCheckUpload is what publishing one file costs the client: open
+// it, check it by PyPI's rules and upload it.
+func openCheckUpload(b *testing.B, c *Client, path string) {
+	d, err := dist.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := d.Validate(dist.PyPI); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Upload(b.Context(), d, Options{}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkOpenUpload publishes a 256 MiB wheel of random bytes (open,
+// check, upload to a loopback server that discards it), against reading
+// the same (page-cached) file: the whole cost of a file, its hashing
+// included wherever it happens.
+func BenchmarkOpenUpload(b *testing.B) {
+	const size = 256 << 20
+	path := randomWheel(b, b.TempDir(), size)
+	b.Run("publish", func(b *testing.B) {
+		srv := discardServer(b)
+		c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
+		b.SetBytes(size)
+		for b.Loop() {
+			openCheckUpload(b, c, path)
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(size)
+		for b.Loop() {
+			f, err := os.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, f)
+			f.Close()
+		}
+	})
+}
+
+// BenchmarkPublish1GiB publishes a 1 GiB wheel of random bytes (open,
+// check, upload to a loopback server that discards it) and reports the
+// peak heap growth and the process's peak RSS during it (the goal is
+// at most 32 MiB of RSS for the client; the server here shares the
+// process, and adds its own buffers).
+func BenchmarkPublish1GiB(b *testing.B) {
+	path := randomWheel(b, b.TempDir(), 1<<30)
+	srv := discardServer(b)
+	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
+	b.SetBytes(1 << 30)
+	var heap, rss uint64
+	for b.Loop() {
+		resetPeakRSS(b)
+		stop := peakHeap()
+		openCheckUpload(b, c, path)
+		heap, rss = max(heap, stop()), max(rss, peakRSS(b))
+	}
+	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+}
+
+// resetPeakRSS resets the process's peak RSS (VmHWM) to its current RSS.
+func resetPeakRSS(b *testing.B) {
+	runtime.GC()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		b.Skipf("cannot reset the peak RSS: %v", err)
+	}
+}
+
+// peakRSS returns the process's peak RSS since resetPeakRSS.
+func peakRSS(b *testing.B) uint64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	b.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+// BenchmarkBatch12x2MiB uploads 12 wheels of 2 MiB (12 releases, so
+// none waits for another's first file) to a server that answers each
+// 50 ms after reading it, as a distant index would, at several
+// concurrencies.
+func BenchmarkBatch12x2MiB(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		time.Sleep(50 * time.Millisecond)
+	}))
+	b.Cleanup(srv.Close)
+	var ds []*dist.Distribution
+	dir := b.TempDir()
+	for i := range 12 {
+		ds = append(ds, newDist(b, dir, fmt.Sprintf("pkg%d-1.0-py3-none-any.whl", i), make([]byte, 2<<20), nil))
+	}
+	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
+	for _, parallel := range []int{1, 2, 4, 6, 12} {
+		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
+			for b.Loop() {
+				for _, r := range c.UploadAll(b.Context(), ds, Options{Concurrency: parallel}) {
+					if r.Err != nil {
+						b.Fatal(r.Err)
+					}
+				}
+			}
+		})
+	}
+}
