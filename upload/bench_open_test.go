@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -89,9 +90,11 @@ func BenchmarkOpenUpload(b *testing.B) {
 		srv := discardServer(b)
 		c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
 		b.SetBytes(size)
+		cpu := cpuTime(b)
 		for b.Loop() {
 			openCheckUpload(b, c, path)
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("read", func(b *testing.B) {
 		b.SetBytes(size)
@@ -117,14 +120,32 @@ func BenchmarkPublish1GiB(b *testing.B) {
 	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
 	b.SetBytes(1 << 30)
 	var heap, rss uint64
+	cpu := cpuTime(b)
 	for b.Loop() {
 		resetPeakRSS(b)
 		stop := peakHeap()
 		openCheckUpload(b, c, path)
 		heap, rss = max(heap, stop()), max(rss, peakRSS(b))
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per operation since start, the
+// server's (which only reads and drops the bodies) included: unlike the
+// wall time, it does not grow when other processes load the machine.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime(b)-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
 // resetPeakRSS resets the process's peak RSS (VmHWM) to its current RSS.
