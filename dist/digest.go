@@ -153,7 +153,12 @@ type fan struct {
 	free   chan *chunk
 	queues []chan *chunk
 	wg     sync.WaitGroup
+	pooled bool // the buffers are fullChunks'
 }
+
+// fullChunks keeps full-size buffers between reads: a batch of uploads
+// would otherwise allocate (and collect) 2 MiB per file.
+var fullChunks = sync.Pool{New: func() any { return &chunk{b: make([]byte, chunkSize)} }}
 
 // newFan starts the consumers, with buffers for a read of about size
 // bytes.
@@ -161,9 +166,13 @@ func newFan(size int64, consumers ...func([]byte)) *fan {
 	// Small files get small buffers: a 2 KiB file needs no 2 MiB.
 	bufSize := int(min(max(size, 1), chunkSize))
 	bufs := int(min(size/int64(bufSize)+1, chunksInFlight))
-	f := &fan{free: make(chan *chunk, bufs), queues: make([]chan *chunk, len(consumers))}
+	f := &fan{free: make(chan *chunk, bufs), queues: make([]chan *chunk, len(consumers)), pooled: bufSize == chunkSize}
 	for range bufs {
-		f.free <- &chunk{b: make([]byte, bufSize)}
+		if f.pooled {
+			f.free <- fullChunks.Get().(*chunk)
+		} else {
+			f.free <- &chunk{b: make([]byte, bufSize)}
+		}
 	}
 	for i, consume := range consumers {
 		q := make(chan *chunk, chunksInFlight)
@@ -221,12 +230,24 @@ func (f *fan) close() {
 	f.wg.Wait()
 }
 
+// recycle gives the buffers back to the pool once every holder has
+// released them: after close, and after the reader let go of its chunk.
+func (f *fan) recycle() {
+	if !f.pooled {
+		return
+	}
+	for range cap(f.free) {
+		fullChunks.Put(<-f.free)
+	}
+}
+
 // fanOut reads r (about size bytes) once, in chunks, and feeds every
 // chunk to each consumer (see fan). A consumer must not keep the slice
 // after it returns. It returns the number of bytes read and the first
 // read error (io.EOF is not an error).
 func fanOut(r io.Reader, size int64, consumers ...func([]byte)) (int64, error) {
 	f := newFan(size, consumers...)
+	defer f.recycle()
 	defer f.close()
 	var n int64
 	for {
@@ -445,6 +466,7 @@ func (r *HashingReader) Close() error {
 	if !r.eof {
 		r.fan.close()
 	}
+	r.fan.recycle()
 	r.fan = nil
 	return r.src.Close()
 }

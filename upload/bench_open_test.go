@@ -20,24 +20,24 @@ import (
 	"github.com/trustpub/pypi/dist"
 )
 
-// randomWheel writes a valid wheel of demo 1.0 whose one module is size
-// pseudo-random bytes, stored: the file is about size bytes, and neither
-// compresses nor hashes any faster than real content.
-func randomWheel(tb testing.TB, dir string, size int64) string {
+// randomWheel writes a valid wheel of project 1.0 whose one module is
+// size pseudo-random bytes, stored: the file is about size bytes, and
+// neither compresses nor hashes any faster than real content.
+func randomWheel(tb testing.TB, dir, project string, size int64) string {
 	tb.Helper()
 	src := func() io.Reader { return io.LimitReader(rand.NewChaCha8([32]byte{1}), size) }
 	crc := crc32.NewIEEE()
 	if _, err := io.Copy(crc, src()); err != nil {
 		tb.Fatal(err)
 	}
-	path := filepath.Join(dir, "demo-1.0-py3-none-any.whl")
+	path := filepath.Join(dir, project+"-1.0-py3-none-any.whl")
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
-	w, err := zw.CreateRaw(&zip.FileHeader{Name: "demo/big.bin", Method: zip.Store,
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: project + "/big.bin", Method: zip.Store,
 		CRC32: crc.Sum32(), CompressedSize64: uint64(size), UncompressedSize64: uint64(size)})
 	if err != nil {
 		tb.Fatal(err)
@@ -46,10 +46,11 @@ func randomWheel(tb testing.TB, dir string, size int64) string {
 		tb.Fatal(err)
 	}
 	for _, m := range []struct{ name, body string }{
-		{"demo-1.0.dist-info/METADATA", "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nSummary: big\n"},
-		{"demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
-		{"demo-1.0.dist-info/RECORD", "demo/big.bin,,\ndemo-1.0.dist-info/METADATA,,\ndemo-1.0.dist-info/WHEEL,,\ndemo-1.0.dist-info/RECORD,,\n"},
+		{"METADATA", "Metadata-Version: 2.4\nName: " + project + "\nVersion: 1.0\nSummary: big\n"},
+		{"WHEEL", "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+		{"RECORD", project + "/big.bin,,\n" + project + "-1.0.dist-info/METADATA,,\n" + project + "-1.0.dist-info/WHEEL,,\n" + project + "-1.0.dist-info/RECORD,,\n"},
 	} {
+		m.name = project + "-1.0.dist-info/" + m.name
 		// Raw, with the sizes up front: PyPI refuses data descriptors.
 		mw, err := zw.CreateRaw(&zip.FileHeader{Name: m.name, Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte(m.body)),
 			CompressedSize64: uint64(len(m.body)), UncompressedSize64: uint64(len(m.body))})
@@ -85,7 +86,7 @@ func openCheckUpload(b *testing.B, c *Client, path string) {
 // included wherever it happens.
 func BenchmarkOpenUpload(b *testing.B) {
 	const size = 256 << 20
-	path := randomWheel(b, b.TempDir(), size)
+	path := randomWheel(b, b.TempDir(), "demo", size)
 	b.Run("publish", func(b *testing.B) {
 		srv := discardServer(b)
 		c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
@@ -115,7 +116,7 @@ func BenchmarkOpenUpload(b *testing.B) {
 // at most 32 MiB of RSS for the client; the server here shares the
 // process, and adds its own buffers).
 func BenchmarkPublish1GiB(b *testing.B) {
-	path := randomWheel(b, b.TempDir(), 1<<30)
+	path := randomWheel(b, b.TempDir(), "demo", 1<<30)
 	srv := discardServer(b)
 	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
 	b.SetBytes(1 << 30)
@@ -175,31 +176,44 @@ func peakRSS(b *testing.B) uint64 {
 	return 0
 }
 
-// BenchmarkBatch12x2MiB uploads 12 wheels of 2 MiB (12 releases, so
-// none waits for another's first file) to a server that answers each
-// 50 ms after reading it, as a distant index would, at several
-// concurrencies.
+// BenchmarkBatch12x2MiB publishes 12 wheels of 2 MiB of random bytes
+// (12 projects, so none waits for another's first file: open, check,
+// upload) to a server that answers each 50 ms after reading it, as a
+// distant index would, at several concurrencies.
 func BenchmarkBatch12x2MiB(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		time.Sleep(50 * time.Millisecond)
 	}))
 	b.Cleanup(srv.Close)
-	var ds []*dist.Distribution
+	var paths []string
 	dir := b.TempDir()
 	for i := range 12 {
-		ds = append(ds, newDist(b, dir, fmt.Sprintf("pkg%d-1.0-py3-none-any.whl", i), make([]byte, 2<<20), nil))
+		paths = append(paths, randomWheel(b, dir, fmt.Sprintf("pkg%d", i), 2<<20))
 	}
 	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
 	for _, parallel := range []int{1, 2, 4, 6, 12} {
 		b.Run(fmt.Sprintf("parallel=%d", parallel), func(b *testing.B) {
+			cpu := cpuTime(b)
 			for b.Loop() {
+				ds := make([]*dist.Distribution, len(paths))
+				for i, p := range paths {
+					d, err := dist.Open(p)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := d.Validate(dist.PyPI); err != nil {
+						b.Fatal(err)
+					}
+					ds[i] = d
+				}
 				for _, r := range c.UploadAll(b.Context(), ds, Options{Concurrency: parallel}) {
 					if r.Err != nil {
 						b.Fatal(r.Err)
 					}
 				}
 			}
+			reportCPU(b, cpu)
 		})
 	}
 }
