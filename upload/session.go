@@ -192,6 +192,12 @@ func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) st
 	if err != nil {
 		return failure(err)
 	}
+	// The same length wherever the digests go.
+	mp, err := newMultipart(fields, digestFields(placeholderDigests, s.opts.MD5), res.File, s.opts.boundary)
+	if err != nil {
+		return failure(err)
+	}
+	res.BodySize = mp.Len(d.Size)
 	var st step
 	if s.opts.SkipExisting {
 		st = s.present(ctx, d, true)
@@ -257,7 +263,6 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, fields []Fi
 	if err != nil {
 		return failure(err)
 	}
-	res.BodySize = mp.Len(d.Size)
 	resp, err := s.send(ctx, d, mp, hashed, res.Attempts)
 	if err != nil {
 		if retryableTransport(ctx, err) {
