@@ -43,16 +43,7 @@ func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Op
 		}
 		done(i, r)
 	}
-	// Four at a time, not adapted to the round trip: against a server
-	// answering 50 ms after each 2 MiB body (BenchmarkBatch12x2MiB), 12
-	// files took 0.78 s one at a time, 0.26 s four at a time and 0.17-0.20 s
-	// six or twelve at a time, for the same CPU (75-86 ms); but parallel
-	// bodies of large files only share one uplink, and each upload in
-	// flight holds its hashing buffers (2 MiB).
-	parallel := opts.Concurrency
-	if parallel < 1 {
-		parallel = 4
-	}
+	parallel := opts.concurrency()
 	q := newReleaseQueue(ds)
 	finished := make(chan int, len(ds)) // never blocks a sender
 	running := 0

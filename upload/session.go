@@ -87,6 +87,14 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 		timeout = DefaultTimeout
 	}
 	base := deadline.Client(c.HTTPClient, timeout)
+	if t, ok := base.Transport.(*http.Transport); ok && t.MaxIdleConnsPerHost < opts.concurrency() {
+		// Keep a connection per upload in flight: with the default two,
+		// uploads finishing together close theirs, and the next ones dial
+		// (and shake hands) anew.
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = opts.concurrency()
+		base.Transport = t
+	}
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
