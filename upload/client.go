@@ -134,11 +134,11 @@ type Options struct {
 
 // concurrency is how many files UploadAll sends at once: Concurrency,
 // or 4. Four, not adapted to the round trip: against a server answering
-// 50 ms after each 2 MiB body (BenchmarkBatch12x2MiB), 12 files took
-// 0.78 s one at a time, 0.26 s four at a time and 0.17-0.20 s six or
-// twelve at a time, for the same CPU (75-86 ms); but parallel bodies of
-// large files only share one uplink, and each upload in flight holds its
-// hashing buffers (2 MiB).
+// 50 ms after each 2 MiB body (BenchmarkBatch12x2MiB, on 2 shared
+// cores), 12 files took 0.70 s one at a time, 0.21 s four at a time,
+// 0.17 s six and 0.12 s twelve at a time, for the same CPU (70-82 ms);
+// but parallel bodies of large files only share one uplink, and each
+// upload in flight holds its hashing buffers (2 MiB).
 func (o *Options) concurrency() int {
 	if o.Concurrency < 1 {
 		return 4
