@@ -178,8 +178,13 @@ func signFiles(ctx context.Context, opts *Options, signer *attest.Signer, files 
 	}
 	made := make([]*attest.Attestation, len(todo))
 	for i, c := range todo {
-		// The digest the checks computed in their one read of the file.
-		sum, err := hex.DecodeString(c.dist.Digests.SHA256)
+		// The statement names the file's sha256, so the file is hashed
+		// before the upload (which then sends its digests first).
+		ds, err := c.dist.Digests(false)
+		if err != nil {
+			return &AttestationError{File: c.result.File, Err: err}
+		}
+		sum, err := hex.DecodeString(ds.SHA256)
 		if err != nil || len(sum) != 32 {
 			return &AttestationError{File: c.result.File, Err: fmt.Errorf("%s: no sha256 digest", c.result.File)}
 		}

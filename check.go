@@ -29,13 +29,13 @@ const (
 	formRule  = "upload-form"
 )
 
-// checkFiles opens and checks every file, a few at a time (each Open
-// hashes its file in one read), and makes its upload form with uo, so
-// that a file passes its check only if it can be sent. It never stops at
+// checkFiles opens and checks every file, a few at a time, hashing it
+// too with hash, and makes its upload form with uo, so that a file
+// passes its check only if it can be sent. It never stops at
 // the first bad file, so that every problem is reported at once; but
 // when ctx is done (the program is interrupted) it starts no other file
 // and returns "pypi: interrupted" wrapping ctx's cause.
-func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verify bool, uo upload.Options) ([]*checked, error) {
+func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verify, hash bool, uo upload.Options) ([]*checked, error) {
 	out := make([]*checked, len(paths))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -49,7 +49,7 @@ func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verif
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			out[i] = checkFile(p, profile, verify, uo)
+			out[i] = checkFile(p, profile, verify, hash, uo)
 		})
 	}
 	wg.Wait()
@@ -68,26 +68,33 @@ func checkFiles(ctx context.Context, paths []string, profile dist.Profile, verif
 	return out, nil
 }
 
-// checkFile opens, checks (if verify) and makes the form of one file.
-// The form's problem is an error even without verify: the file could not
-// be sent.
-func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options) *checked {
+// checkFile opens, checks (if verify), hashes (if hash) and makes the
+// form of one file. The form's problem is an error even without verify:
+// the file could not be sent.
+func checkFile(path string, profile dist.Profile, verify, hash bool, uo upload.Options) *checked {
 	c := &checked{result: &Result{Result: upload.Result{File: filepath.Base(path)}, Path: path}}
 	d, err := dist.Open(path)
 	if err != nil {
 		c.fail(err)
 		return c
 	}
+	if hash {
+		if _, err := d.Digests(true); err != nil {
+			c.fail(err)
+			return c
+		}
+	}
 	c.dist = d
 	r := c.result
 	r.Dist = d
-	r.Kind, r.Size, r.Digests = d.Kind(), d.Size, d.Digests
+	r.Kind, r.Size = d.Kind(), d.Size
+	r.Digests, _ = d.KnownDigests(false)
 	r.Name, r.Version = d.Metadata.Name, d.Metadata.Version
 	var problems []*dist.Problem
 	if verify {
 		problems = d.Check(profile)
 	}
-	if r.Form, err = upload.Form(d, uo); err != nil {
+	if r.Form, err = form(d, uo); err != nil {
 		// The form's errors start "upload: <file>: ", which the problem says.
 		msg := strings.TrimPrefix(err.Error(), "upload: "+r.File+": ")
 		problems = append(problems, &dist.Problem{File: r.File, Field: formField, Rule: formRule, Message: msg})
@@ -103,6 +110,17 @@ func checkFile(path string, profile dist.Profile, verify bool, uo upload.Options
 		c.err = &dist.ValidationError{File: r.File, Problems: errs}
 	}
 	return c
+}
+
+// form makes d's upload form: with the digests when they are known
+// already (an sdist's, or any file's hashed with its checks), for the
+// upload then sends them before the file; without them otherwise, as
+// they are computed while the file is sent, and follow it.
+func form(d *dist.Distribution, uo upload.Options) ([]upload.Field, error) {
+	if _, known := d.KnownDigests(uo.MD5); known {
+		return upload.Form(d, uo)
+	}
+	return upload.FormWithoutDigests(d, uo)
 }
 
 // fail records err, and its problems when it is a *dist.ValidationError.

@@ -6,9 +6,9 @@
 // The flow, and where each part lives:
 //
 //   - [github.com/trustpub/pypi/dist] opens the files, parses their names,
-//     versions and core metadata, checks them as PyPI would, and hashes
-//     them in one read; dist/verify and dist/readme judge field contents
-//     and whether the description renders.
+//     versions and core metadata, checks them as PyPI would, reading only
+//     what that needs, and hashes them once; dist/verify and dist/readme
+//     judge field contents and whether the description renders.
 //   - [github.com/trustpub/pypi/oidc] gets the CI job's identity token
 //     (GitHub Actions, GitLab CI, Buildkite, CircleCI, Google Cloud).
 //   - [github.com/trustpub/pypi/mint] trades it at the index for an upload
@@ -16,7 +16,8 @@
 //   - [github.com/trustpub/pypi/attest] signs a PEP 740 publish
 //     attestation for each file with Sigstore (and verifies them offline).
 //   - [github.com/trustpub/pypi/upload] streams the files to the legacy
-//     upload API: idempotent, retried, parallel, constant in memory.
+//     upload API, hashing each as it is sent: idempotent, retried,
+//     parallel, constant in memory.
 //   - [github.com/trustpub/pypi/pypitest] is a fake PyPI and a fake CI
 //     identity provider for tests, shaped like net/http/httptest.
 //
@@ -25,7 +26,7 @@
 //
 //	step                              when it fails, Publish returns
 //	find the files (FindFiles)        ErrNoDistributions, or the pattern's error
-//	open, hash and check each file,   a *FilesError that is ErrChecksFailed; nothing
+//	open and check each file          a *FilesError that is ErrChecksFailed; nothing
 //	  by the index's rules (Checks)     is sent, and the Results hold every problem
 //	get credentials                   a *TrustedPublishingError, ErrNoCredentials or
 //	  (TrustedPublishing)               ErrPasswordRefused

@@ -143,8 +143,15 @@ type Options struct {
 	Concurrency int
 	// DryRun stops after the checks: no credentials are fetched and
 	// nothing is sent. Each file's Result has the upload form it would
-	// have been sent with.
+	// have been sent with, and its digests (HashBeforeUpload is implied).
 	DryRun bool
+	// HashBeforeUpload computes each file's digests, md5 included, with
+	// its checks, so that EventKindChecked's Result has them (for a report
+	// such as print-hash); each upload then sends them before the file,
+	// as twine does. Without it a wheel is hashed while it is sent (its
+	// Result has sha256 and blake2b-256 when EventKindDone reports it),
+	// and an sdist while it is checked.
+	HashBeforeUpload bool
 
 	// Events, if set, is told what Publish is doing (see Event). It is
 	// called from several goroutines at once during uploads, and must be

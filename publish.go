@@ -34,7 +34,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 		return nil, unavailable(why)
 	}
 	uo := upload.Options{Attestations: checkMode(&opts, t, trusted)}
-	files, err := checkFiles(ctx, paths, profile, verify, uo)
+	files, err := checkFiles(ctx, paths, profile, verify, opts.DryRun || opts.HashBeforeUpload, uo)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +104,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 	uo.OnResult = func(u *upload.Result) {
 		r := byDist[u.Dist]
 		r.Result = *u
+		r.Digests, _ = u.Dist.KnownDigests(false) // if it was sent, hashed on the way
 		if r.Outcome.OK() {
 			r.URL = t.viewURL(r.Name, r.Version)
 		}
@@ -127,7 +128,7 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 func fillForms(files []*checked, uo upload.Options) error {
 	var bad []error
 	for _, c := range files {
-		form, err := upload.Form(c.dist, uo)
+		form, err := form(c.dist, uo)
 		if err != nil {
 			c.result.Outcome, c.result.Err = upload.OutcomeFailed, err
 			bad = append(bad, err)

@@ -47,12 +47,16 @@ func (v Verdict) MarshalText() ([]byte, error) {
 // checks or its upload.
 type Result struct {
 	upload.Result
-	Path    string       // the path it was read from
-	Kind    dist.Kind    // wheel or sdist; 0 if the name did not parse
-	Size    int64        // bytes
-	Digests dist.Digests // of the file's bytes (sha256, blake2b-256, md5)
-	Name    string       // the project name, as the metadata writes it
-	Version string       // the version, as the metadata writes it
+	Path string    // the path it was read from
+	Kind dist.Kind // wheel or sdist; 0 if the name did not parse
+	Size int64     // bytes
+	// Digests are the file's digests, as far as they are known: md5 only
+	// with HashBeforeUpload or DryRun, and a wheel's sha256 and
+	// blake2b-256 only with those or once it is sent (see
+	// Options.HashBeforeUpload).
+	Digests dist.Digests
+	Name    string // the project name, as the metadata writes it
+	Version string // the version, as the metadata writes it
 	// URL is where the file's release can be seen: its page on PyPI and
 	// TestPyPI, the project's simple index page elsewhere. "" unless the
 	// file is on the index.
@@ -63,7 +67,10 @@ type Result struct {
 	// the file.
 	Verdict Verdict
 	// Form is the upload form the file is sent with, or in a dry run
-	// would be (the file itself follows it).
+	// would be (the file itself follows it). It has the digest fields
+	// when they were known before the upload, which then sends them
+	// before the file; otherwise they follow the file, hashed as it is
+	// sent, and are not listed here.
 	Form []upload.Field
 	// Attestations are those Publish generated for the file (see
 	// Options.Attestations); the files already beside it are not listed.

@@ -300,10 +300,14 @@ func goFacts(t *testing.T, d *Distribution) pyFacts {
 	if tags == nil {
 		tags = []string{}
 	}
+	digests, err := d.Digests(true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return pyFacts{
-		SHA256:         d.Digests.SHA256,
-		BLAKE2b:        d.Digests.BLAKE2b256,
-		MD5:            d.Digests.MD5,
+		SHA256:         digests.SHA256,
+		BLAKE2b:        digests.BLAKE2b256,
+		MD5:            digests.MD5,
 		Tags:           tags,
 		Members:        members,
 		FileName:       NormalizeName(d.Filename.Name),

@@ -1,8 +1,10 @@
 // Package dist opens Python distribution files (wheels and sdists) and
 // judges them as PyPI does, offline: it parses their file names, PEP 440
-// versions and core metadata, checks their archives, and computes their
-// digests in one read of the file, so that the bytes parsed are the bytes
-// hashed and uploaded.
+// versions and core metadata, checks their archives reading only what
+// that needs (a wheel's directory and members, an sdist's tar stream), and
+// computes their digests when first needed, in one read: an sdist's in the
+// read that checks it, a wheel's while it is uploaded
+// ([Distribution.HashingReader]) or when asked ([Distribution.Digests]).
 //
 // Validation comes in two profiles: [Lenient], what pip and uv accept, and
 // [PyPI], what PyPI's upload endpoint accepts. Each problem found is a

@@ -3,7 +3,6 @@ package dist
 import (
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -12,12 +11,14 @@ import (
 	"unsafe"
 )
 
-// Open opens the wheel or sdist at path. In one read of the file it
-// computes the file's digests (sha256, blake2b-256 and md5, each hasher in
-// its own goroutine) and, from the same open file, reads the archive's
-// directory, checks its structure and parses its core metadata: a
-// wheel's METADATA through the ZIP central directory, an sdist's PKG-INFO
-// from the very bytes being hashed.
+// Open opens the wheel or sdist at path. It reads the archive's
+// directory, checks its structure and parses its core metadata, reading
+// only what that needs: a wheel's end records, central directory, local
+// headers and METADATA member, whatever its size; an sdist's whole gzip
+// stream, which it hashes on the way (sha256 and blake2b-256, each in its
+// own goroutine), so that [Distribution.Digests] costs nothing later. A
+// wheel's digests are computed when first asked for, or while it is
+// uploaded ([Distribution.HashingReader]).
 //
 // A file the name of which does not parse, an archive that no installer
 // could trust (see [Distribution.Check] for the rules) or one without core
@@ -133,43 +134,36 @@ func ReadMetadata(path string) (*Metadata, []byte, error) {
 	return m, raw, nil
 }
 
-// open reads the content once: a hashing pass over every byte, while the
-// archive is parsed from the same content.
+// open checks the content and parses its metadata. An sdist's every
+// byte is read to walk the tar stream, and hashed in that same read; a
+// wheel is read only where its directory points.
 func open(name string, ra io.ReaderAt, size int64) (*Distribution, error) {
 	file := filepath.Base(name)
 	fn, err := ParseFilename(file)
 	if err != nil {
 		return nil, filenameError(file, err)
 	}
-	d := &Distribution{Path: name, Filename: fn, Size: size}
-	hs := newHashers()
-	content := io.NewSectionReader(ra, 0, size)
+	d := &Distribution{Path: name, Filename: fn, Size: size, cache: &digestCache{}}
 	var (
-		raw   []byte
-		is    issues
-		n     int64
-		readE error
+		raw []byte
+		is  issues
 	)
 	if fn.Ext == ".tar.gz" {
-		var c *sdistContents
-		if c, is, n, readE = hashAndReadTar(content, size, hs); c != nil {
+		h := newHashers(Digests{}.missing(false))
+		c, tis, n, err := hashAndReadTar(io.NewSectionReader(ra, 0, size), size, h)
+		if err != nil {
+			return nil, fmt.Errorf("dist: reading %s: %w", name, err)
+		}
+		if n != size {
+			return nil, changedSize(name, n, size)
+		}
+		if c != nil {
 			raw, d.Members = c.pkgInfo, c.names
 		}
+		is = tis
+		h.sumInto(&d.cache.d)
 	} else {
-		hashed := make(chan struct{})
-		go func() {
-			n, readE = fanOut(content, size, hashConsumers(hs)...)
-			close(hashed)
-		}()
-		// pread on the same file while the hashers stream it.
 		raw, d.Members, is = zipMetadata(ra, size, file, fn, true)
-		<-hashed
-	}
-	if readE != nil {
-		return nil, fmt.Errorf("dist: reading %s: %w", name, readE)
-	}
-	if n != size {
-		return nil, fmt.Errorf("dist: %s: read %d bytes, expected %d: the file changed while it was read", name, n, size)
 	}
 	if is.fatal() {
 		return nil, issuesError(file, is)
@@ -177,7 +171,6 @@ func open(name string, ra io.ReaderAt, size int64) (*Distribution, error) {
 	if d.Metadata, err = parseMetadataBytes(file, raw); err != nil {
 		return nil, err
 	}
-	d.Digests = digestsOf(hs)
 	d.MetadataBytes = raw
 	d.MetadataDigests = digestBytes(raw)
 	return d, nil
@@ -187,7 +180,7 @@ func open(name string, ra io.ReaderAt, size int64) (*Distribution, error) {
 // the tar reader: one read serves both. When the reader is done (at the
 // end of the tar stream) the rest is drained so hashing goes on to the
 // last byte, whatever follows the tar end marker.
-func hashAndReadTar(content io.Reader, size int64, hs []hash.Hash) (*sdistContents, issues, int64, error) {
+func hashAndReadTar(content io.Reader, size int64, h *hashers) (*sdistContents, issues, int64, error) {
 	pr, pw := io.Pipe()
 	type result struct {
 		c  *sdistContents
@@ -199,7 +192,7 @@ func hashAndReadTar(content io.Reader, size int64, hs []hash.Hash) (*sdistConten
 		io.Copy(io.Discard, pr)
 		done <- result{c, is}
 	}()
-	consumers := append(hashConsumers(hs), func(b []byte) { pw.Write(b) })
+	consumers := append(h.consumers(), func(b []byte) { pw.Write(b) })
 	n, err := fanOut(content, size, consumers...)
 	pw.Close()
 	res := <-done

@@ -3,6 +3,7 @@ package dist_test
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/trustpub/pypi/dist"
 )
@@ -14,12 +15,55 @@ func ExampleOpen() {
 		return
 	}
 	fmt.Println(d.Kind(), d.Metadata.Name, d.Metadata.Version)
-	fmt.Println(len(d.Digests.SHA256), len(d.Digests.BLAKE2b256), len(d.Digests.MD5))
 	fmt.Println(d.Validate(dist.PyPI))
 	// Output:
 	// wheel demo 1.0
-	// 64 64 32
 	// <nil>
+}
+
+func ExampleDistribution_Digests() {
+	d, err := dist.Open("testdata/good/wheel/demo-1.0-py3-none-any.whl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, known := d.KnownDigests(false) // a wheel is hashed when first needed
+	digests, err := d.Digests(false)  // one read, sha256 and blake2b-256 in parallel
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(known, len(digests.SHA256), len(digests.BLAKE2b256), digests.MD5 == "")
+	// Output:
+	// false 64 64 true
+}
+
+func ExampleDistribution_HashingReader() {
+	d, err := dist.Open("testdata/good/wheel/demo-1.0-py3-none-any.whl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := d.HashingReader(false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer r.Close()
+	n, err := io.Copy(io.Discard, r) // or send it: the hashers keep up on other cores
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sums, err := r.Digests()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	known, _ := d.KnownDigests(false)
+	fmt.Println(n == d.Size, known == sums)
+	// Output:
+	// true true
 }
 
 func ExampleDistribution_Check() {

@@ -31,21 +31,21 @@ func (k Kind) Filetype() string {
 	return "sdist"
 }
 
-// Digests are a file's digests in lowercase hex.
+// Digests are a file's digests in lowercase hex; "" for one not
+// computed.
 type Digests struct {
 	SHA256     string // sha256
 	BLAKE2b256 string // blake2b with a 32-byte digest size (not truncated blake2b-512)
-	MD5        string // md5, sent only on request
+	MD5        string // md5, computed only on request
 }
 
-// Distribution is an opened wheel or sdist: what it is called, what its
-// core metadata says and what its bytes hash to. The metadata was parsed
-// from the same bytes that were hashed.
+// Distribution is an opened wheel or sdist: what it is called and what
+// its core metadata says. Its digests are computed when first needed
+// (see [Distribution.Digests]).
 type Distribution struct {
 	Path     string    // the path given to Open, or the name given to OpenReaderAt
 	Filename *Filename // the parsed file name (Kind is Filename.Kind)
 	Size     int64     // bytes
-	Digests  Digests
 
 	// Metadata is the parsed METADATA (wheel) or PKG-INFO (sdist).
 	Metadata *Metadata
@@ -59,7 +59,8 @@ type Distribution struct {
 	// PyPI profile checks it (WHEEL, RECORD, License-File present).
 	Members []string
 
-	ra io.ReaderAt // the content, for OpenReaderAt; nil when read from Path
+	ra    io.ReaderAt  // the content, for OpenReaderAt; nil when read from Path
+	cache *digestCache // the digests known; nil in a literal
 }
 
 // Kind returns the kind of the distribution.

@@ -202,8 +202,9 @@ func (ix *index) fileUpload(form *uploadForm, id *Identity, authErr error) (*rej
 }
 
 // openContent opens the uploaded file as a distribution (nil when over
-// the size limit). The one read that opens it computes the digests the
-// index compares and stores; a file that does not open is hashed apart.
+// the size limit), and computes the digests the index compares and
+// stores (an sdist's in the read that opens it); a file that does not
+// open is hashed apart.
 func openContent(c *contentPart) (*dist.Distribution, error) {
 	if c.file == nil {
 		return nil, errors.New("pypitest: file over the size limit")
@@ -213,7 +214,11 @@ func openContent(c *contentPart) (*dist.Distribution, error) {
 		c.sha256, c.blake2, c.md5 = hashContent(c)
 		return nil, err
 	}
-	c.sha256, c.blake2, c.md5 = d.Digests.SHA256, d.Digests.BLAKE2b256, d.Digests.MD5
+	sums, err := d.Digests(true)
+	if err != nil {
+		return nil, err
+	}
+	c.sha256, c.blake2, c.md5 = sums.SHA256, sums.BLAKE2b256, sums.MD5
 	return d, nil
 }
 

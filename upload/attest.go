@@ -94,7 +94,8 @@ func attestationFiles(d *dist.Distribution) ([]string, error) {
 // attestationsField returns the "attestations" form value for d: a JSON
 // array of its attestation files, each checked for the PEP 740 shape and
 // for naming d's file and sha256; "" when none are to be sent.
-func attestationsField(d *dist.Distribution, mode Attestations) (string, error) {
+func attestationsField(d *dist.Distribution, opts Options) (string, error) {
+	mode := opts.Attestations
 	if mode == AttestationsOff {
 		return "", nil
 	}
@@ -112,11 +113,15 @@ func attestationsField(d *dist.Distribution, mode Attestations) (string, error) 
 	if len(paths) > maxAttestations {
 		return "", fmt.Errorf("upload: %s: %d attestation files: A maximum of 2 attestations per file are supported", base, len(paths))
 	}
+	sums, err := d.Digests(opts.MD5)
+	if err != nil {
+		return "", fmt.Errorf("upload: %s: %w", base, err)
+	}
 	seen := map[string]string{}
 	var list bytes.Buffer
 	list.WriteByte('[')
 	for i, p := range paths {
-		raw, predicate, err := readAttestation(p, base, d.Digests.SHA256)
+		raw, predicate, err := readAttestation(p, base, sums.SHA256)
 		if err != nil {
 			return "", fmt.Errorf("upload: %s: attestation %s: %w", base, filepath.Base(p), err)
 		}

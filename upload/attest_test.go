@@ -28,8 +28,8 @@ func TestAttestationsSent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("pkg-1.0.tar.gz.publish.attestation", attestationJSON("pkg-1.0.tar.gz", d.Digests.SHA256, predicatePublishV1))
-	write("pkg-1.0.tar.gz.slsa.attestation", attestationJSON("pkg-1.0.tar.gz", d.Digests.SHA256, predicateSLSAProvV1))
+	write("pkg-1.0.tar.gz.publish.attestation", attestationJSON("pkg-1.0.tar.gz", sums(t, d).SHA256, predicatePublishV1))
+	write("pkg-1.0.tar.gz.slsa.attestation", attestationJSON("pkg-1.0.tar.gz", sums(t, d).SHA256, predicateSLSAProvV1))
 	write("pkg-1.0.tar.gz.asc", "not an attestation")
 	write("pkg-1.0.tar.gz.a.b.attestation", "not ours: kind has a dot")
 	newDist(t, dir, "pkg-1.0-py3-none-any.whl", []byte("wheel"), nil) // no attestations
@@ -80,7 +80,7 @@ func TestAttestationProblems(t *testing.T) {
 		dir := t.TempDir()
 		d := newDist(t, dir, "pkg-1.0.tar.gz", []byte("sdist"), nil)
 		for kind, body := range tc.files {
-			os.WriteFile(filepath.Join(dir, "pkg-1.0.tar.gz."+kind+".attestation"), []byte(body(d.Digests.SHA256)), 0o644)
+			os.WriteFile(filepath.Join(dir, "pkg-1.0.tar.gz."+kind+".attestation"), []byte(body(sums(t, d).SHA256)), 0o644)
 		}
 		_, err := Form(d, Options{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "pkg-1.0.tar.gz") {

@@ -43,10 +43,7 @@ func (c *Client) UploadAll(ctx context.Context, ds []*dist.Distribution, opts Op
 		}
 		done(i, r)
 	}
-	parallel := opts.Concurrency
-	if parallel < 1 {
-		parallel = 4
-	}
+	parallel := opts.concurrency()
 	q := newReleaseQueue(ds)
 	finished := make(chan int, len(ds)) // never blocks a sender
 	running := 0

@@ -3,7 +3,10 @@ package upload
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -262,5 +265,56 @@ func TestUploadAllReleaseWaitsOnlyForItsFirst(t *testing.T) {
 	}
 	if heldTooLong.Load() {
 		t.Error("a's sdist did not start while b's wheel was in progress")
+	}
+}
+
+// TestBatchReusesConnections: a batch keeps as many connections open as
+// it sends files at once, and reuses them, instead of dialling anew
+// whenever more finish together than a transport keeps idle by default
+// (two per host).
+func TestBatchReusesConnections(t *testing.T) {
+	t.Parallel()
+	var (
+		dials   atomic.Int32
+		mu      sync.Mutex
+		waiting []chan struct{}
+	)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		// Answer in rounds of four at once, the worst case for the pool.
+		ch := make(chan struct{})
+		mu.Lock()
+		if waiting = append(waiting, ch); len(waiting) == 4 {
+			for _, c := range waiting {
+				close(c)
+			}
+			waiting = nil
+		}
+		mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(time.Second): // a round that never fills
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	var ds []*dist.Distribution
+	dir := t.TempDir()
+	for i := range 24 {
+		ds = append(ds, newDist(t, dir, fmt.Sprintf("pkg%d-1.0-py3-none-any.whl", i), []byte("x"), nil))
+	}
+	c := &Client{URL: srv.URL + "/legacy/", Username: "u", Password: "p"}
+	for _, r := range c.UploadAll(t.Context(), ds, Options{Concurrency: 4}) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	if n := dials.Load(); n > 4 {
+		t.Errorf("24 uploads, 4 at a time, opened %d connections; want at most 4", n)
 	}
 }

@@ -14,7 +14,14 @@
 // The body is a multipart form with Warehouse's field names, taken from
 // the file's core metadata ([Form] lists them, for a dry run), followed by
 // the file. It is streamed with an exact Content-Length: memory does not
-// grow with the file's size. The form differs from twine's in three ways:
+// grow with the file's size. The file is read once: unless its digests
+// are known already, it is hashed while it is sent (sha256 and
+// blake2b-256, each on its own goroutine), and the digest fields follow
+// the file part. Warehouse parses the whole body before judging the form
+// (as does every index we know), so it reads them the same; for one that
+// does not, [Options].DigestsFirst, or its refusal of a form without
+// digests, puts them before the file. The form differs from twine's in
+// four ways: the digests' place, and:
 // name is the metadata's Name as written (twine replaces runs of
 // characters other than letters, digits and "." by "-", which renames a
 // project such as "my_pkg" on PyPI), Import-Name and Import-Namespace
@@ -34,7 +41,8 @@
 //	("label, url"), provides_extra, dynamic, requires,
 //	provides, obsoletes, import_name, import_namespace
 //	comment                                               when given
-//	sha256_digest, blake2_256_digest, md5_digest          md5 on request
+//	sha256_digest, blake2_256_digest, md5_digest          md5 on request; here when known
+//	                                                      before the upload, else after the file
 //	attestations                                          when attesting
 //
 // As twine does, [Form] leaves License-File out under a Metadata-Version

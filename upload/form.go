@@ -69,11 +69,30 @@ func projectURLs(m *dist.Metadata) []string {
 	return out
 }
 
-// Form returns the text fields of d's upload form, in the order Upload
-// sends them (the package documentation lists them); the file itself
-// follows them as the "content" part. It reads the attestation files
-// beside d unless opts.Attestations is AttestationsOff.
+// Form returns the text fields of d's upload form with its digests, in
+// the order Upload sends them when the digests are known before it
+// starts (the package documentation lists them); it computes the
+// digests if they are not known yet (see dist.Distribution.Digests). The
+// file itself follows them as the "content" part. It reads the
+// attestation files beside d unless opts.Attestations is
+// AttestationsOff.
 func Form(d *dist.Distribution, opts Options) ([]Field, error) {
+	fields, err := FormWithoutDigests(d, opts)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := d.Digests(opts.MD5)
+	if err != nil {
+		return nil, fmt.Errorf("upload: %s: %w", baseName(d), err)
+	}
+	return withDigests(fields, digestFields(sums, opts.MD5)), nil
+}
+
+// FormWithoutDigests returns Form's fields but the digests, and reads
+// no more of d than its attestation files need (their subject is the
+// file's sha256): what Upload sends before the file when it hashes the
+// file as it sends it, the digest fields following the file.
+func FormWithoutDigests(d *dist.Distribution, opts Options) ([]Field, error) {
 	if d.Metadata == nil || d.Filename == nil {
 		return nil, fmt.Errorf("upload: %s: no parsed metadata or file name (open it with dist.Open)", d.Path)
 	}
@@ -95,24 +114,38 @@ func Form(d *dist.Distribution, opts Options) ([]Field, error) {
 	if opts.Comment != "" {
 		fields = append(fields, Field{"comment", opts.Comment})
 	}
-	fields = append(fields, Field{"sha256_digest", d.Digests.SHA256})
-	if d.Digests.BLAKE2b256 != "" {
-		fields = append(fields, Field{"blake2_256_digest", d.Digests.BLAKE2b256})
-	}
-	if opts.MD5 {
-		if d.Digests.MD5 == "" {
-			return nil, fmt.Errorf("upload: %s: md5_digest requested but the distribution has no MD5 digest", baseName(d))
-		}
-		fields = append(fields, Field{"md5_digest", d.Digests.MD5})
-	}
-	att, err := attestationsField(d, opts.Attestations)
+	att, err := attestationsField(d, opts)
 	if err != nil {
 		return nil, err
 	}
 	if att != "" {
-		fields = append(fields, Field{"attestations", att})
+		fields = append(fields, Field{attestationsName, att})
 	}
 	return fields, nil
+}
+
+// attestationsName is the form field of the attestations, which Form
+// sends last.
+const attestationsName = "attestations"
+
+// withDigests returns fields with the digest fields where Form puts
+// them: after the others, but before the attestations.
+func withDigests(fields, digests []Field) []Field {
+	at := len(fields)
+	if at > 0 && fields[at-1].Name == attestationsName {
+		at--
+	}
+	return slices.Concat(fields[:at], digests, fields[at:])
+}
+
+// digestFields are the digest fields of sums: sha256 and blake2b-256, as
+// twine 6+ sends, and md5 when asked for.
+func digestFields(sums dist.Digests, withMD5 bool) []Field {
+	fields := []Field{{"sha256_digest", sums.SHA256}, {"blake2_256_digest", sums.BLAKE2b256}}
+	if withMD5 {
+		fields = append(fields, Field{"md5_digest", sums.MD5})
+	}
+	return fields
 }
 
 // metadataFields renders the optional metadata fields of m, gated by its

@@ -1,6 +1,8 @@
 package upload
 
 import (
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,8 +76,8 @@ func TestFormWheel(t *testing.T) {
 		{"dynamic", "Classifier"},
 		{"import_name", "my_pkg"},
 		{"comment", "built by CI"},
-		{"sha256_digest", d.Digests.SHA256},
-		{"blake2_256_digest", d.Digests.BLAKE2b256},
+		{"sha256_digest", sums(t, d).SHA256},
+		{"blake2_256_digest", sums(t, d).BLAKE2b256},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Form (-want +got):\n%s", diff)
@@ -100,9 +102,9 @@ func TestFormSdistAndOptions(t *testing.T) {
 		{"pyversion", "source"},
 		// license_file dropped: Metadata-Version 2.1 (as twine does)
 		{"requires_python", ""},
-		{"sha256_digest", d.Digests.SHA256},
-		{"blake2_256_digest", d.Digests.BLAKE2b256},
-		{"md5_digest", d.Digests.MD5},
+		{"sha256_digest", sums(t, d).SHA256},
+		{"blake2_256_digest", sums(t, d).BLAKE2b256},
+		{"md5_digest", sums(t, d).MD5},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Form (-want +got):\n%s", diff)
@@ -128,12 +130,28 @@ func TestFormRefusesFieldsNewerThanMetadataVersion(t *testing.T) {
 	}
 }
 
-func TestFormMD5Missing(t *testing.T) {
+// TestFormWithoutDigests: the form without digests is Form's but the
+// digest fields, and is made without reading the file (here, gone).
+func TestFormWithoutDigests(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("x"), nil)
-	d.Digests.MD5 = ""
-	if _, err := Form(d, Options{MD5: true}); err == nil {
-		t.Error("Form with MD5 and no MD5 digest succeeded")
+	full, err := Form(d, Options{MD5: true, Comment: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(d.Path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := FormWithoutDigests(d, Options{MD5: true, Comment: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.DeleteFunc(slices.Clone(full), func(f Field) bool { return strings.HasSuffix(f.Name, "_digest") })
+	if diff := cmp.Diff(want, got); diff != "" || len(full)-len(got) != 3 {
+		t.Errorf("FormWithoutDigests (-Form without digests +got):\n%s", diff)
+	}
+	if _, err := Form(d, Options{}); err == nil || !strings.Contains(err.Error(), d.Path) {
+		t.Errorf("Form of a missing file: err = %v, want one naming it", err)
 	}
 }
 

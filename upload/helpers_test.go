@@ -47,19 +47,19 @@ func newDist(t testing.TB, dir, filename string, content []byte, m *dist.Metadat
 	if m == nil {
 		m = metadata(t, "Metadata-Version: 2.1\nName: "+f.Name+"\nVersion: "+f.Version+"\nSummary: A test package\n")
 	}
-	s, b := sha256.Sum256(content), blake2b.Sum256(content)
-	m5 := md5.Sum(content)
-	return &dist.Distribution{
-		Path:     path,
-		Filename: f,
-		Size:     int64(len(content)),
-		Digests: dist.Digests{
-			SHA256:     hex.EncodeToString(s[:]),
-			BLAKE2b256: hex.EncodeToString(b[:]),
-			MD5:        hex.EncodeToString(m5[:]),
-		},
-		Metadata: m,
+	return &dist.Distribution{Path: path, Filename: f, Size: int64(len(content)), Metadata: m}
+}
+
+// sums returns the digests of d's file, md5 included, computed apart
+// from dist's streaming hashers.
+func sums(t testing.TB, d *dist.Distribution) dist.Digests {
+	t.Helper()
+	content, err := os.ReadFile(d.Path)
+	if err != nil {
+		t.Fatal(err)
 	}
+	s, b, m := sha256.Sum256(content), blake2b.Sum256(content), md5.Sum(content)
+	return dist.Digests{SHA256: hex.EncodeToString(s[:]), BLAKE2b256: hex.EncodeToString(b[:]), MD5: hex.EncodeToString(m[:])}
 }
 
 // metadata parses a METADATA file's text.
@@ -94,6 +94,7 @@ func parseTestFilename(t testing.TB, filename string) *dist.Filename {
 // received is one upload request as a server saw it.
 type received struct {
 	Fields           []Field
+	FieldsBefore     int // how many of Fields came before the content part
 	Filename         string
 	ContentType      string // of the content part
 	Content          []byte
@@ -135,6 +136,7 @@ func readUpload(r *http.Request) (*received, error) {
 		}
 		if p.FormName() == "content" {
 			rec.Filename, rec.ContentType, rec.Content = p.FileName(), p.Header.Get("Content-Type"), b
+			rec.FieldsBefore = len(rec.Fields)
 			continue
 		}
 		rec.Fields = append(rec.Fields, Field{p.FormName(), string(b)})

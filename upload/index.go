@@ -62,10 +62,17 @@ func (s *session) lookup(ctx context.Context, d *dist.Distribution, cached bool)
 	switch {
 	case !ok || sha == "":
 		return false, l, nil
-	case strings.EqualFold(sha, d.Digests.SHA256):
+	}
+	// Hashed only now that the index has a file of this name; the
+	// upload that may follow then sends the digests before the file.
+	sums, err := d.Digests(s.opts.MD5)
+	switch {
+	case err != nil:
+		return false, l, fmt.Errorf("upload: %s: %w", baseName(d), err)
+	case strings.EqualFold(sha, sums.SHA256):
 		return true, l, nil
 	}
-	return false, l, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: d.Digests.SHA256, IndexSHA256: sha}
+	return false, l, &MismatchError{File: baseName(d), Index: l.source, LocalSHA256: sums.SHA256, IndexSHA256: sha}
 }
 
 // list fetches the project's files from the simple API (PEP 691 JSON),

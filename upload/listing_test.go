@@ -79,7 +79,7 @@ func writeListing(w io.Writer, n int, last string, sample func()) {
 func TestListingMemory(t *testing.T) {
 	const files = 250_000 // about 60 MB
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("content"), nil)
-	last := `{"filename": "pkg-1.0.tar.gz", "hashes": {"sha256": "` + d.Digests.SHA256 + `"}}`
+	last := `{"filename": "pkg-1.0.tar.gz", "hashes": {"sha256": "` + sums(t, d).SHA256 + `"}}`
 	size := &countingWriter{w: io.Discard}
 	writeListing(size, files, last, func() {})
 	var (

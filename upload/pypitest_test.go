@@ -137,7 +137,7 @@ func TestFaultOtherBytesUnderTheName(t *testing.T) {
 		_, err := c.Upload(t.Context(), other, Options{SkipExisting: skip})
 		var me *MismatchError
 		if !errors.As(err, &me) || !errors.Is(err, ErrFileExists) ||
-			!strings.Contains(err.Error(), first.Digests.SHA256) || !strings.Contains(err.Error(), other.Digests.SHA256) {
+			!strings.Contains(err.Error(), sums(t, first).SHA256) || !strings.Contains(err.Error(), sums(t, other).SHA256) {
 			t.Errorf("SkipExisting=%v: err = %v, want a mismatch naming both digests", skip, err)
 		}
 		if sent := len(srv.Uploads()) - n; sent != map[bool]int{false: 1, true: 0}[skip] {
@@ -148,7 +148,7 @@ func TestFaultOtherBytesUnderTheName(t *testing.T) {
 	n := len(srv.Uploads())
 	res, err := c.Upload(t.Context(), other, Options{SkipExisting: true, SkipMismatched: true})
 	if err != nil || res.Outcome != OutcomeSkipped || res.Mismatch == nil ||
-		res.Mismatch.LocalSHA256 != other.Digests.SHA256 || res.Mismatch.IndexSHA256 != first.Digests.SHA256 || len(srv.Uploads()) != n {
+		res.Mismatch.LocalSHA256 != sums(t, other).SHA256 || res.Mismatch.IndexSHA256 != sums(t, first).SHA256 || len(srv.Uploads()) != n {
 		t.Errorf("SkipMismatched: %v %+v %v, %d uploads sent; want skipped with both digests", res.Outcome, res.Mismatch, err, len(srv.Uploads())-n)
 	}
 	if _, err := c.Upload(t.Context(), other, Options{SkipMismatched: true}); !errors.As(err, new(*MismatchError)) {
@@ -291,4 +291,54 @@ func (rr *resultRecorder) record(r *Result) {
 	rr.mu.Lock()
 	defer rr.mu.Unlock()
 	rr.calls = append(rr.calls, recordedResult{r, uploads, stored})
+}
+
+// TestFakePyPIReadsDigestsAfterFile: the fake PyPI, like Warehouse,
+// reads the whole form before judging it: digests after the file part
+// are checked against the file, a wrong one refused in Warehouse's words,
+// the right ones accepted.
+func TestFakePyPIReadsDigestsAfterFile(t *testing.T) {
+	t.Parallel()
+	srv, c := fakePyPI(t)
+	d := wheelOf(t, "demo", "1.0")
+	fields, err := FormWithoutDigests(d, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := sums(t, d)
+	bad := good
+	bad.BLAKE2b256 = strings.Repeat("0", 64)
+	for i, tc := range []struct {
+		sums   dist.Digests
+		status int
+		msg    string
+	}{
+		{bad, 400, "The digest supplied does not match a digest calculated from the uploaded file."},
+		{good, 200, ""},
+	} {
+		mp, err := newMultipart(fields, digestFields(tc.sums, false), baseName(d), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := d.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, c.URL, mp.Reader(file, d.Size, nil, nil))
+		req.ContentLength = mp.Len(d.Size)
+		req.Header.Set("Content-Type", mp.ContentType())
+		req.SetBasicAuth("__token__", testToken)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		up := srv.Uploads()[i]
+		if resp.StatusCode != tc.status || up.Status != tc.status || up.Message != tc.msg {
+			t.Errorf("digests %+v after the file: %d, index recorded %d %q; want %d %q", tc.sums, resp.StatusCode, up.Status, up.Message, tc.status, tc.msg)
+		}
+	}
+	if len(srv.Files()) != 1 {
+		t.Errorf("index holds %d files, want 1", len(srv.Files()))
+	}
 }

@@ -131,7 +131,7 @@ func TestExistsAnswerCheckedByHash(t *testing.T) {
 			d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 			ix := newIndex(t, func(w http.ResponseWriter, rec *received, n int) { answer(w, 400, msg, "text/plain", "") })
 			if tc.listed == "same" {
-				tc.listed = d.Digests.SHA256
+				tc.listed = sums(t, d).SHA256
 			}
 			// listed only after the pre-check, as if another job raced us
 			ix.mux.HandleFunc("GET /pypi/{name}/json", func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +152,7 @@ func TestExistsAnswerCheckedByHash(t *testing.T) {
 			var me *MismatchError
 			if _, want := tc.wantType.(*MismatchError); want != errors.As(err, &me) {
 				t.Errorf("err = %v (%T), want %T", err, err, tc.wantType)
-			} else if want && (!strings.Contains(err.Error(), d.Digests.SHA256) || !strings.Contains(err.Error(), tc.listed)) {
+			} else if want && (!strings.Contains(err.Error(), sums(t, d).SHA256) || !strings.Contains(err.Error(), tc.listed)) {
 				t.Errorf("mismatch error %q does not name both digests", err)
 			}
 		})
@@ -163,7 +163,7 @@ func TestSkipExistingChecksFirst(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
-	ix.list(baseName(d), d.Digests.SHA256)
+	ix.list(baseName(d), sums(t, d).SHA256)
 	res, _ := ix.client().Upload(t.Context(), d, Options{SkipExisting: true})
 	if diff := diffResult(outcome{Outcome: OutcomeAlreadyPresent}, res); diff != "" || ix.count() != 0 {
 		t.Errorf("same file listed: %d uploads, want none; result (-want +got):\n%s", ix.count(), diff)
@@ -310,7 +310,7 @@ func TestReadAPIURLOption(t *testing.T) {
 	t.Parallel()
 	d := newDist(t, "", "pkg-1.0.tar.gz", []byte("sdist"), nil)
 	ix := newIndex(t, nil)
-	ix.list(baseName(d), d.Digests.SHA256)
+	ix.list(baseName(d), sums(t, d).SHA256)
 	// uploads go to a server that knows nothing; the listing to ix
 	blank := newIndex(t, nil)
 	c := blank.client()

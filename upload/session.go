@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trustpub/pypi/dist"
@@ -41,6 +42,10 @@ type session struct {
 	user     *url.Userinfo
 	listings map[string]*listing // SkipExisting pre-checks, by normalised name
 	files    map[string]bool     // base names of the files to upload
+
+	// digestsFirst: the index answered as if it judged the form before
+	// reading the digests sent after the file, so they go first now.
+	digestsFirst atomic.Bool
 }
 
 // newSession starts a session that uploads ds.
@@ -67,6 +72,7 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 	}
 	s := &session{c: c, opts: opts, url: u, readAPI: readAPI, user: user, agent: c.UserAgent,
 		legacy: opts.LegacyExistsAnswers, listings: map[string]*listing{}, files: map[string]bool{}}
+	s.digestsFirst.Store(opts.DigestsFirst)
 	for _, d := range ds {
 		s.files[baseName(d)] = true
 	}
@@ -81,6 +87,14 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 		timeout = DefaultTimeout
 	}
 	base := deadline.Client(c.HTTPClient, timeout)
+	if t, ok := base.Transport.(*http.Transport); ok && t.MaxIdleConnsPerHost < opts.concurrency() {
+		// Keep a connection per upload in flight: with the default two,
+		// uploads finishing together close theirs, and the next ones dial
+		// (and shake hands) anew.
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = opts.concurrency()
+		base.Transport = t
+	}
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -183,11 +197,12 @@ func retryable(err error, retryAfter time.Duration) step {
 // failed one followed by a backoff. res counts the attempts and keeps
 // the body's size and the last status answered.
 func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) step {
-	fields, err := Form(d, s.opts)
+	fields, err := FormWithoutDigests(d, s.opts)
 	if err != nil {
 		return failure(err)
 	}
-	mp, err := newMultipart(fields, res.File, s.opts.boundary)
+	// The same length wherever the digests go.
+	mp, err := newMultipart(fields, digestFields(placeholderDigests, s.opts.MD5), res.File, s.opts.boundary)
 	if err != nil {
 		return failure(err)
 	}
@@ -198,7 +213,7 @@ func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) st
 	}
 	for st.next == nextSend {
 		res.Attempts++
-		st = s.attempt(ctx, d, mp, res.Attempts)
+		st = s.attempt(ctx, d, fields, res)
 		res.Status = cmp.Or(st.status, res.Status)
 		if st.status != 0 {
 			res.Body = st.body
@@ -208,6 +223,36 @@ func (s *session) run(ctx context.Context, d *dist.Distribution, res *Result) st
 		}
 	}
 	return st
+}
+
+// placeholderDigests have the length of real ones: the body's length,
+// announced before the file is hashed, does not depend on their values.
+var placeholderDigests = dist.Digests{SHA256: strings.Repeat("0", 64), BLAKE2b256: strings.Repeat("0", 64), MD5: strings.Repeat("0", 32)}
+
+// multipart makes the body of an attempt. The digests go before the file
+// (twine's order) when they are known already, as on a retry or after
+// the index was asked for the file, or when the index needs them there
+// (then they are computed now); otherwise after the file, hashed while
+// it is sent. Warehouse, like every index that parses the whole form
+// before judging it, reads them the same either way; the body's length
+// is the same too.
+func (s *session) multipart(d *dist.Distribution, fields []Field) (mp *formBody, hashed bool, err error) {
+	sums, known := d.KnownDigests(s.opts.MD5)
+	if !known && s.digestsFirst.Load() {
+		if sums, err = d.Digests(s.opts.MD5); err != nil {
+			return nil, false, permanent(fmt.Errorf("upload: %s: %w", baseName(d), err))
+		}
+		known = true
+	}
+	if known {
+		mp, err = newMultipart(withDigests(fields, digestFields(sums, s.opts.MD5)), nil, baseName(d), s.opts.boundary)
+	} else {
+		mp, err = newMultipart(fields, digestFields(placeholderDigests, s.opts.MD5), baseName(d), s.opts.boundary)
+	}
+	if err != nil {
+		return nil, false, permanent(err)
+	}
+	return mp, !known, nil
 }
 
 // present asks the index for d: the file is there (settled), another
@@ -223,9 +268,14 @@ func (s *session) present(ctx context.Context, d *dist.Distribution, cached bool
 	return step{}
 }
 
-// attempt sends d once (the n-th time) and judges the answer.
-func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBody, n int) step {
-	resp, err := s.send(ctx, d, mp, n)
+// attempt sends d once (the res.Attempts-th time) and judges the
+// answer.
+func (s *session) attempt(ctx context.Context, d *dist.Distribution, fields []Field, res *Result) step {
+	mp, hashed, err := s.multipart(d, fields)
+	if err != nil {
+		return failure(err)
+	}
+	resp, err := s.send(ctx, d, mp, hashed, res.Attempts)
 	if err != nil {
 		if retryableTransport(ctx, err) {
 			return retryable(err, 0)
@@ -234,7 +284,7 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	}
 	kept := &keptBody{ReadCloser: resp.Body}
 	resp.Body = kept
-	st := s.judge(ctx, d, mp, n, resp)
+	st := s.judge(ctx, d, fields, hashed, res, resp)
 	if st.status == 0 && len(kept.kept) > 0 { // else the answer to a retry after a redirect, or none
 		st.body = resultBody(s.redact(string(kept.kept)))
 	}
@@ -242,8 +292,9 @@ func (s *session) attempt(ctx context.Context, d *dist.Distribution, mp *formBod
 	return st
 }
 
-// judge reads the answer to an attempt.
-func (s *session) judge(ctx context.Context, d *dist.Distribution, mp *formBody, n int, resp *http.Response) step {
+// judge reads the answer to an attempt, which sent the digests after
+// the file if hashed.
+func (s *session) judge(ctx context.Context, d *dist.Distribution, fields []Field, hashed bool, res *Result, resp *http.Response) step {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return s.accepted(ctx, d, resp)
 	}
@@ -252,14 +303,25 @@ func (s *session) judge(ctx context.Context, d *dist.Distribution, mp *formBody,
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
 		if s.fixRedirect(e, resp.Request.URL) {
-			return s.attempt(ctx, d, mp, n) // at most once: the fix-up is made once
+			return s.attempt(ctx, d, fields, res) // at most once: the fix-up is made once
 		}
 	case errors.Is(e, ErrFileExists):
 		return s.resolveExists(ctx, d, e)
 	case retryableStatus(resp.StatusCode):
 		return retryable(e, retryAfter(resp.Header, time.Now()))
+	case hashed && missedDigests(e):
+		// At most once: the digests go first from now on.
+		s.digestsFirst.Store(true)
+		return s.attempt(ctx, d, fields, res)
 	}
 	return failure(e)
+}
+
+// missedDigests reports whether the index refused a form for lacking
+// the digests (in Warehouse's words), as one that judges the fields
+// before reading the body's end would.
+func missedDigests(e *Error) bool {
+	return e.StatusCode == http.StatusBadRequest && strings.Contains(e.Message, "Include at least one message digest")
 }
 
 // accepted judges a 2xx answer. Warehouse's success answer is 200 with
@@ -329,14 +391,15 @@ func (s *session) backoff(ctx context.Context, d *dist.Distribution, n int, fail
 	return step{}
 }
 
-// send makes one attempt. A returned error is a transport error (to be
-// retried if retryableTransport says so) or a permanent one.
-func (s *session) send(ctx context.Context, d *dist.Distribution, mp *formBody, attempt int) (*http.Response, error) {
+// send makes one attempt; with hashed, the file is hashed as it is
+// sent and the digests follow it. A returned error is a transport error
+// (to be retried if retryableTransport says so) or a permanent one.
+func (s *session) send(ctx context.Context, d *dist.Distribution, mp *formBody, hashed bool, attempt int) (*http.Response, error) {
 	auth, err := s.authorization()
 	if err != nil {
 		return nil, permanent(fmt.Errorf("upload: %s: %w", baseName(d), err))
 	}
-	file, err := d.Reader()
+	file, after, err := s.content(d, hashed)
 	if err != nil {
 		return nil, permanent(fmt.Errorf("upload: %s: %w", baseName(d), err))
 	}
@@ -347,7 +410,7 @@ func (s *session) send(ctx context.Context, d *dist.Distribution, mp *formBody, 
 			s.opts.Progress(Progress{File: baseName(d), Attempt: attempt, Sent: sent, Total: total})
 		}
 	}
-	body := mp.Reader(file, d.Size, progress)
+	body := mp.Reader(file, d.Size, after, progress)
 	u := s.uploadURL()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
@@ -372,6 +435,28 @@ func (s *session) send(ctx context.Context, d *dist.Distribution, mp *formBody, 
 		return nil, fmt.Errorf("upload: %s: %w", baseName(d), err) // the URL has no credentials
 	}
 	return resp, nil
+}
+
+// content opens d's bytes for an attempt; with hashed, through a
+// dist.HashingReader, and after gives the digest fields once it has
+// read them all.
+func (s *session) content(d *dist.Distribution, hashed bool) (io.ReadCloser, func() ([]Field, error), error) {
+	if !hashed {
+		r, err := d.Reader()
+		return r, nil, err
+	}
+	r, err := d.HashingReader(s.opts.MD5)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, func() ([]Field, error) {
+		// The body stops at the file's size: read on to the reader's end.
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return nil, err
+		}
+		sums, err := r.Digests()
+		return digestFields(sums, s.opts.MD5), err
+	}, nil
 }
 
 // permanentError marks an error no retry can fix.

@@ -63,32 +63,45 @@ func TestUploadSendsTheForm(t *testing.T) {
 	}
 }
 
+// TestUploadBodyBytes checks the body byte for byte: the digests after
+// the file by default (hashed as it is sent), before it with
+// DigestsFirst (twine's order), the same length either way.
 func TestUploadBodyBytes(t *testing.T) {
 	t.Parallel()
-	var body []byte
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ = io.ReadAll(r.Body)
-		if got := r.Header.Get("Content-Type"); got != "multipart/form-data; boundary=B0UND" {
-			t.Errorf("Content-Type = %q", got)
-		}
-	}))
-	t.Cleanup(srv.Close)
 	m := metadata(t, "Metadata-Version: 1.0\nName: p\nVersion: 1\nSummary: say \"hi\"\n")
 	d := newDist(t, "", "p-1-py3-none-any.whl", []byte("PK"), m)
-	c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
-	if _, err := c.Upload(t.Context(), d, Options{boundary: "B0UND"}); err != nil {
-		t.Fatal(err)
-	}
 	part := func(name, value string) string {
 		return "--B0UND\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"
 	}
-	want := part(":action", "file_upload") + part("protocol_version", "1") + part("metadata_version", "1.0") +
+	fields := part(":action", "file_upload") + part("protocol_version", "1") + part("metadata_version", "1.0") +
 		part("name", "p") + part("version", "1") + part("filetype", "bdist_wheel") + part("pyversion", "py3") +
-		part("summary", `say "hi"`) + part("sha256_digest", d.Digests.SHA256) + part("blake2_256_digest", d.Digests.BLAKE2b256) +
-		"--B0UND\r\nContent-Disposition: form-data; name=\"content\"; filename=\"p-1-py3-none-any.whl\"\r\n" +
-		"Content-Type: application/octet-stream\r\n\r\nPK\r\n--B0UND--\r\n"
-	if diff := cmp.Diff(want, string(body)); diff != "" {
-		t.Errorf("body (-want +got):\n%s", diff)
+		part("summary", `say "hi"`)
+	digests := part("sha256_digest", sums(t, d).SHA256) + part("blake2_256_digest", sums(t, d).BLAKE2b256)
+	content := "--B0UND\r\nContent-Disposition: form-data; name=\"content\"; filename=\"p-1-py3-none-any.whl\"\r\n" +
+		"Content-Type: application/octet-stream\r\n\r\nPK\r\n"
+	for _, tc := range []struct {
+		first bool
+		want  string
+	}{
+		{false, fields + content + digests + "--B0UND--\r\n"},
+		{true, fields + digests + content + "--B0UND--\r\n"},
+	} {
+		var body []byte
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ = io.ReadAll(r.Body)
+			if got := r.Header.Get("Content-Type"); got != "multipart/form-data; boundary=B0UND" {
+				t.Errorf("Content-Type = %q", got)
+			}
+		}))
+		c := &Client{URL: srv.URL + "/legacy/", HTTPClient: srv.Client(), Username: "u", Password: "p"}
+		res, err := c.Upload(t.Context(), d, Options{boundary: "B0UND", DigestsFirst: tc.first})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, string(body)); diff != "" || res.BodySize != int64(len(tc.want)) {
+			t.Errorf("DigestsFirst %v: BodySize %d; body (-want +got):\n%s", tc.first, res.BodySize, diff)
+		}
 	}
 }
 

@@ -469,6 +469,7 @@ func (c *config) options() pypi.Options {
 		Timeout:        c.timeout,
 		Signer:         c.signer,
 	}
+	o.HashBeforeUpload = c.printHash // print-hash shows the digests with the checks
 	switch {
 	case c.trusted == "always":
 		o.TrustedPublishing = pypi.TrustedPublishingAlways

@@ -202,12 +202,16 @@ func testTokenScope(t *testing.T, bin string, demo *dist.Distribution) {
 
 // postForm uploads d by hand, as a shell script with curl would.
 func postForm(uploadURL, user, password string, d *dist.Distribution) (*http.Response, error) {
+	sums, err := d.Digests(false)
+	if err != nil {
+		return nil, err
+	}
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	m := d.Metadata
 	for _, f := range [][2]string{{":action", "file_upload"}, {"protocol_version", "1"},
 		{"metadata_version", m.MetadataVersion}, {"name", m.Name}, {"version", m.Version},
-		{"filetype", "bdist_wheel"}, {"pyversion", "py3"}, {"sha256_digest", d.Digests.SHA256}} {
+		{"filetype", "bdist_wheel"}, {"pyversion", "py3"}, {"sha256_digest", sums.SHA256}} {
 		mw.WriteField(f[0], f[1])
 	}
 	w, _ := mw.CreateFormFile("content", filepath.Base(d.Path))

@@ -51,11 +51,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, w io.Wr
 		if err == nil {
 			err = d.Validate(dist.PyPI)
 		}
+		var sums dist.Digests
+		if err == nil {
+			// Hashed now for the log line; the upload then sends the
+			// digests before the file (without this it would hash the
+			// file as it sends it).
+			sums, err = d.Digests(false)
+		}
 		if err != nil {
 			problems = append(problems, err)
 			continue
 		}
-		fmt.Fprintf(w, "checked %s: %s %s, sha256 %s\n", path, d.Metadata.Name, d.Metadata.Version, d.Digests.SHA256)
+		fmt.Fprintf(w, "checked %s: %s %s, sha256 %s\n", path, d.Metadata.Name, d.Metadata.Version, sums.SHA256)
 		ds = append(ds, d)
 	}
 	if len(problems) > 0 {
