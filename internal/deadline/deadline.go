@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -72,6 +73,12 @@ func Client(base *http.Client, timeout time.Duration) *http.Client {
 	}
 	t.ForceAttemptHTTP2 = false
 	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	// A base whose TLS configuration already offers h2 (one that has
+	// made an HTTPS request, or httptest's) would let the server choose
+	// it, then speak HTTP/1.1 to it.
+	if cfg := t.TLSClientConfig; cfg != nil { // Clone's copy; its NextProtos is the base's
+		cfg.NextProtos = slices.DeleteFunc(slices.Clone(cfg.NextProtos), func(p string) bool { return p == "h2" })
+	}
 	t.TLSHandshakeTimeout = timeout
 	// A pooled connection times out when idle; drop it from the pool
 	// before that, so that no request picks it up as it closes.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -229,6 +230,32 @@ func TestLocalhostWithoutDNS(t *testing.T) {
 		resp.Body.Close()
 		if want := "127.0.0.1:" + port; len(asked) != 1 || asked[0] != want {
 			t.Errorf("timeout %v: dialled %q; want %q alone", timeout, asked, want)
+		}
+	}
+}
+
+// TestHTTP1WhenBaseOffersHTTP2: a base client whose TLS configuration
+// lists h2 (httptest's, or any transport that has spoken HTTP/2) gets an
+// HTTP/1.1 copy that no longer offers h2, instead of one that lets the
+// server pick h2 and then speaks HTTP/1.1 to it.
+func TestHTTP1WhenBaseOffersHTTP2(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.Proto)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	base := srv.Client()
+	for _, c := range []*http.Client{base, Client(base, idle)} {
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := map[bool]string{true: "HTTP/2.0", false: "HTTP/1.1"}[c == base]; string(body) != want {
+			t.Errorf("the server saw %q; want %s", body, want)
 		}
 	}
 }
