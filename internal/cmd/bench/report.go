@@ -194,6 +194,8 @@ func (rep *report) markdown(w io.Writer) {
 		switch {
 		case !l.Found:
 			measured, met = "not measured", "failed"
+		case l.Diagnostic:
+			met = "diagnostic"
 		case rep.smoke:
 			met = "not judged"
 		case !l.Met:

@@ -22,6 +22,10 @@ BenchmarkMetadata1GiB-2                 	   10000	    200000 ns/op
 PASS
 BenchmarkThroughput/upload-2         	       5	 216727534 ns/op	1000.00 MB/s
 BenchmarkThroughput/read-2           	       5	  74914911 ns/op	4000.00 MB/s
+BenchmarkParallelUploads/4x256MiB/http1.1-2         	       3	1000000000 ns/op	 815.10 MB/s
+BenchmarkParallelUploads/4x256MiB/http2-2           	       3	2000000000 ns/op	 399.28 MB/s
+BenchmarkParallelUploads/200x16KiB/http1.1-2        	       3	  50000000 ns/op	  55.10 MB/s
+BenchmarkParallelUploads/200x16KiB/http2-2          	       3	  20000000 ns/op	 152.10 MB/s
 `
 
 func TestLimitsFromGoBench(t *testing.T) {
@@ -38,6 +42,9 @@ func TestLimitsFromGoBench(t *testing.T) {
 		{true, "0.89x (710 vs 800 MB/s)", false}, // median of 700 and 720 over md5, the slowest
 		{true, "0.25x (1000 vs 4000 MB/s)", false},
 		{true, "0.194 ms", true},
+		{true, "2.00x (2.000 vs 1.000 s)", false},
+		{false, "", false}, // 12x2MiB-50ms did not run
+		{true, "0.40x (0.020 vs 0.050 s)", false},
 	}
 	var figures []figure
 	for _, l := range got {
