@@ -1,6 +1,7 @@
 // Package deadline gives HTTP clients a connect timeout and an inactivity
-// timeout: a connection on which no byte moves, either way, for the
-// timeout fails with a [net.Error] whose Timeout method reports true.
+// timeout: a connection (on HTTP/2, a request) on which no byte moves,
+// either way, for the timeout fails with a [net.Error] whose Timeout
+// method reports true.
 // Every byte read or written pushes the deadline forward, so a large
 // upload on a slow link is never cut off while it moves, and a server that
 // accepts and never answers, answers a byte at a time slower than the
