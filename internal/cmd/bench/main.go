@@ -1,5 +1,8 @@
 // Command bench compares the pypi-publish CLI with twine upload against
-// pypitest-server, and runs the Go benchmarks that measure the SDK's
+// pypitest-server and against bench/sink.py (an index that only reads and
+// discards), over HTTP and HTTPS, beside the limit of each upload (a raw
+// sendfile POST of the same files to the same sink, and each digest
+// computed alone), and runs the Go benchmarks that measure the SDK's
 // limits. Run it as bench/run (or go run ./internal/cmd/bench) from the
 // repository; -smoke runs every scenario once at tiny sizes.
 //
@@ -31,8 +34,8 @@ func main() {
 	smoke := flag.Bool("smoke", false, "run every scenario once at tiny sizes (what CI runs)")
 	runs := flag.Int("runs", 5, "timed runs of each program per scenario (1 with -smoke)")
 	only := flag.String("scenarios", allScenarios, "comma-separated scenarios to run")
-	noGo := flag.Bool("no-go-bench", false, "skip the Go benchmarks (limits 5-7)")
-	noSink := flag.Bool("no-sink", false, "skip the runs against the sink (an index that judges nothing)")
+	noGo := flag.Bool("no-go-bench", false, "skip the Go benchmarks (limits 5-7 and 12)")
+	noSink := flag.Bool("no-sink", false, "skip the runs against the sink (an index that judges nothing), and so the limit")
 	oursArgs := flag.String("ours-args", "", "more space-separated arguments for pypi-publish, e.g. --concurrency=8 (defaults otherwise)")
 	flag.Parse()
 	if *smoke {
@@ -150,7 +153,7 @@ func (rep *report) scenario(sc scenario, env *runEnv, data string) ([]result, []
 	files, err := sc.data.materialize(data)
 	if err != nil {
 		rep.errors = append(rep.errors, fmt.Sprintf("scenario %d: %v", sc.id, err))
-		return []result{{sc: sc, target: targetPypitest, tools: map[string]stats{}}}, nil
+		return []result{{sc: sc, target: targetPypitest, tools: map[string]stats{toolTwine: {failed: true}, toolOurs: {failed: true}}}}, nil
 	}
 	runs := rep.runs
 	if sc.maxRuns > 0 {
