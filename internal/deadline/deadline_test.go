@@ -273,17 +273,23 @@ func TestProtocolBySize(t *testing.T) {
 }
 
 // TestHTTP2StalledRequestTimesOut: on one HTTP/2 connection, a request
-// whose answer stalls fails after the timeout while another request's
-// answer keeps the connection busy, a byte at a time, and arrives whole.
+// whose answer stalls, and one never answered, fail after the timeout
+// while another request's answer keeps the connection busy, a byte at a
+// time, and arrives whole.
 func TestHTTP2StalledRequestTimesOut(t *testing.T) {
 	t.Parallel()
 	const (
 		timeout = time.Second // far above the trickle's steps, on a busy machine too
-		steps   = 40          // 4 timeouts in all
+		steps   = 50          // 5 timeouts in all
 	)
 	hold := make(chan struct{})
 	srv := tlsServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
+		case "/silent":
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+			}
 		case "/stall":
 			w.WriteHeader(http.StatusOK)
 			w.Write([]byte("first bytes"))
@@ -333,6 +339,9 @@ func TestHTTP2StalledRequestTimesOut(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Idle != timeout {
 		t.Errorf("err = %v; want a deadline *Error after %v", err, timeout)
+	}
+	if _, err := c.Get(srv.URL + "/silent"); !errors.As(err, &e) || e.Idle != timeout {
+		t.Errorf("a request never answered: err = %v; want a deadline *Error after %v", err, timeout)
 	}
 	select {
 	case <-trickled: // the connection went quiet: its own timeout, not the request's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"time"
 )
 
@@ -20,7 +21,11 @@ func (w *watch) RoundTrip(req *http.Request) (*http.Response, error) {
 	stall := &Error{Op: "receive", Idle: w.idle}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	timer := time.AfterFunc(w.idle, func() { cancel(stall) })
+	// Until the request has its connection, the dial's own timeout and
+	// the TLS handshake's apply: the timer starts with the connection.
+	timer.Stop()
 	t := &timed{timer: timer, idle: w.idle, ctx: ctx, stall: stall}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { timer.Reset(w.idle) }})
 	req = req.WithContext(ctx)
 	if req.Body != nil && req.Body != http.NoBody {
 		req.Body = &timedBody{rc: req.Body, t: t}
