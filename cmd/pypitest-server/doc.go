@@ -33,6 +33,11 @@
 // -lose-responses make the next uploads fail, be cut or lose their
 // answer.
 //
+// With -tls-cert and -tls-key the index serves HTTPS with that
+// certificate, offering HTTP/2 and HTTP/1.1 by ALPN as PyPI does (the
+// issuer stays on plain HTTP); clients trust it by their CA option, such
+// as twine's --cert.
+//
 // With -sigstore it also runs the fake Sigstore of package pypitest
 // (Fulcio and Rekor on one server, trusting the issuer's tokens for
 // audience "sigstore"), for signing PEP 740 attestations, and announces

@@ -34,6 +34,8 @@ type config struct {
 	resetAfter    int64
 	loseResponses int
 
+	tlsCert, tlsKey string
+
 	json    bool
 	verbose bool
 }
@@ -129,6 +131,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.resetUploads, "reset-uploads", 0, "cut the connection of the first `n` uploads after -reset-after body bytes")
 	fs.Var(sizeFlag{&c.resetAfter}, "reset-after", "body `bytes` read before -reset-uploads cuts the connection")
 	fs.IntVar(&c.loseResponses, "lose-responses", 0, "store the first `n` uploads but close the connection without answering")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with the PEM certificate chain in this `file`, offering HTTP/2 and HTTP/1.1 as PyPI does (needs -tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the PEM private key `file` of -tls-cert")
 	fs.BoolVar(&c.json, "json", false, "print the URLs and environment as one JSON object instead of KEY=value lines")
 	fs.BoolVar(&c.verbose, "v", false, "log every upload and minted token to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -179,6 +183,9 @@ func (c *config) resolve(fs *flag.FlagSet, repo string, publishers, tokens, user
 			return fmt.Errorf("-user %q: want name:password, with a name other than __token__", user)
 		}
 		c.users = append(c.users, credential{user: user, secret: password, projects: projects})
+	}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return errors.New("-tls-cert and -tls-key go together")
 	}
 	if c.failStatus < 100 || c.failStatus > 599 {
 		return fmt.Errorf("-fail-status %d is not an HTTP status", c.failStatus)

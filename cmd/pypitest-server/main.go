@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -50,8 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sigstoreURL, root = sig.URL, file
 		opts = append(opts, pypitest.WithSigstore(sig))
 	}
-	if c.addr != "127.0.0.1:0" {
-		ln, err := net.Listen("tcp", c.addr)
+	if c.addr != "127.0.0.1:0" || c.tlsCert != "" {
+		ln, err := listen(c)
 		if err != nil {
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
 			iss.Close()
@@ -61,6 +63,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv := start(c, iss, opts...)
 	url := srv.URL
+	if c.tlsCert != "" { // the index sees a plain listener; its connections are TLS
+		url = "https://" + strings.TrimPrefix(url, "http://")
+	}
 	a := newAnnouncement(url, iss)
 	a.SigstoreURL, a.TrustedRoot = sigstoreURL, root
 	if err := announce(stdout, c.json, a); err != nil {
@@ -80,6 +85,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "pypitest-server: stopped after %d upload requests, %d files stored\n",
 		len(srv.Uploads()), len(srv.Files()))
 	return 0
+}
+
+// listen opens the index's listener on c.addr, serving TLS with
+// -tls-cert and -tls-key. Offering h2 by ALPN is enough: net/http's
+// server speaks HTTP/2 on the TLS connections that chose it.
+func listen(c *config) (net.Listener, error) {
+	if c.tlsCert == "" {
+		return net.Listen("tcp", c.addr)
+	}
+	pair, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+	if err != nil {
+		return nil, fmt.Errorf("-tls-cert %s, -tls-key %s: %v", c.tlsCert, c.tlsKey, err)
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, err
+	}
+	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{pair}, NextProtos: []string{"h2", "http/1.1"}}), nil
 }
 
 // start starts the index as c describes it, trusting iss. The caller

@@ -52,6 +52,7 @@ func TestServer(t *testing.T) {
 		"TextAnnouncement":   testTextAnnouncement,
 		"ChosenPort":         testChosenPort,
 		"Latency":            testLatency,
+		"TLS":                testTLS,
 		"Bandwidth":          testBandwidth,
 		"FailUploads":        testFailUploads,
 		"ResetUploads":       testResetUploads,
@@ -438,6 +439,7 @@ func testBadCommandLine(t *testing.T, bin string, demo *dist.Distribution) {
 		{[]string{"-bandwidth", "fast"}, "not a size"},
 		{[]string{"-fail-status", "42"}, "not an HTTP status"},
 		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"-tls-cert", "cert.pem"}, "-tls-cert and -tls-key go together"},
 	} {
 		var stderr bytes.Buffer
 		cmd := exec.Command(bin, c.args...)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -196,9 +197,12 @@ func TestOtherTransportsAndZeroKept(t *testing.T) {
 		t.Error("a zero timeout set timeouts")
 	}
 	base := http.DefaultTransport.(*http.Transport)
-	c := Client(nil, idle).Transport.(*http.Transport)
-	if c == base || base.DialContext == nil || c.ForceAttemptHTTP2 || c.IdleConnTimeout != idle/2 {
-		t.Errorf("transport %+v; want a clone, HTTP/1.1 only, idle connections dropped at half the timeout", c)
+	c := Client(nil, idle).Transport.(*split)
+	small, large := c.small.rt, c.large
+	if small == base || large == base || base.DialContext == nil || !small.ForceAttemptHTTP2 || large.ForceAttemptHTTP2 ||
+		small.IdleConnTimeout != idle/2 || large.IdleConnTimeout != idle/2 {
+		t.Errorf("transports %+v and %+v; want clones, HTTP/2 for small requests, HTTP/1.1 only for large ones, "+
+			"idle connections dropped at half the timeout", small, large)
 	}
 }
 
@@ -230,5 +234,121 @@ func TestLocalhostWithoutDNS(t *testing.T) {
 		if want := "127.0.0.1:" + port; len(asked) != 1 || asked[0] != want {
 			t.Errorf("timeout %v: dialled %q; want %q alone", timeout, asked, want)
 		}
+	}
+}
+
+// tlsServer serves handler over TLS on loopback, offering HTTP/2 and
+// HTTP/1.1 as PyPI does.
+func tlsServer(t *testing.T, handler http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewUnstartedServer(handler)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestProtocolBySize: a small request goes by HTTP/2, a large body by
+// HTTP/1.1, also from a base client whose TLS configuration already lists
+// h2 (httptest's, or any transport that has spoken HTTP/2): its HTTP/1.1
+// transport no longer offers h2, instead of letting the server pick h2
+// and then speaking HTTP/1.1 to it.
+func TestProtocolBySize(t *testing.T) {
+	t.Parallel()
+	srv := tlsServer(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		fmt.Fprint(w, r.Proto)
+	})
+	c := Client(srv.Client(), idle)
+	for _, size := range []int{0, smallBody, smallBody + 1} {
+		resp, err := c.Post(srv.URL, "application/octet-stream", bytes.NewReader(make([]byte, size)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := map[bool]string{true: "HTTP/2.0", false: "HTTP/1.1"}[size <= smallBody]; string(body) != want {
+			t.Errorf("a body of %d bytes went by %s; want %s", size, body, want)
+		}
+	}
+}
+
+// TestHTTP2StalledRequestTimesOut: on one HTTP/2 connection, a request
+// whose answer stalls, and one never answered, fail after the timeout
+// while another request's answer keeps the connection busy, a byte at a
+// time, and arrives whole.
+func TestHTTP2StalledRequestTimesOut(t *testing.T) {
+	t.Parallel()
+	const (
+		timeout = time.Second // far above the trickle's steps, on a busy machine too
+		steps   = 50          // 5 timeouts in all
+	)
+	hold := make(chan struct{})
+	srv := tlsServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/silent":
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+			}
+		case "/stall":
+			w.WriteHeader(http.StatusOK)
+			w.Write([]byte("first bytes"))
+			w.(http.Flusher).Flush()
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+			}
+		case "/trickle":
+			for range steps {
+				w.Write([]byte("."))
+				w.(http.Flusher).Flush()
+				time.Sleep(timeout / 10)
+			}
+		}
+	})
+	t.Cleanup(func() { close(hold) })
+	c := Client(srv.Client(), timeout)
+	if resp, err := c.Get(srv.URL + "/warm"); err != nil { // the connection both share
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	trickled := make(chan string)
+	go func() {
+		resp, err := c.Get(srv.URL + "/trickle")
+		if err != nil {
+			trickled <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		trickled <- fmt.Sprintf("%s %s %v", resp.Proto, b, err)
+	}()
+	resp, err := c.Get(srv.URL + "/stall")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Fatalf("answered over %s; want HTTP/2", resp.Proto)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if string(body) != "first bytes" {
+		t.Errorf("body = %q", body)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Idle != timeout {
+		t.Errorf("err = %v; want a deadline *Error after %v", err, timeout)
+	}
+	if _, err := c.Get(srv.URL + "/silent"); !errors.As(err, &e) || e.Idle != timeout {
+		t.Errorf("a request never answered: err = %v; want a deadline *Error after %v", err, timeout)
+	}
+	select {
+	case <-trickled: // the connection went quiet: its own timeout, not the request's
+		t.Fatal("the stalled request failed only once the other request's answer had ended")
+	default:
+	}
+	if got, want := <-trickled, "HTTP/2.0 "+strings.Repeat(".", steps)+" <nil>"; got != want {
+		t.Errorf("the trickled answer: %q; want %q", got, want)
 	}
 }

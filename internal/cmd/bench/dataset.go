@@ -33,10 +33,9 @@ func platformTags() []string {
 	return tags
 }
 
-// oneProject is n platform wheels of benchpkg with payload bytes each, and
-// its sdist.
+// oneProject is n platform wheels of benchpkg with payload bytes each.
 func oneProject(name string, n int, payload int64) dataset {
-	d := dataset{name: name, sdist: "benchpkg"}
+	d := dataset{name: name}
 	for i, tag := range platformTags()[:n] {
 		d.wheels = append(d.wheels, wheelSpec{project: "benchpkg", tag: tag, payload: payload, seed: uint64(i)})
 	}

@@ -16,7 +16,9 @@ func TestDatasetsPassPyPIChecks(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	var all []string
-	for _, d := range []dataset{oneProject("one", 3, 4096), manyProjects("many", 3, 0)} {
+	one := oneProject("one", 3, 4096)
+	one.sdist = "benchpkg"
+	for _, d := range []dataset{one, manyProjects("many", 3, 0)} {
 		paths, err := d.materialize(root)
 		if err != nil {
 			t.Fatal(err)

@@ -63,11 +63,13 @@ func cpuTime(ps *os.ProcessState) time.Duration {
 
 // toolEnv is the environment of the measured programs: ours, without the
 // variables that would make either program read configuration other than
-// its command line (CI and GitHub Actions inputs, TWINE_*), and with
-// keyring lookups off.
+// its command line (CI and GitHub Actions inputs, TWINE_*, and the CA
+// bundles requests takes over twine's --cert), and with keyring lookups
+// off.
 func toolEnv() []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		for _, p := range []string{"TWINE_", "INPUT_", "GITHUB_", "ACTIONS_", "CI=", "PYTHON_KEYRING_BACKEND="} {
+		for _, p := range []string{"TWINE_", "INPUT_", "GITHUB_", "ACTIONS_", "CI=", "PYTHON_KEYRING_BACKEND=",
+			"REQUESTS_CA_BUNDLE=", "CURL_CA_BUNDLE="} {
 			if strings.HasPrefix(kv, p) {
 				return true
 			}

@@ -22,6 +22,10 @@ BenchmarkMetadata1GiB-2                 	   10000	    200000 ns/op
 PASS
 BenchmarkThroughput/upload-2         	       5	 216727534 ns/op	1000.00 MB/s
 BenchmarkThroughput/read-2           	       5	  74914911 ns/op	4000.00 MB/s
+BenchmarkParallelUploads/4x256MiB/http1.1-2         	       3	1000000000 ns/op	 815.10 MB/s
+BenchmarkParallelUploads/4x256MiB/http2-2           	       3	2000000000 ns/op	 399.28 MB/s
+BenchmarkParallelUploads/200x16KiB/http1.1-2        	       3	  50000000 ns/op	  55.10 MB/s
+BenchmarkParallelUploads/200x16KiB/http2-2          	       3	  20000000 ns/op	 152.10 MB/s
 `
 
 func TestLimitsFromGoBench(t *testing.T) {
@@ -38,6 +42,9 @@ func TestLimitsFromGoBench(t *testing.T) {
 		{true, "0.89x (710 vs 800 MB/s)", false}, // median of 700 and 720 over md5, the slowest
 		{true, "0.25x (1000 vs 4000 MB/s)", false},
 		{true, "0.194 ms", true},
+		{true, "2.00x (2.000 vs 1.000 s)", false},
+		{false, "", false}, // 12x2MiB-50ms did not run
+		{true, "0.40x (0.020 vs 0.050 s)", false},
 	}
 	var figures []figure
 	for _, l := range got {
@@ -76,31 +83,49 @@ func TestSummarise(t *testing.T) {
 	}
 }
 
-// The report judges goals only on full runs against pypitest.
+// The report judges the goals against twine and the RSS goal on the
+// pypitest rows, the goal against the limit on the sink rows, and none on
+// a smoke run.
 func TestReportJudgesGoals(t *testing.T) {
 	t.Parallel()
-	sc := scenario{id: 2, title: "big", goal: 0.5, goalRSS: 48 << 20}
+	sc := scenario{id: 2, title: "big", goalTwine: 0.5, goalLimit: 1.2, goalRSS: 48 << 20}
 	fast := stats{N: 1, Median: time.Second, MedianRSS: 10 << 20, MaxRSS: 10 << 20}
 	slow := stats{N: 1, Median: 4 * time.Second}
 	fat := stats{N: 1, Median: time.Second, MaxRSS: 60 << 20}
+	failed := stats{failed: true}
+	row := func(target string, twine, ours, limit stats) result {
+		tools := map[string]stats{toolTwine: twine, toolOurs: ours}
+		if target == targetSink {
+			tools[toolLimit], tools[toolPost] = limit, limit
+			for _, d := range digestImpls {
+				tools[d.tool] = limit
+			}
+		}
+		return result{sc: sc, target: target, runs: 1, tools: tools}
+	}
 	for _, c := range []struct {
 		r    result
 		want string
 	}{
-		{result{sc: sc, target: targetPypitest, twine: slow, ours: fast}, "met"},
-		{result{sc: sc, target: targetPypitest, twine: fast, ours: slow}, "**missed**"},
-		{result{sc: sc, target: targetPypitest, twine: slow, ours: fat}, "**missed** (RSS)"},
-		{result{sc: sc, target: targetSink, twine: fast, ours: slow}, "diagnostic"},
-		{result{sc: sc, target: targetPypitest, twine: slow, ours: stats{failed: true}}, "failed"},
+		{row(targetPypitest, slow, fast, stats{}), "met"},
+		{row(targetPypitest, fast, slow, stats{}), "**missed** (vs twine)"},
+		{row(targetPypitest, slow, fat, stats{}), "**missed** (RSS)"},
+		{row(targetPypitest, slow, failed, stats{}), "failed"},
+		{row(targetSink, fast, fast, fast), "met"},                   // 1x the limit, whatever twine took
+		{row(targetSink, slow, slow, fast), "**missed** (vs limit)"}, // 4x
+		{row(targetSink, slow, fat, slow), "met"},                    // RSS is judged against pypitest
+		{row(targetSink, slow, fast, failed), "failed"},
+		{result{sc: scenario{goalTwine: 0.5}, target: targetSink, tools: map[string]stats{toolTwine: slow, toolOurs: slow, toolLimit: fast}}, "diagnostic"},
 	} {
-		if got := c.r.met(); got != c.want {
-			t.Errorf("%s, ours %v vs twine %v: %q, want %q", c.r.target, c.r.ours.Median, c.r.twine.Median, got, c.want)
+		if got := c.r.verdict(); got != c.want {
+			t.Errorf("%s, ours %v vs twine %v, limit %v: %q, want %q", c.r.target, c.r.tools[toolOurs].Median,
+				c.r.tools[toolTwine].Median, c.r.tools[toolLimit].Median, got, c.want)
 		}
 	}
 	var md strings.Builder
-	rep := &report{smoke: true, results: []result{{sc: sc, target: targetPypitest, runs: 1, twine: fast, ours: slow}}}
+	rep := &report{smoke: true, results: []result{row(targetPypitest, fast, slow, stats{}), row(targetSink, fast, slow, fast)}}
 	rep.markdown(&md)
-	if !strings.Contains(md.String(), "| not judged |") || strings.Contains(md.String(), "missed") {
+	if strings.Count(md.String(), "| not judged |") != 2 || strings.Contains(md.String(), "missed") {
 		t.Errorf("a smoke run judged a goal:\n%s", md.String())
 	}
 }

@@ -28,15 +28,25 @@ type index interface {
 // server is a running pypitest-server process.
 type server struct {
 	cmd    *exec.Cmd
-	Root   string `json:"url"`
-	Upload string `json:"upload_url"`
+	client *http.Client // trusts the server's certificate, over HTTPS
+	Root   string       `json:"url"`
+	Upload string       `json:"upload_url"`
 }
 
 func (s *server) uploadURL() string { return s.Upload }
 
 // startPypitest starts the pypitest-server binary with args (plus -json)
 // and waits for it to print its URLs. Its stderr goes to the file logPath.
-func startPypitest(bin string, args []string, logPath string) (*server, error) {
+// certs, if not nil, are those its args make it serve.
+func startPypitest(bin string, args []string, certs *loopbackTLS, logPath string) (*server, error) {
+	client := http.DefaultClient
+	if certs != nil {
+		conf, err := certs.config()
+		if err != nil {
+			return nil, err
+		}
+		client = &http.Client{Transport: &http.Transport{TLSClientConfig: conf}}
+	}
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -51,7 +61,7 @@ func startPypitest(bin string, args []string, logPath string) (*server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd}
+	s := &server{cmd: cmd, client: client}
 	line, err := bufio.NewReader(out).ReadBytes('\n')
 	if err == nil {
 		err = json.Unmarshal(line, s)
@@ -103,7 +113,7 @@ func (s *server) files(project string) ([]string, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -1,100 +1,112 @@
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
+	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
-// sink is an index that only receives: it reads each upload's form,
-// keeps the file names and answers 200 after the latency, judging
-// nothing. Against it a program's wall time is its own, not the time an
-// index on the same cores spends judging files; the scenarios run
-// against it as well, to show how much of each figure is the client's.
+// sink is bench/sink.py running: an index that only reads and discards
+// each upload's body and answers 200 after the latency, judging nothing.
+// Against it a program's wall time is its own, not the time an index on
+// the same cores spends judging files. It is one Python server for every
+// client (ours, twine and the raw POST of the limit), as issue 16 asks.
 type sink struct {
-	srv      *http.Server
-	url      string
-	latency  time.Duration
-	cpuStart time.Duration
+	cmd *exec.Cmd
+	url string
 
 	mu    sync.Mutex
-	files []string
+	files []string // the content part's filename of each upload, as the sink printed them
+	done  chan struct{}
 }
 
-func startSink(latency time.Duration) (*sink, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// startSink runs the sink script, on HTTPS if tls is not nil; its stderr
+// goes to the file logPath.
+func startSink(script string, latency time.Duration, tls *loopbackTLS, logPath string) (*sink, error) {
+	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	s := &sink{url: "http://" + ln.Addr().String(), latency: latency, cpuStart: selfCPU()}
-	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve)}
-	go s.srv.Serve(ln)
-	return s, nil
-}
-
-func (s *sink) serve(w http.ResponseWriter, r *http.Request) {
-	if user, password, _ := r.BasicAuth(); r.Method != http.MethodPost || r.URL.Path != "/legacy/" ||
-		user != "__token__" || password != token {
-		http.Error(w, "sink: only authenticated POST /legacy/", http.StatusForbidden)
-		return
+	defer log.Close() // the child has its own descriptor
+	args := []string{script, "--token", token, "--latency", fmt.Sprint(latency.Seconds())}
+	if tls != nil {
+		args = append(args, "--cert", tls.Cert, "--key", tls.Key)
 	}
-	mr, err := r.MultipartReader()
+	cmd := exec.Command("python3", args...)
+	cmd.Stderr = log
+	out, err := cmd.StdoutPipe()
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
+		return nil, err
 	}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		if p.FormName() == "content" {
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &sink{cmd: cmd, done: make(chan struct{})}
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("the sink did not print its URL (see %s)", logPath)
+	}
+	s.url = strings.TrimSpace(lines.Text())
+	go func() {
+		defer close(s.done)
+		for lines.Scan() {
 			s.mu.Lock()
-			s.files = append(s.files, p.FileName())
+			s.files = append(s.files, lines.Text())
 			s.mu.Unlock()
 		}
-		io.Copy(io.Discard, p)
-	}
-	time.Sleep(s.latency)
+	}()
+	return s, nil
 }
 
 func (s *sink) uploadURL() string { return s.url + "/legacy/" }
 
-// verify checks that every expected file was received exactly once.
+// verify checks that every expected file was received exactly once. The
+// sink prints a name once it has read the body, before its latency, so
+// a client that saw every answer is never ahead of it; a short wait
+// covers the pipe.
 func (s *sink) verify(projects map[string][]string) error {
 	var want []string
 	for _, files := range projects {
 		want = append(want, files...)
 	}
 	slices.Sort(want)
-	s.mu.Lock()
-	got := slices.Sorted(slices.Values(s.files))
-	s.mu.Unlock()
+	var got []string
+	for range 50 {
+		s.mu.Lock()
+		got = slices.Sorted(slices.Values(s.files))
+		s.mu.Unlock()
+		if len(got) >= len(want) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !slices.Equal(got, want) {
 		return fmt.Errorf("the sink received %d files %q, want %d", len(got), got, len(want))
 	}
 	return nil
 }
 
-// stop closes the sink and returns the CPU time this process spent
-// meanwhile (the sink's, plus the harness's little).
+// stop ends the sink with SIGTERM and returns the CPU time it used.
 func (s *sink) stop() (time.Duration, error) {
-	return selfCPU() - s.cpuStart, s.srv.Close()
-}
-
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return 0, err
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	exited := make(chan error, 1)
+	go func() { <-s.done; exited <- s.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		return cpuTime(s.cmd.ProcessState), err
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		return 0, errors.New("the sink did not stop within 30 s of SIGTERM")
+	}
 }
