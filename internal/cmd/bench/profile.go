@@ -15,9 +15,9 @@ type profiled struct {
 }
 
 var profiledPhases = []profiled{
-	{"client-open", "^BenchmarkPhases$/^256_MiB$/^open$",
-		"our client's read of a file before uploading it: digests (sha256, blake2b-256, md5) and metadata; scenarios 1 and 2",
-		"phase=open"},
+	{"client-upload", "^BenchmarkPhases$/^256_MiB$/^upload-discard$",
+		"our client's upload of a file it has just opened: the body streamed while sha256 and blake2b-256 are computed; scenarios 1 and 2",
+		"phase=upload-discard"},
 	{"pypitest-upload", "^BenchmarkPhases$/^256_MiB$/^upload-pypitest$",
 		"the index's side of one upload to pypitest, which judges the file on the same cores as the client; its share of scenarios 1-3",
 		"side=index"},
