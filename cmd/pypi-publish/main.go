@@ -73,6 +73,7 @@ import (
 	"github.com/trustpub/pypi"
 	"github.com/trustpub/pypi/dist"
 	"github.com/trustpub/pypi/internal/gha"
+	"golang.org/x/term"
 )
 
 func main() {
@@ -113,12 +114,10 @@ func signalName(sig syscall.Signal) string {
 	return "SIGTERM"
 }
 
-// isTerminal reports whether f is a character device: a terminal, which
-// can show redrawn progress bars.
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal, which can show redrawn
+// progress bars. A character device is not enough: /dev/null is one,
+// and redrawing bars into it costs time for nothing.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // run is the command; it returns the exit status. Progress bars go to
 // stderr when terminal is set.
