@@ -132,14 +132,16 @@ func summary(results []pypi.Result, repository string, dryRun bool) string {
 
 // mdURL makes a URL safe as a Markdown link's destination: on one line,
 // without the spaces, parentheses and angle brackets that would end it.
-func mdURL(u string) string {
-	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(gha.Line(u))
-}
+func mdURL(u string) string { return mdURLEscaper.Replace(gha.Line(u)) }
 
 // mdEscape keeps a URL or name from being read as Markdown.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`).Replace(s)
-}
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// The replacers of mdURL and mdEscape, built once.
+var (
+	mdURLEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
+	mdEscaper    = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+)
 
 // jsonFile is one file of the --json document.
 type jsonFile struct {

@@ -2,6 +2,9 @@ package verify
 
 import "strings"
 
+// quotedEscaper escapes a quoted string's backslashes and quotes again.
+var quotedEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // ParseAddr is Python's email.utils.parseaddr(addr) in its strict mode
 // (CPython 3.11.2+deb12u6, 3.13 and later): the display name and the
 // address of the one address in addr, or ("", "") when addr holds
@@ -238,7 +241,7 @@ loop:
 			p.pos++
 			preserveWS = false
 		case c == '"':
-			q := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p.quote())
+			q := quotedEscaper.Replace(p.quote())
 			parts = append(parts, `"`+q+`"`)
 		case strings.ContainsRune(atomEnds, c):
 			dropTrailingSpace()

@@ -78,15 +78,18 @@ func (r *Runner) rawCommand(name string, props map[string]string, message string
 	io.WriteString(r.out, b.String())
 }
 
+// The escapers of a command's message and of its property values, built
+// once (a Replacer is safe for concurrent use, and costly to build).
+var (
+	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
 // escapeData escapes a command's message as the runner unescapes it.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
+func escapeData(s string) string { return dataEscaper.Replace(s) }
 
 // escapeProperty escapes a command property value; ":" and "," end one.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
+func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
 
 // Mask tells the runner to replace secret with *** in every log line that
 // follows. Call it before anything that could print the secret.

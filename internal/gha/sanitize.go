@@ -132,9 +132,10 @@ func Text(s string) string {
 
 // Line returns Text(s) on one line: line breaks become spaces. Use it for
 // a value that must not span lines, such as a file name.
-func Line(s string) string {
-	return Text(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
-}
+func Line(s string) string { return Text(lineBreaks.Replace(s)) }
+
+// lineBreaks turns each line break into a space.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
 
 // Writer returns an io.Writer that prints text in r's log (the writer
 // given to New) as Text makes it safe, whether or not r is enabled. The
