@@ -175,8 +175,20 @@ type bodyReader struct {
 	progress func(sent int64)
 }
 
+// Read fills p from as many parts as it takes: the transport writes what
+// each Read returns to the socket as it is, and a part a write made a
+// small file's upload dozens of system calls.
 func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
+	var n int
+	var err error
+	for n < len(p) && err == nil {
+		var k int
+		k, err = b.r.Read(p[n:])
+		n += k
+		if k == 0 && err == nil {
+			break // no progress: return what there is
+		}
+	}
 	if n > 0 {
 		b.sent += int64(n)
 		if b.progress != nil {
