@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,26 @@ func Open(path string) (*Distribution, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return open(path, f, size)
+	return open(path, whole(f, size), size)
+}
+
+// smallFile is the size up to which a file's archive is read whole, in
+// one system call, rather than a record at a time: the end records, the
+// central directory, then each member's header and data took a small
+// wheel's Open and checks a score of reads.
+const smallFile = 64 << 10
+
+// whole returns ra's size bytes in memory if they are few, else ra. A
+// read that fails leaves ra, whose own reads then report the failure.
+func whole(ra io.ReaderAt, size int64) io.ReaderAt {
+	if size > smallFile {
+		return ra
+	}
+	buf := make([]byte, size)
+	if n, _ := ra.ReadAt(buf, 0); n < len(buf) {
+		return ra
+	}
+	return bytes.NewReader(buf)
 }
 
 // openRegular opens path for reading if it is a regular file, and returns

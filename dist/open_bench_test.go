@@ -149,15 +149,17 @@ func BenchmarkMetadata1GiB(b *testing.B) {
 	}
 }
 
-// countingReaderAt counts the bytes read through it.
+// countingReaderAt counts the reads made through it and the bytes read.
 type countingReaderAt struct {
-	r io.ReaderAt
-	n int64
+	r     io.ReaderAt
+	n     int64
+	reads int
 }
 
 func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
 	c.n += int64(n)
+	c.reads++
 	return n, err
 }
 

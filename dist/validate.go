@@ -245,7 +245,7 @@ func (c *checker) archive() {
 			return
 		}
 		defer closeFn()
-		z, is := readZip(ra, c.d.Size, true)
+		z, is := readZip(whole(ra, c.d.Size), c.d.Size, true)
 		for _, i := range is {
 			sev := SeverityError
 			if i.pypiOnly {
