@@ -117,13 +117,16 @@ func limits(b benchValues) []limit {
 		l.Measured, l.Met = fmt.Sprintf("%.2fx (%.0f vs %.0f MB/s)", r, all, slowest), r >= 0.9
 	}
 	out = append(out, l)
-	// 6: upload over loopback vs reading the file.
+	// 6: upload over loopback, which hashes the file as it sends it, vs
+	// computing the same digests alone: what sending costs above the
+	// hashing. (Until issue 16 the file was hashed when opened, and this
+	// compared the upload with a plain read of the file, shown beside.)
 	up, okUp := b.median("BenchmarkThroughput/upload", "MB/s")
 	rd, okRd := b.median("BenchmarkThroughput/read", "MB/s")
-	l = limit{ID: 6, Title: "upload throughput on loopback vs plain file read", Goal: ">= 0.80x", Found: okUp && okRd}
+	l = limit{ID: 6, Title: "upload on loopback, hashing as it sends, vs the digests alone (throughput ratio)", Goal: ">= 0.80x", Found: okUp && okRd && okAll}
 	if l.Found {
-		r := up / rd
-		l.Measured, l.Met = fmt.Sprintf("%.2fx (%.0f vs %.0f MB/s)", r, up, rd), r >= 0.8
+		r := up / all
+		l.Measured, l.Met = fmt.Sprintf("%.2fx (%.0f vs %.0f MB/s; a plain read %.0f MB/s)", r, up, all, rd), r >= 0.8
 	}
 	out = append(out, l)
 	// 7: metadata of a 1 GiB wheel.
