@@ -33,7 +33,7 @@ func Publish(ctx context.Context, opts Options) ([]Result, error) {
 	if ok, why := attestable(&opts, t, trusted); !ok && opts.Attestations == upload.AttestationsRequire {
 		return nil, unavailable(why)
 	}
-	uo := upload.Options{Attestations: checkMode(&opts, t, trusted)}
+	uo := upload.Options{Attestations: checkMode(&opts, t, trusted), Listing: new(upload.Listing)}
 	files, err := checkFiles(ctx, paths, profile, verify, opts.DryRun || opts.HashBeforeUpload, uo)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,9 @@ func send(ctx context.Context, opts *Options, t *target, creds *credentials, fil
 		SkipMismatched: opts.SkipMismatched,
 		Comment:        opts.Comment,
 		Attestations:   mode,
-		Concurrency:    opts.Concurrency,
+		// A new listing: attestations were written since the checks.
+		Listing:     new(upload.Listing),
+		Concurrency: opts.Concurrency,
 		Progress: func(p upload.Progress) {
 			opts.emit(Event{Kind: EventKindSending, File: p.File, Sent: p.Sent, Total: p.Total, Attempt: p.Attempt})
 		},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/trustpub/pypi/dist"
 )
@@ -63,14 +64,49 @@ type statement struct {
 	PredicateType string `json:"predicateType"`
 }
 
+// A Listing reads each directory once for the attestation files beside a
+// batch of distributions, where each file's form would read its directory
+// again (a directory of n files read n times, for each form made). It
+// does not see files made in a directory after it read it: use a new
+// Listing then. The zero value is ready; it is safe for concurrent use.
+type Listing struct {
+	mu   sync.Mutex
+	dirs map[string]listed
+}
+
+// listed is a directory's entries as os.ReadDir returned them.
+type listed struct {
+	entries []fs.DirEntry
+	err     error
+}
+
+// read returns os.ReadDir(dir), read once if l is not nil.
+func (l *Listing) read(dir string) ([]fs.DirEntry, error) {
+	if l == nil {
+		return os.ReadDir(dir)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	got, ok := l.dirs[dir]
+	if !ok {
+		got.entries, got.err = os.ReadDir(dir)
+		if l.dirs == nil {
+			l.dirs = map[string]listed{}
+		}
+		l.dirs[dir] = got
+	}
+	return got.entries, got.err
+}
+
 // attestationFiles returns the paths of the attestation files beside d,
-// sorted: the files in d's directory named <basename>.<kind>.attestation.
-func attestationFiles(d *dist.Distribution) ([]string, error) {
+// sorted: the files in d's directory named <basename>.<kind>.attestation,
+// listed by l.
+func attestationFiles(d *dist.Distribution, l *Listing) ([]string, error) {
 	dir, base := filepath.Split(d.Path)
 	if dir == "" {
 		dir = "."
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := l.read(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // d came from OpenReaderAt with a bare name
 	}
@@ -100,7 +136,7 @@ func attestationsField(d *dist.Distribution, opts Options) (string, error) {
 		return "", nil
 	}
 	base := baseName(d)
-	paths, err := attestationFiles(d)
+	paths, err := attestationFiles(d, opts.Listing)
 	if err != nil {
 		return "", err
 	}

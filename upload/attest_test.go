@@ -88,3 +88,27 @@ func TestAttestationProblems(t *testing.T) {
 		}
 	}
 }
+
+// A Listing reads a directory once: an attestation file made after it
+// did is not seen by the forms made with it, and is by a new Listing's
+// and by forms made without one.
+func TestListingReadsOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := newDist(t, dir, "pkg-1.0.tar.gz", []byte("sdist"), nil)
+	l := new(Listing)
+	if _, err := Form(d, Options{Listing: l}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(d.Path+".publish.attestation", []byte("not JSON"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Form(d, Options{Listing: l}); err != nil {
+		t.Errorf("a form made with the first listing saw the new file: %v", err)
+	}
+	for name, opts := range map[string]Options{"a new listing": {Listing: new(Listing)}, "no listing": {}} {
+		if _, err := Form(d, opts); err == nil || !strings.Contains(err.Error(), "pkg-1.0.tar.gz.publish.attestation") {
+			t.Errorf("with %s, the new attestation file was not read: %v", name, err)
+		}
+	}
+}

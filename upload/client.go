@@ -108,6 +108,10 @@ type Options struct {
 	AlwaysSendRequiresPython bool
 	// Attestations selects whether PEP 740 attestation files are sent.
 	Attestations Attestations
+	// Listing, if not nil, lists the directories searched for
+	// attestation files, each once; nil reads a file's directory each
+	// time a form is made for it.
+	Listing *Listing
 	// Concurrency is how many files UploadAll sends at once; 0 means 4, 1
 	// uploads one file at a time.
 	Concurrency int
