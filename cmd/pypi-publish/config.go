@@ -192,24 +192,11 @@ func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stder
 	fs.BoolVar(&c.dryRun, "dry-run", false, "check the files and print the upload forms, without fetching credentials or uploading")
 	fs.BoolVar(&c.json, "json", false, "print one JSON document describing each file on stdout")
 	boolean(&c.verbose, "verbose: log each step", "v", "verbose")
-	for rest := args; len(rest) > 0; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, errUsage
-		}
-		rest = fs.Args()
-		if len(rest) > 0 {
-			if rest[0] != "--" {
-				c.paths = append(c.paths, rest[0])
-				rest = rest[1:]
-				continue
-			}
-			c.paths = append(c.paths, rest[1:]...)
-			break
-		}
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
 	}
+	c.paths = paths
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	fromEnv := func(dst *string, flags []string, vars ...string) {
@@ -497,4 +484,29 @@ func (c *config) options() pypi.Options {
 		o.Attestations = upload.AttestationsOff // attestations: false
 	}
 	return o
+}
+
+// parseInterspersed parses args with fs, flags and operands in any order
+// (as twine's and uv's parsers take them; "--" ends the flags), and
+// returns the operands. It returns flag.ErrHelp for -h, else errUsage
+// for a bad flag (fs has printed why).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var operands []string
+	for rest := args; len(rest) > 0; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			if rest[0] == "--" {
+				return append(operands, rest[1:]...), nil
+			}
+			operands = append(operands, rest[0])
+			rest = rest[1:]
+		}
+	}
+	return operands, nil
 }

@@ -72,22 +72,9 @@ func parseVerifyConfig(args []string, stderr io.Writer) (*verifyConfig, error) {
 	fs.StringVar(&c.issuer, "issuer", "", "the identity token issuer `URL` the certificates must name (default "+
 		attest.GitHubIssuer+", or "+attest.GitLabIssuer+" with --gitlab), for a private Sigstore instance")
 	fs.BoolVar(&c.json, "json", false, "print one JSON document describing each attestation on stdout")
-	for rest := args; len(rest) > 0; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, errUsage
-		}
-		rest = fs.Args()
-		if len(rest) > 0 && rest[0] == "--" {
-			c.dists = append(c.dists, rest[1:]...)
-			break
-		}
-		if len(rest) > 0 {
-			c.dists = append(c.dists, rest[0])
-			rest = rest[1:]
-		}
+	var err error
+	if c.dists, err = parseInterspersed(fs, args); err != nil {
+		return nil, err
 	}
 	if err := c.validate(); err != nil {
 		fmt.Fprintf(stderr, "pypi-publish verify: %v\nRun pypi-publish verify -h for help.\n", err)
