@@ -239,11 +239,7 @@ func TestPublishAttestationsOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range results {
-		if len(r.Attestations) != 0 {
-			t.Errorf("%s: attestations generated", r.File)
-		}
-	}
+	noneAttested(t, results)
 	for _, file := range f.srv.Files() {
 		if file.Attestations != "" {
 			t.Errorf("%s was sent with attestations", file.Filename)
@@ -347,11 +343,7 @@ func TestPublishAttestationsReusableWorkflow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range results {
-		if len(r.Attestations) != 0 {
-			t.Errorf("%s: attested", r.File)
-		}
-	}
+	noneAttested(t, results)
 	var ignored []string
 	for _, w := range ev.warn {
 		if w.Warning == pypi.WarningAttestationsIgnored {
@@ -380,5 +372,15 @@ func TestPublishAttestationsReusableWorkflow(t *testing.T) {
 	_, err = pypi.Publish(context.Background(), opts)
 	if !errors.Is(err, pypi.ErrUploadFailed) || !strings.Contains(err.Error(), "does not match expected Trusted Publisher (publish.yml @ octo-org/sampleproject)") {
 		t.Fatalf("err = %v, want the upload refused for the Build Config URI", err)
+	}
+}
+
+// noneAttested fails t for each result with an attestation generated.
+func noneAttested(t *testing.T, results []pypi.Result) {
+	t.Helper()
+	for _, r := range results {
+		if len(r.Attestations) != 0 {
+			t.Errorf("%s: attestations generated", r.File)
+		}
 	}
 }
