@@ -100,7 +100,7 @@ func (m *Metadata) FieldsNewerThan(version string) []string {
 	var newer []string
 	for i := range metadataFields {
 		f := &metadataFields[i]
-		if verify.FieldIntroduced(f.name, f.added, version) != nil && m.parsed(f.name) {
+		if verify.NewerMetadataVersion(f.added, version) && m.parsed(f.name) {
 			newer = append(newer, f.name)
 		}
 	}

@@ -18,13 +18,19 @@ import (
 // either version is not "major.minor" (the Metadata-Version rule reports
 // a bad declared one).
 func FieldIntroduced(field, added, declared string) error {
-	d, ok1 := parseMetadataVersion(declared)
-	a, ok2 := parseMetadataVersion(added)
-	if !ok1 || !ok2 || a <= d {
+	if !NewerMetadataVersion(added, declared) {
 		return nil
 	}
 	key := strings.ToLower(field)
 	return newError(key, RuleFieldTooNew, fmt.Sprintf("%s introduced in metadata version %s, not %s", key, added, declared))
+}
+
+// NewerMetadataVersion reports whether metadata version added comes after
+// declared: whether FieldIntroduced fails, found without making its error.
+func NewerMetadataVersion(added, declared string) bool {
+	d, ok1 := parseMetadataVersion(declared)
+	a, ok2 := parseMetadataVersion(added)
+	return ok1 && ok2 && a > d
 }
 
 // parseMetadataVersion turns "major.minor" into a number that orders like
