@@ -147,7 +147,7 @@ func attestationsField(d *dist.Distribution, opts Options) (string, error) {
 		return "", nil
 	}
 	if len(paths) > maxAttestations {
-		return "", fmt.Errorf("upload: %s: %d attestation files: A maximum of 2 attestations per file are supported", base, len(paths))
+		return "", fmt.Errorf("upload: %s: %d attestation files: A maximum of %d attestations per file are supported", base, len(paths), maxAttestations)
 	}
 	sums, err := d.Digests(opts.MD5)
 	if err != nil {
@@ -190,7 +190,7 @@ func readAttestation(path, file, sha256 string) (json.RawMessage, string, error)
 		return nil, "", err
 	}
 	if len(raw) > maxAttestationBytes {
-		return nil, "", errors.New("larger than 1 MiB")
+		return nil, "", fmt.Errorf("larger than %d MiB", maxAttestationBytes>>20)
 	}
 	predicate, err := checkAttestation(raw, file, sha256)
 	return raw, predicate, err

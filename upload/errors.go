@@ -129,9 +129,9 @@ var answers = []struct {
 		"The index wants credentials: set a token (or a username and password)."},
 	{http.StatusMethodNotAllowed, "", errNotUploadURL,
 		"POST requests are not supported by this endpoint: is the URL the simple index instead of the upload URL? " +
-			"PyPI's is https://upload.pypi.org/legacy/ and TestPyPI's https://test.pypi.org/legacy/."},
+			"PyPI's is " + PyPIURL + " and TestPyPI's " + TestPyPIURL + "."},
 	{http.StatusGone, "", errNotUploadURL,
-		"The index no longer accepts uploads at this URL: PyPI's upload URL is https://upload.pypi.org/legacy/."},
+		"The index no longer accepts uploads at this URL: PyPI's upload URL is " + PyPIURL + "."},
 }
 
 // legacyExists are other servers' ways of saying "file exists", which

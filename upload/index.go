@@ -58,9 +58,8 @@ func (s *session) lookup(ctx context.Context, d *dist.Distribution, cached bool)
 	if l.err != nil {
 		return false, l, nil // the index cannot tell: upload and let it judge
 	}
-	sha, ok := l.files[baseName(d)]
-	switch {
-	case !ok || sha == "":
+	sha := l.files[baseName(d)]
+	if sha == "" { // not listed, or listed without a sha256
 		return false, l, nil
 	}
 	// Hashed only now that the index has a file of this name; the

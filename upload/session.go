@@ -98,8 +98,8 @@ func (c *Client) newSession(opts Options, ds ...*dist.Distribution) (*session, e
 	post, get := *base, *base
 	post.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 5 || !origin.Same(req.URL, via[0].URL) {
-			return http.ErrUseLastResponse
+		if origin.CheckRedirect(req, via) != nil {
+			return http.ErrUseLastResponse // the answer is the last redirect
 		}
 		return nil
 	}

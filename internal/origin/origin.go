@@ -10,7 +10,8 @@ import (
 	"strings"
 )
 
-// maxRedirects bounds the redirects followed within the origin.
+// maxRedirects bounds the requests sent for one call, so at most 4
+// redirects are followed (as http.Client's default 10 allows 9).
 const maxRedirects = 5
 
 // Same reports whether a and b have the same scheme, host and port.
@@ -30,21 +31,26 @@ func (e *RedirectError) Error() string {
 }
 
 // Client returns a copy of c (nil means a zero http.Client) that follows
-// at most 5 redirects, all within the first request's origin, and fails
+// at most 4 redirects, all within the first request's origin, and fails
 // with a *RedirectError on a redirect to another origin.
 func Client(c *http.Client) *http.Client {
 	out := &http.Client{}
 	if c != nil {
 		*out = *c
 	}
-	out.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !Same(req.URL, via[0].URL) {
-			return &RedirectError{From: via[0].URL.Redacted(), To: req.URL.Redacted()}
-		}
-		if len(via) >= maxRedirects {
-			return fmt.Errorf("stopped after %d redirects", maxRedirects)
-		}
-		return nil
-	}
+	out.CheckRedirect = CheckRedirect
 	return out
+}
+
+// CheckRedirect is Client's http.Client.CheckRedirect: it refuses a
+// redirect to another origin than the first request's with a
+// *RedirectError, and any redirect once maxRedirects requests were sent.
+func CheckRedirect(req *http.Request, via []*http.Request) error {
+	if !Same(req.URL, via[0].URL) {
+		return &RedirectError{From: via[0].URL.Redacted(), To: req.URL.Redacted()}
+	}
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	return nil
 }

@@ -3,14 +3,11 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"slices"
-	"syscall"
 	"time"
 )
 
@@ -27,7 +24,7 @@ type index interface {
 
 // server is a running pypitest-server process.
 type server struct {
-	cmd    *exec.Cmd
+	child
 	client *http.Client // trusts the server's certificate, over HTTPS
 	Root   string       `json:"url"`
 	Upload string       `json:"upload_url"`
@@ -47,48 +44,21 @@ func startPypitest(bin string, args []string, certs *loopbackTLS, logPath string
 		}
 		client = &http.Client{Transport: &http.Transport{TLSClientConfig: conf}}
 	}
-	log, err := os.Create(logPath)
+	c, out, err := startChild(exec.Command(bin, append([]string{"-json"}, args...)...), "pypitest-server", logPath)
 	if err != nil {
 		return nil, err
 	}
-	defer log.Close() // the child has its own descriptor
-	cmd := exec.Command(bin, append([]string{"-json"}, args...)...)
-	cmd.Stderr = log
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{cmd: cmd, client: client}
+	s := &server{child: c, client: client}
 	line, err := bufio.NewReader(out).ReadBytes('\n')
 	if err == nil {
 		err = json.Unmarshal(line, s)
 	}
 	if err != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
+		s.kill()
 		return nil, fmt.Errorf("pypitest-server did not announce its URLs: %v", err)
 	}
-	go io.Copy(io.Discard, out)
+	go func() { io.Copy(io.Discard, out); close(s.done) }()
 	return s, nil
-}
-
-// stop ends the server with SIGTERM, as an operator would.
-func (s *server) stop() (time.Duration, error) {
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return 0, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return cpuTime(s.cmd.ProcessState), err
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		return 0, errors.New("pypitest-server did not stop within 30 s of SIGTERM")
-	}
 }
 
 // verify asks the simple API (PEP 691).

@@ -2,14 +2,11 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -19,40 +16,28 @@ import (
 // the same cores spends judging files. It is one Python server for every
 // client (ours, twine and the raw POST of the limit), as issue 16 asks.
 type sink struct {
-	cmd *exec.Cmd
+	child
 	url string
 
 	mu    sync.Mutex
 	files []string // the content part's filename of each upload, as the sink printed them
-	done  chan struct{}
 }
 
 // startSink runs the sink script, on HTTPS if tls is not nil; its stderr
 // goes to the file logPath.
 func startSink(script string, latency time.Duration, tls *loopbackTLS, logPath string) (*sink, error) {
-	log, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer log.Close() // the child has its own descriptor
 	args := []string{script, "--token", token, "--latency", fmt.Sprint(latency.Seconds())}
 	if tls != nil {
 		args = append(args, "--cert", tls.Cert, "--key", tls.Key)
 	}
-	cmd := exec.Command("python3", args...)
-	cmd.Stderr = log
-	out, err := cmd.StdoutPipe()
+	c, out, err := startChild(exec.Command("python3", args...), "the sink", logPath)
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &sink{cmd: cmd, done: make(chan struct{})}
+	s := &sink{child: c}
 	lines := bufio.NewScanner(out)
 	if !lines.Scan() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		s.kill()
 		return nil, fmt.Errorf("the sink did not print its URL (see %s)", logPath)
 	}
 	s.url = strings.TrimSpace(lines.Text())
@@ -93,20 +78,4 @@ func (s *sink) verify(projects map[string][]string) error {
 		return fmt.Errorf("the sink received %d files %q, want %d", len(got), got, len(want))
 	}
 	return nil
-}
-
-// stop ends the sink with SIGTERM and returns the CPU time it used.
-func (s *sink) stop() (time.Duration, error) {
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return 0, err
-	}
-	exited := make(chan error, 1)
-	go func() { <-s.done; exited <- s.cmd.Wait() }()
-	select {
-	case err := <-exited:
-		return cpuTime(s.cmd.ProcessState), err
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		return 0, errors.New("the sink did not stop within 30 s of SIGTERM")
-	}
 }
