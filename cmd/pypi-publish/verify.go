@@ -57,12 +57,7 @@ type verifyConfig struct {
 // flags may come before, between and after the distributions.
 func parseVerifyConfig(args []string, stderr io.Writer) (*verifyConfig, error) {
 	c := &verifyConfig{}
-	fs := flag.NewFlagSet("pypi-publish verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, verifyUsageText)
-		printFlags(stderr, fs)
-	}
+	fs := newFlagSet("pypi-publish verify", verifyUsageText, stderr)
 	fs.StringVar(&c.trustedRoot, "trusted-root", "", "the Sigstore trusted_root.json `file` to verify against (required)")
 	fs.StringVar(&c.repository, "repository", "", "the Trusted Publisher's repository: `OWNER/REPO` on GitHub, "+
 		"NAMESPACE/PROJECT on GitLab (required)")
