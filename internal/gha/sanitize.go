@@ -100,11 +100,7 @@ func (st *textState) write(b runeWriter, s []byte) {
 		if r == '[' && st.hashes >= 2 {
 			b.WriteByte('\\')
 		}
-		if r == '#' {
-			st.hashes++
-		} else {
-			st.hashes = 0
-		}
+		st.hashes = hashesAfter(r, st.hashes)
 		b.WriteRune(r)
 	}
 }
