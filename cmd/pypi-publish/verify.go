@@ -258,7 +258,7 @@ func verifyDist(path string, root *attest.TrustedRoot, policy attest.Policy) []v
 // verifyFile verifies the attestation file att of the distribution at
 // path; the attestation is nil unless it verified.
 func verifyFile(path, att string, root *attest.TrustedRoot, policy attest.Policy, s attest.Subject) (*attest.Attestation, verifyOutcome) {
-	b, err := readConfigFile(att) // at most 1 MiB, attest.MaxAttestationSize
+	b, err := readAtMost(att, attest.MaxAttestationSize)
 	if err != nil {
 		return nil, failure(path, att, err)
 	}
