@@ -132,7 +132,7 @@ func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signe
 	// another file of the same repository at the same ref, so the two
 	// never match: such an attestation is always refused.
 	if called, caller, ok := creds.claims.ReusableWorkflow(); ok {
-		why := "the job runs the reusable workflow " + called + ", called by " + caller +
+		why := runsReusable(called, caller) +
 			": PyPI checks an attestation's workflow file (the caller's) against the Trusted Publisher's (the reusable one's) and would refuse it"
 		o.emit(Event{Kind: EventKindWarning, Warning: WarningAttestationsIgnored, Claims: creds.claims,
 			Title: "attestations ignored", Message: "Attestations are not generated: " + why + "."})
