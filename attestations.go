@@ -116,14 +116,14 @@ func attestFiles(ctx context.Context, opts *Options, t *target, creds *credentia
 // nil, with the reason, when PyPI would refuse what it signs.
 func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signer, string, error) {
 	// PyPI refuses the attestations of a reusable workflow. Read in
-	// pypi/warehouse@6b62157 (2026-08-21, the newest snapshot),
+	// Warehouse at the commit UPSTREAM.md pins,
 	// warehouse/oidc/models/github.py: lookup_by_claims finds the Trusted
 	// Publisher by the file name in job_workflow_ref (the reusable
 	// workflow), and _check_job_workflow_ref lets a token mint only if
 	// job_workflow_ref is that file of the publisher's own repository at
 	// the run's ref or sha; attestation_identity is then pypi-attestations'
 	// GitHubPublisher(repository, workflow=that file name). In
-	// pypi/pypi-attestations@9314212 (0.0.29, Warehouse's pin),
+	// pypi-attestations at the version UPSTREAM.md pins,
 	// src/pypi_attestations/_impl.py, _GitHubTrustedPublisherPolicy
 	// requires the certificate's Build Config URI, which Fulcio renders
 	// from workflow_ref (the calling workflow), to be
@@ -132,7 +132,7 @@ func (o *Options) signer(ctx context.Context, creds *credentials) (*attest.Signe
 	// another file of the same repository at the same ref, so the two
 	// never match: such an attestation is always refused.
 	if called, caller, ok := creds.claims.ReusableWorkflow(); ok {
-		why := "the job runs the reusable workflow " + called + ", called by " + caller +
+		why := runsReusable(called, caller) +
 			": PyPI checks an attestation's workflow file (the caller's) against the Trusted Publisher's (the reusable one's) and would refuse it"
 		o.emit(Event{Kind: EventKindWarning, Warning: WarningAttestationsIgnored, Claims: creds.claims,
 			Title: "attestations ignored", Message: "Attestations are not generated: " + why + "."})

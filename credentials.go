@@ -89,12 +89,17 @@ func trustedPublishing(ctx context.Context, opts *Options, t *target, secrets *r
 	ts, claims, err := mc.TrustedPublishing(ctx, oc)
 	if called, caller, ok := claims.ReusableWorkflow(); ok {
 		opts.emit(Event{Kind: EventKindWarning, Warning: WarningReusableWorkflow, Claims: claims,
-			Title: "Potential workflow misconfiguration",
-			Message: "the job runs the reusable workflow " + called + ", called by " + caller +
-				": PyPI's Trusted Publishing does not officially support reusable workflows"})
+			Title:   "Potential workflow misconfiguration",
+			Message: runsReusable(called, caller) + ": PyPI's Trusted Publishing does not officially support reusable workflows"})
 	}
 	if err != nil {
 		return nil, &TrustedPublishingError{Err: err}
 	}
 	return &credentials{token: ts, trusted: true, claims: claims, how: "trusted publishing"}, nil
+}
+
+// runsReusable says which reusable workflow the job runs, and its caller,
+// for the warnings about it.
+func runsReusable(called, caller string) string {
+	return "the job runs the reusable workflow " + called + ", called by " + caller
 }

@@ -12,6 +12,20 @@ import (
 	"github.com/trustpub/pypi/pypitest"
 )
 
+// buildSampleDist builds sampleproject 1.0.0's wheel and sdist in a new
+// temporary directory, which the caller removes.
+func buildSampleDist() (string, error) {
+	dir, err := os.MkdirTemp("", "dist")
+	if err != nil {
+		return "", err
+	}
+	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(dir); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
 // Publish a wheel and an sdist by Trusted Publishing, here to a fake PyPI
 // that trusts a fake GitHub Actions job. In a real job, Options{} alone
 // publishes dist/ to PyPI.
@@ -23,16 +37,12 @@ func ExamplePublish() {
 	srv.AddPublisher(iss.Run().Publisher("sampleproject")) // the project's trusted publisher
 	env := iss.Env()                                       // the job's environment
 
-	dir, err := os.MkdirTemp("", "dist")
+	dir, err := buildSampleDist()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(dir); err != nil {
-		fmt.Println(err)
-		return
-	}
 
 	results, err := pypi.Publish(context.Background(), pypi.Options{
 		Files:      []string{dir},
@@ -64,16 +74,12 @@ func ExamplePublish_attestations() {
 	defer srv.Close()
 	srv.AddPublisher(iss.Run().Publisher("sampleproject"))
 
-	dir, err := os.MkdirTemp("", "dist")
+	dir, err := buildSampleDist()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer os.RemoveAll(dir)
-	if _, err := (sampledist.Project{Name: "sampleproject", Version: "1.0.0"}).Build(dir); err != nil {
-		fmt.Println(err)
-		return
-	}
 
 	results, err := pypi.Publish(context.Background(), pypi.Options{
 		Files:      []string{dir},

@@ -192,8 +192,8 @@ func (o *Options) resolveTimeout() error {
 		return nil
 	}
 	digits := strings.TrimPrefix(v, "+")
-	n, err := strconv.ParseUint(digits, 10, 32)
-	if err != nil || digits == "" || digits[0] == '+' || n == 0 {
+	n, err := strconv.ParseUint(digits, 10, 32) // refuses "", a second '+' and '_'
+	if err != nil || n == 0 {
 		return fmt.Errorf("pypi: invalid %s %q: want a whole number of seconds, at least 1", timeoutEnv, v)
 	}
 	o.Timeout = time.Duration(n) * time.Second

@@ -119,17 +119,24 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	}
 }
 
+// newFlagSet returns a flag set named name that reports its errors to
+// stderr and answers -h with usage followed by printFlags' list.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		printFlags(stderr, fs)
+	}
+	return fs
+}
+
 // parseConfig reads args (flags may come before, between and after the
 // paths), then fills what they leave unset from TWINE_* variables and,
 // under GitHub Actions, the action's inputs.
 func parseConfig(args []string, getenv func(string) string, r *gha.Runner, stderr io.Writer) (*config, error) {
 	c := &config{}
-	fs := flag.NewFlagSet("pypi-publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		printFlags(stderr, fs)
-	}
+	fs := newFlagSet("pypi-publish", usageText, stderr)
 	str := func(p *string, usage string, names ...string) {
 		for _, n := range names {
 			fs.StringVar(p, n, "", usage)

@@ -127,14 +127,19 @@ func pypircRepositories(f iniFile) map[string]*repoConfig {
 
 // readConfigFile reads at most maxConfigFile bytes of path.
 func readConfigFile(path string) ([]byte, error) {
+	return readAtMost(path, maxConfigFile)
+}
+
+// readAtMost reads path, an error if it has more than limit bytes.
+func readAtMost(path string, limit int) ([]byte, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxConfigFile+1))
-	if err == nil && len(data) > maxConfigFile {
-		err = fmt.Errorf("%s: larger than %d bytes", path, maxConfigFile)
+	data, err := io.ReadAll(io.LimitReader(fh, int64(limit)+1))
+	if err == nil && len(data) > limit {
+		err = fmt.Errorf("%s: larger than %d bytes", path, limit)
 	}
 	return data, err
 }

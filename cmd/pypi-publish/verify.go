@@ -57,12 +57,7 @@ type verifyConfig struct {
 // flags may come before, between and after the distributions.
 func parseVerifyConfig(args []string, stderr io.Writer) (*verifyConfig, error) {
 	c := &verifyConfig{}
-	fs := flag.NewFlagSet("pypi-publish verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, verifyUsageText)
-		printFlags(stderr, fs)
-	}
+	fs := newFlagSet("pypi-publish verify", verifyUsageText, stderr)
 	fs.StringVar(&c.trustedRoot, "trusted-root", "", "the Sigstore trusted_root.json `file` to verify against (required)")
 	fs.StringVar(&c.repository, "repository", "", "the Trusted Publisher's repository: `OWNER/REPO` on GitHub, "+
 		"NAMESPACE/PROJECT on GitLab (required)")
@@ -263,7 +258,7 @@ func verifyDist(path string, root *attest.TrustedRoot, policy attest.Policy) []v
 // verifyFile verifies the attestation file att of the distribution at
 // path; the attestation is nil unless it verified.
 func verifyFile(path, att string, root *attest.TrustedRoot, policy attest.Policy, s attest.Subject) (*attest.Attestation, verifyOutcome) {
-	b, err := readConfigFile(att) // at most 1 MiB, attest.MaxAttestationSize
+	b, err := readAtMost(att, attest.MaxAttestationSize)
 	if err != nil {
 		return nil, failure(path, att, err)
 	}

@@ -12,9 +12,10 @@ import (
 	"github.com/trustpub/pypi/pypitest"
 )
 
-// upstream are gh-action-pypi-publish v1.14's inputs: each name, the value
-// it has when the workflow leaves it out, and its deprecated underscore
-// alias (which, upstream, carries the default).
+// upstream are gh-action-pypi-publish's inputs (the release UPSTREAM.md
+// pins): each name, the value it has when the workflow leaves it out,
+// and its deprecated underscore alias (which, upstream, carries the
+// default).
 var upstream = []struct{ name, def, alias string }{
 	{"user", "__token__", ""},
 	{"password", "", ""},

@@ -100,11 +100,7 @@ func (st *textState) write(b runeWriter, s []byte) {
 		if r == '[' && st.hashes >= 2 {
 			b.WriteByte('\\')
 		}
-		if r == '#' {
-			st.hashes++
-		} else {
-			st.hashes = 0
-		}
+		st.hashes = hashesAfter(r, st.hashes)
 		b.WriteRune(r)
 	}
 }
@@ -253,19 +249,30 @@ func JSON(doc []byte) []byte {
 	var b strings.Builder
 	hashes := 0
 	for _, r := range strings.ToValidUTF8(string(doc), "\uFFFD") {
-		switch {
-		case isControl(r) && r >= 0x20, r == '[' && hashes >= 2:
+		if docEscaped(r, hashes) {
 			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
+		} else {
 			b.WriteRune(r)
 		}
-		if r == '#' {
-			hashes++
-		} else {
-			hashes = 0
-		}
+		hashes = hashesAfter(r, hashes)
 	}
 	return []byte(b.String())
+}
+
+// docEscaped reports whether JSON escapes r, which follows hashes '#'
+// in a row: encoding/json leaves it raw, and printed it could drive a
+// terminal or, as the '[' of "##[", start a workflow command.
+func docEscaped(r rune, hashes int) bool {
+	return isControl(r) && r >= 0x20 || r == '[' && hashes >= 2
+}
+
+// hashesAfter returns how many '#' in a row end at r, given how many
+// ended just before it.
+func hashesAfter(r rune, hashes int) int {
+	if r == '#' {
+		return hashes + 1
+	}
+	return 0
 }
 
 // WriteJSONString writes s to w as the JSON string encoding/json makes of
@@ -302,8 +309,7 @@ func WriteJSONString(w io.Writer, s string) error {
 			b.WriteString(`\b`)
 		case r == '\f':
 			b.WriteString(`\f`)
-		case r < 0x20, r == '<', r == '>', r == '&', r == 0x2028, r == 0x2029,
-			isControl(r), r == '[' && hashes >= 2:
+		case r < 0x20, r == '<', r == '>', r == '&', r == 0x2028, r == 0x2029, docEscaped(r, hashes):
 			b.WriteString(`\u`)
 			for shift := 12; shift >= 0; shift -= 4 {
 				b.WriteByte(hex[r>>shift&0xf])
@@ -311,11 +317,7 @@ func WriteJSONString(w io.Writer, s string) error {
 		default:
 			b.WriteRune(r)
 		}
-		if r == '#' {
-			hashes++
-		} else {
-			hashes = 0
-		}
+		hashes = hashesAfter(r, hashes)
 	}
 	b.WriteByte('"')
 	if err := b.Flush(); err != nil {
