@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/trustpub/pypi/attest"
 	"github.com/trustpub/pypi/internal/gha"
@@ -299,7 +300,14 @@ func failure(path, att string, err error) verifyOutcome {
 // distSubject returns the subject attestations of the distribution at
 // path must name: its base name and sha256.
 func distSubject(path string) (attest.Subject, error) {
-	f, err := os.Open(path)
+	// The type is checked before opening, and the open does not block:
+	// opening a FIFO would wait for a writer forever.
+	if fi, err := os.Stat(path); err != nil {
+		return attest.Subject{}, err
+	} else if !fi.Mode().IsRegular() {
+		return attest.Subject{}, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return attest.Subject{}, err
 	}
