@@ -21,6 +21,10 @@ const (
 	PayloadType   = "application/vnd.in-toto+json"
 )
 
+// MaxAttestations is the most attestations PyPI accepts with one file:
+// one per predicate type.
+const MaxAttestations = 2
+
 // MaxAttestationSize bounds the JSON of one attestation or bundle that
 // Parse and FromBundle accept; real ones are about 10 KB.
 const MaxAttestationSize = 1 << 20

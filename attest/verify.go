@@ -204,8 +204,8 @@ func VerifySet(atts []*Attestation, root *TrustedRoot, policy Policy, s Subject)
 	switch {
 	case len(atts) == 0:
 		return nil, &SetError{Reason: "an empty attestation set is not permitted"}
-	case len(atts) > 2:
-		return nil, &SetError{Reason: "A maximum of 2 attestations per file are supported"}
+	case len(atts) > MaxAttestations:
+		return nil, &SetError{Reason: fmt.Sprintf("A maximum of %d attestations per file are supported", MaxAttestations)}
 	}
 	var types []string
 	for _, a := range atts {

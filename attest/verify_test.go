@@ -172,11 +172,19 @@ func TestVerifyTlogBody(t *testing.T) {
 	}
 }
 
+// verifySdist0019 verifies the real attestation of sdist0019 against root
+// (public-good's, changed by the caller) and tobPolicy.
+func verifySdist0019(t *testing.T, root *TrustedRoot) error {
+	t.Helper()
+	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
+	return err
+}
+
 func TestVerifyRootWithoutCTLogs(t *testing.T) {
 	t.Parallel()
 	root := publicGood(t)
 	root.CTLogs = nil
-	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
+	err := verifySdist0019(t, root)
 	wantCheck(t, err, CheckSCT, "failed to verify SCT on signing certificate")
 }
 
@@ -188,7 +196,7 @@ func TestVerifySCTWrongKey(t *testing.T) {
 	for i, l := range root.CTLogs {
 		root.CTLogs[i] = &Log{KeyID: l.KeyID, PublicKey: root.TransparencyLogs[0].PublicKey, ValidityPeriod: l.ValidityPeriod}
 	}
-	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
+	err := verifySdist0019(t, root)
 	wantCheck(t, err, CheckSCT, "failed to verify SCT on signing certificate: no SCT signed by a known CT log")
 }
 
@@ -284,7 +292,7 @@ func TestVerifyRootWithoutCAs(t *testing.T) {
 	t.Parallel()
 	root := publicGood(t)
 	root.CertificateAuthorities = nil
-	_, err := fixtureAttestation(t, Filename(sdist0019)).Verify(root, tobPolicy, fixtureSubject(t, sdist0019))
+	err := verifySdist0019(t, root)
 	wantCheck(t, err, CheckChain, "failed to build timestamp certificate chain")
 }
 

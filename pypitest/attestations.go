@@ -18,7 +18,6 @@ const (
 	attestationsMalformed   = "Malformed attestations: "
 	attestationsNotVerified = "Could not verify the uploaded artifact using the included attestation: "
 	attestationsUnknownErr  = "Unknown error while trying to verify included attestations: "
-	maxAttestations         = 2 // one per supported predicate type
 )
 
 // WithSigstore makes the server verify the attestations uploaded with a
@@ -111,8 +110,8 @@ func (s *Server) checkAttestations(field, filename, sha256 string, id *Identity)
 	switch {
 	case len(list) == 0:
 		return nil, attestationsMalformed + "an empty attestation set is not permitted"
-	case len(list) > maxAttestations:
-		return nil, fmt.Sprintf("A maximum of %d attestations per file are supported", maxAttestations)
+	case len(list) > attest.MaxAttestations:
+		return nil, fmt.Sprintf("A maximum of %d attestations per file are supported", attest.MaxAttestations)
 	}
 	var msg string
 	if s.trustedRoot != nil {

@@ -61,20 +61,25 @@ type GitHubRun struct {
 	NoIDToken bool
 }
 
+// defaultSHA is the commit of a GitHubRun or a GitLabRun that names none.
+const defaultSHA = "8f3d1a2b4c5e6f708192a3b4c5d6e7f801234567"
+
+// setDefault sets *s to v if *s is empty.
+func setDefault(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
 // withDefaults returns r with every empty field set to its default.
 func (r GitHubRun) withDefaults() GitHubRun {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&r.Owner, "octo-org")
-	def(&r.OwnerID, "131804563")
-	def(&r.Repository, "sampleproject")
-	def(&r.Workflow, "release.yml")
-	def(&r.Ref, "refs/heads/main")
-	def(&r.SHA, "8f3d1a2b4c5e6f708192a3b4c5d6e7f801234567")
-	def(&r.EventName, "push")
+	setDefault(&r.Owner, "octo-org")
+	setDefault(&r.OwnerID, "131804563")
+	setDefault(&r.Repository, "sampleproject")
+	setDefault(&r.Workflow, "release.yml")
+	setDefault(&r.Ref, "refs/heads/main")
+	setDefault(&r.SHA, defaultSHA)
+	setDefault(&r.EventName, "push")
 	return r
 }
 

@@ -46,18 +46,13 @@ type GitLabRun struct {
 
 // withDefaults returns r with every empty field set to its default.
 func (r GitLabRun) withDefaults() GitLabRun {
-	def := func(s *string, v string) {
-		if *s == "" {
-			*s = v
-		}
-	}
-	def(&r.Namespace, "octo-group")
-	def(&r.Project, "sampleproject")
-	def(&r.CIConfigPath, ".gitlab-ci.yml")
-	def(&r.Ref, "main")
-	def(&r.RefType, "branch")
-	def(&r.SHA, "8f3d1a2b4c5e6f708192a3b4c5d6e7f801234567")
-	def(&r.PipelineSource, "push")
+	setDefault(&r.Namespace, "octo-group")
+	setDefault(&r.Project, "sampleproject")
+	setDefault(&r.CIConfigPath, ".gitlab-ci.yml")
+	setDefault(&r.Ref, "main")
+	setDefault(&r.RefType, "branch")
+	setDefault(&r.SHA, defaultSHA)
+	setDefault(&r.PipelineSource, "push")
 	return r
 }
 

@@ -37,6 +37,18 @@ const fulcioLeafLifetime = 10 * time.Minute
 // maxSigstoreBody bounds the request bodies Fulcio and Rekor read.
 const maxSigstoreBody = 1 << 20
 
+// readSigstorePost reads the body of a POST to Fulcio or Rekor, up to
+// maxSigstoreBody. It reports false, having answered 405 to another
+// method, or when the client went away.
+func readSigstorePost(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		methodNotAllowed(w, http.MethodPost)
+		return nil, false
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxSigstoreBody))
+	return b, err == nil
+}
+
 // gitHubURL is the server URL Fulcio's GitHub template puts before paths.
 const gitHubURL = "https://github.com"
 
@@ -69,13 +81,9 @@ type signingCertRequest struct {
 // token, the public key and the proof of possession, in that order, and
 // answers with a chain whose leaf carries the token's identity.
 func (g *Sigstore) serveSigningCert(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, http.MethodPost)
+	body, ok := readSigstorePost(w, r)
+	if !ok {
 		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxSigstoreBody))
-	if err != nil {
-		return // the client went away
 	}
 	f := g.takeFulcioFault()
 	if f.reply != nil {

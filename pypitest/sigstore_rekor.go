@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -207,13 +206,9 @@ func writeRekorError(w http.ResponseWriter, status int, message string) {
 // serveCreateEntry answers POST /api/v1/log/entries: it logs a dsse entry
 // and answers 201 with it, or 409 if the log holds it already.
 func (g *Sigstore) serveCreateEntry(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, http.MethodPost)
+	b, ok := readSigstorePost(w, r)
+	if !ok {
 		return
-	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxSigstoreBody))
-	if err != nil {
-		return // the client went away
 	}
 	f := g.takeRekorFault()
 	if f.reply != nil {

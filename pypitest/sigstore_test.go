@@ -587,18 +587,34 @@ func TestSigstoreExtensionsRenderClaims(t *testing.T) {
 		21: "https://github.com/pypa/sampleproject/actions/runs/9876543210/attempts/1",
 		22: "public",
 	}
-	got := extensionValues(t, leaf)
+	wantExactExtensions(t, leaf, want)
+}
+
+// wantExtensions checks that the Sigstore extensions got hold want's values
+// (others may be present).
+func wantExtensions(t *testing.T, got, want map[int]string) {
+	t.Helper()
 	for n, v := range want {
 		if got[n] != v {
 			t.Errorf("extension 1.3.6.1.4.1.57264.1.%d = %q, want %q", n, got[n], v)
 		}
 	}
+}
+
+// wantExactExtensions checks that leaf's Sigstore extensions are exactly
+// want and that its only SAN is the build config URI (extension 9); it
+// returns the extensions.
+func wantExactExtensions(t *testing.T, leaf *x509.Certificate, want map[int]string) map[int]string {
+	t.Helper()
+	got := extensionValues(t, leaf)
+	wantExtensions(t, got, want)
 	if len(got) != len(want) {
 		t.Errorf("%d Sigstore extensions, want %d: %v", len(got), len(want), got)
 	}
 	if len(leaf.URIs) != 1 || leaf.URIs[0].String() != want[9] || len(leaf.EmailAddresses) != 0 {
 		t.Errorf("SAN URIs %v, want only %s", leaf.URIs, want[9])
 	}
+	return got
 }
 
 // fulcioError decodes Fulcio's JSON error body.

@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	iss := pypitest.NewIssuer(pypitest.WithRun(c.run))
+	defer iss.Close()
 	var opts []pypitest.Option
 	var sigstoreURL, root string
 	if c.sigstore {
@@ -44,7 +45,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sig, file, err := startSigstore(iss)
 		if err != nil {
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
-			iss.Close()
 			return 1
 		}
 		defer sig.Close()
@@ -56,7 +56,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ln, err := listen(c)
 		if err != nil {
 			fmt.Fprintf(stderr, "pypitest-server: %v\n", err)
-			iss.Close()
 			return 1
 		}
 		opts = append(opts, pypitest.WithListener(ln))
@@ -81,7 +80,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	close(done)
 	watching.Wait()
 	srv.Close()
-	iss.Close()
 	fmt.Fprintf(stderr, "pypitest-server: stopped after %d upload requests, %d files stored\n",
 		len(srv.Uploads()), len(srv.Files()))
 	return 0

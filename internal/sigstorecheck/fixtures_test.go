@@ -80,20 +80,8 @@ func TestTamperedRealAttestationsFail(t *testing.T) {
 	t.Parallel()
 	a := tobPublish.attestation(t)
 	good := tobPublish.check(t, a)
-	mustRefuse(t, "flipped signature byte", tobPublish.check(t, flipSignatureByte(a)), map[string]string{
-		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch",
-		"attest": "attest: transparency log body: log entry signatures do not match bundle"})
-	c := tobPublish.check(t, changeSubjectDigest(t, a, good.sha256))
-	c.sha256 = otherDigest
-	mustRefuse(t, "changed subject digest", c, map[string]string{
-		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch",
-		"attest": "attest: transparency log body: log entry payload hash does not match bundle"})
-	c = good
-	c.sha256 = otherDigest
-	mustRefuse(t, "another artifact digest", c, map[string]string{
-		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
-		"attest": "attest: statement: subject does not match distribution digest"})
-	c = good
+	mustRefuseTampered(t, a, good)
+	c := good
 	c.filename, c.sha256 = gitLab.dist, sha256.Sum256(readFixture(t, gitLab.dist))
 	mustRefuse(t, "paired with another file", c, map[string]string{
 		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",

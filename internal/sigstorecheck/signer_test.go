@@ -142,26 +142,8 @@ func TestTamperedSignerAttestationsFail(t *testing.T) {
 	t.Parallel()
 	f := newFakeSigstore(t)
 	a, good := f.sign(t, "sampleproject-1.0.tar.gz")
-	tampered := func(a *attest.Attestation) check {
-		c := good
-		c.bundle = bundleOf(t, a)
-		return c
-	}
-
-	mustRefuse(t, "flipped signature byte", tampered(flipSignatureByte(a)), map[string]string{
-		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch",
-		"attest": "attest: transparency log body: log entry signatures do not match bundle"})
-	c := tampered(changeSubjectDigest(t, a, good.sha256))
-	c.sha256 = otherDigest
-	mustRefuse(t, "changed subject digest", c, map[string]string{
-		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch",
-		"attest": "attest: transparency log body: log entry payload hash does not match bundle"})
-	c = good
-	c.sha256 = otherDigest
-	mustRefuse(t, "another artifact digest", c, map[string]string{
-		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
-		"attest": "attest: statement: subject does not match distribution digest"})
-	c = good
+	mustRefuseTampered(t, a, good)
+	c := good
 	c.publisher = f.publisher("octo-org/otherproject")
 	mustRefuse(t, "another repository", c, map[string]string{
 		"sigstore-go": "expected SAN value", "sigstore-js": "UNTRUSTED_SIGNER_ERROR: certificate identity error",

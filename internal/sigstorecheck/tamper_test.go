@@ -49,3 +49,26 @@ func changeSubjectDigest(t *testing.T, a *attest.Attestation, want [32]byte) *at
 	c.Envelope.Statement = bytes.ReplaceAll(a.Envelope.Statement, []byte(old), []byte(hex.EncodeToString(otherDigest[:])))
 	return &c
 }
+
+// mustRefuseTampered checks that every verifier refuses a, whose check good
+// verifies, once its DSSE signature or its statement's subject digest is
+// changed, and refuses good for another artifact digest.
+func mustRefuseTampered(t *testing.T, a *attest.Attestation, good check) {
+	t.Helper()
+	c := good
+	c.bundle = bundleOf(t, flipSignatureByte(a))
+	mustRefuse(t, "flipped signature byte", c, map[string]string{
+		"sigstore-go": "transparency log signature does not match", "sigstore-js": "TLOG_BODY_ERROR: tlog entry signature mismatch",
+		"attest": "attest: transparency log body: log entry signatures do not match bundle"})
+	c = good
+	c.bundle = bundleOf(t, changeSubjectDigest(t, a, good.sha256))
+	c.sha256 = otherDigest
+	mustRefuse(t, "changed subject digest", c, map[string]string{
+		"sigstore-go": "does not match envelope payload hash", "sigstore-js": "TLOG_BODY_ERROR: DSSE payload hash mismatch",
+		"attest": "attest: transparency log body: log entry payload hash does not match bundle"})
+	c = good
+	c.sha256 = otherDigest
+	mustRefuse(t, "another artifact digest", c, map[string]string{
+		"sigstore-go": "provided artifact digest does not match any digest in statement", "sigstore-js": "SUBJECT_ERROR",
+		"attest": "attest: statement: subject does not match distribution digest"})
+}
