@@ -5,13 +5,14 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/trustpub/pypi/dist/verify"
 	"github.com/trustpub/pypi/internal/pyfmt"
 )
 
 // Warehouse's messages for the checks of this file
 // (warehouse/forklift/forms.py, legacy.py, attestations/services.py).
 const (
-	coreMetadataHelp = " See https://packaging.python.org/specifications/core-metadata for more information."
+	coreMetadataHelp = " See " + verify.CoreMetadataURL + " for more information."
 	nameRule         = "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
 	badExtension     = "Invalid file extension: Use .tar.gz, .whl or .zip extension. " +
 		"See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information"
