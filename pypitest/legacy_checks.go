@@ -1,19 +1,18 @@
 package pypitest
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
-	"github.com/trustpub/pypi/internal/pyfmt"
+	"github.com/trustpub/pypi/dist/verify"
 )
 
 // Warehouse's messages for the checks of this file
 // (warehouse/forklift/forms.py, legacy.py, attestations/services.py).
 const (
-	coreMetadataHelp = " See https://packaging.python.org/specifications/core-metadata for more information."
-	nameRule         = "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
-	badExtension     = "Invalid file extension: Use .tar.gz, .whl or .zip extension. " +
+	badExtension = "Invalid file extension: Use .tar.gz, .whl or .zip extension. " +
 		"See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information"
 	attestationsPrefix = "Invalid attestations supplied during upload: "
 )
@@ -29,11 +28,13 @@ var (
 // together), or "".
 func checkFormFields(f *uploadForm) string {
 	name := f.value("name")
-	switch {
-	case name == "":
-		return "'' is an invalid value for Name. Error: This field is required." + coreMetadataHelp
-	case !projectNameRe.MatchString(name):
-		return fmt.Sprintf("%s is an invalid value for Name. Error: %s%s", pyfmt.Repr(shorten(name)), nameRule, coreMetadataHelp)
+	if name == "" || !projectNameRe.MatchString(name) {
+		// verify.Name words the refusal; the rule is Warehouse's form
+		// regex, which under Go's (?i) also lets U+017F and U+212A
+		// through, so whatever it refuses verify.Name refuses too.
+		var e *verify.Error
+		errors.As(verify.Name(name), &e)
+		return e.Message
 	}
 	b2, sha := f.value("blake2_256_digest"), f.value("sha256_digest")
 	if b2 != "" && !hexDigestRe.MatchString(b2) {
@@ -60,17 +61,6 @@ func checkFormFields(f *uploadForm) string {
 		return "Error: Include at least one message digest."
 	}
 	return ""
-}
-
-// shorten returns a form value as Warehouse quotes it in an error: a value
-// longer than 60 characters becomes its first 30, "..." and its last 30
-// (warehouse/forklift/legacy.py, file_upload).
-func shorten(v string) string {
-	r := []rune(v)
-	if len(r) <= 60 {
-		return v
-	}
-	return string(r[:30]) + "..." + string(r[len(r)-30:])
 }
 
 // checkFilename is Warehouse's _validate_filename and the extension's

@@ -139,10 +139,7 @@ print(docutils.__version__, md.version("readme_renderer"))
 func pypiOracle(t *testing.T) *oracle.Oracle {
 	t.Helper()
 	python := testenv.NeedPython(t)
-	dir := os.Getenv("VERIFY_PYTHONPATH")
-	if dir == "" {
-		testenv.Missing(t, "VERIFY_PYTHONPATH with docutils 0.23 and readme_renderer 44 (.ci/sid-python provides them)")
-	}
+	dir := verifyPythonPath(t)
 	env := []string{"PYTHONPATH=" + dir}
 	cmd := exec.Command(python, "-c", versionScript)
 	cmd.Env = append(os.Environ(), env...)
@@ -158,6 +155,18 @@ func pypiOracle(t *testing.T) *oracle.Oracle {
 	}
 	t.Cleanup(func() { o.Close() })
 	return o
+}
+
+// verifyPythonPath returns VERIFY_PYTHONPATH, where the Python tests
+// find docutils and readme_renderer; it skips (fails under CI=true) when
+// it is unset.
+func verifyPythonPath(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("VERIFY_PYTHONPATH")
+	if dir == "" {
+		testenv.Missing(t, "VERIFY_PYTHONPATH with docutils 0.23 and readme_renderer 44 (.ci/sid-python provides them)")
+	}
+	return dir
 }
 
 // knownDisagreements are the documents (and their mutations) where the

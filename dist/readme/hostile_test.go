@@ -233,10 +233,7 @@ func TestNestingDepth(t *testing.T) {
 func TestNestingDepthPython(t *testing.T) {
 	t.Parallel()
 	python := testenv.NeedPython(t)
-	pythonPath := os.Getenv("VERIFY_PYTHONPATH")
-	if pythonPath == "" {
-		testenv.Missing(t, "VERIFY_PYTHONPATH with docutils 0.23 and readme_renderer 44 (.ci/sid-python provides them)")
-	}
+	pythonPath := verifyPythonPath(t)
 	const script = `import io, sys, readme_renderer.rst as r
 try:
     print("ok" if r.render(sys.stdin.read(), stream=io.StringIO()) is not None else "fails")
