@@ -200,8 +200,11 @@ func simpleFiles(ctx context.Context, c *http.Client, url string) ([]simpleFile,
 	return page.Files, err
 }
 
-// getJSON reads the JSON document at url into v.
+// getJSON reads the JSON document at url into v, giving up after a
+// minute: every network wait has a bound, even on loopback.
 func getJSON(ctx context.Context, c *http.Client, url, accept string, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
