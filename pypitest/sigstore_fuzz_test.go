@@ -83,10 +83,7 @@ func FuzzCanonicalDSSE(f *testing.F) {
 // token: Fulcio answers 200 only for a body with a key and a proof over the
 // token's subject, and refuses anything else with its JSON error.
 func FuzzSigningCertRequest(f *testing.F) {
-	f.Add(`{"publicKeyRequest":{"publicKey":{"algorithm":"ECDSA","content":"$KEY"},"proofOfPossession":"$PROOF"}}`)
-	f.Add(`{"publicKeyRequest":{"publicKey":{"content":"$KEY"},"proofOfPossession":"AAAA"}}`)
-	f.Add(`{"credentials":{"oidcIdentityToken":"x.y.z"}}`)
-	f.Add(`[]`)
+	addSeeds(f, "sigstore-signingcert") // $KEY and $PROOF stand for a real key and proof
 	clock := NewClock(testEpoch)
 	iss := NewIssuer(WithClock(clock.Now))
 	f.Cleanup(iss.Close)
