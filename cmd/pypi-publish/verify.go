@@ -302,9 +302,8 @@ func failure(path, att string, err error) verifyOutcome {
 func distSubject(path string) (attest.Subject, error) {
 	// The type is checked before opening, and the open does not block:
 	// opening a FIFO would wait for a writer forever.
-	if fi, err := os.Stat(path); err != nil {
-		return attest.Subject{}, err
-	} else if !fi.Mode().IsRegular() {
+	// A path that cannot be stat'ed fails at the open, with its error.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return attest.Subject{}, fmt.Errorf("%s: not a regular file", path)
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
